@@ -1,0 +1,179 @@
+"""Exceptions raised by iscg-docs, and how validation problems are reported.
+
+Hierarchy::
+
+    Exception
+     └── IscgError                      every error the library raises on purpose
+          ├── InputError (ValueError)   a file that cannot be read or parsed at all
+          ├── Problem (ValueError)      one located validation problem (code, path, message)
+          ├── ValidationError           an ExceptionGroup of Problems: everything wrong at once
+          ├── TemplateError             a template that cannot be used (syntax, sandbox, tags)
+          └── OutputError (OSError)     a document that cannot be written (exists, disk, …)
+
+Messages meant for a jurist are in French. Every exception pickles, so a batch can move
+errors between processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Self
+
+__all__ = [
+    "InputError",
+    "IscgError",
+    "OutputError",
+    "Problem",
+    "TemplateError",
+    "ValidationError",
+    "format_path",
+]
+
+PathPart = str | int
+
+
+def format_path(parts: Iterable[PathPart]) -> str:
+    """Join path parts the way problems show them: ``conventions[1].funding.split[2]``.
+
+    Args:
+        parts: names (attribute or key) and integer indexes, outermost first.
+
+    Returns:
+        The dotted path, with indexes in brackets; ``$`` for the empty path.
+    """
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif out:
+            out += f".{part}"
+        else:
+            out = part
+    return out or "$"
+
+
+class IscgError(Exception):
+    """Base class of every error iscg-docs raises on purpose."""
+
+
+class InputError(IscgError, ValueError):
+    """An input file cannot be read or parsed (missing, not TOML/JSON/xlsx, bad syntax).
+
+    Args:
+        message: what is wrong, in French.
+        source: the file concerned, if any.
+    """
+
+    def __init__(self, message: str, source: str | None = None) -> None:
+        super().__init__(message, source)
+        self.message = message
+        self.source = source
+
+    def __str__(self) -> str:
+        return f"{self.source} : {self.message}" if self.source else self.message
+
+
+class Problem(IscgError, ValueError):
+    """One validation problem: a stable code, where it is, and a French message.
+
+    Args:
+        code: stable identifier, e.g. ``split-total``; tests and tools match on it.
+        path: where the value stands in the input, e.g. ``conventions[1].funding.split[2]``.
+        message: what is wrong and what is expected, in French, for a jurist.
+        location: optional human location in the source file (sheet, row, column).
+    """
+
+    def __init__(self, code: str, path: str, message: str, location: str | None = None) -> None:
+        super().__init__(code, path, message, location)
+        self.code = code
+        self.path = path
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        where = f"{self.location} — " if self.location else ""
+        return f"{where}{self.message} @ {self.path}"
+
+    def under(self, *prefix: PathPart) -> Problem:
+        """The same problem seen from an enclosing record: ``prefix`` goes before the path."""
+        head = format_path(prefix)
+        if self.path == "$":
+            path = head
+        elif self.path.startswith("["):
+            path = head + self.path
+        else:
+            path = f"{head}.{self.path}"
+        return Problem(self.code, path, self.message, self.location)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return self.args == other.args
+
+    def __hash__(self) -> int:
+        return hash(self.args)
+
+
+class ValidationError(IscgError, ExceptionGroup[Problem]):
+    """Every problem found in an input, raised together.
+
+    It is an ``ExceptionGroup`` of :class:`Problem`, so ``except* Problem`` works; most
+    callers want :meth:`lines` or :attr:`problems`.
+    """
+
+    def __new__(cls, message: str, problems: Sequence[Problem]) -> Self:
+        return super().__new__(cls, message, list(problems))
+
+    def __init__(self, message: str, problems: Sequence[Problem]) -> None:
+        super().__init__(message, list(problems))
+
+    def derive(self, excs: Sequence[Any]) -> ValidationError:  # type: ignore[override]
+        return ValidationError(self.message, excs)
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """The problems, in the order they were found."""
+        return tuple(self.exceptions)
+
+    def lines(self) -> list[str]:
+        """One ``message @ path`` line per problem, for logs and the command line."""
+        return [str(p) for p in self.problems]
+
+    def __str__(self) -> str:
+        n = len(self.exceptions)
+        noun = "problème" if n == 1 else "problèmes"
+        return f"{self.message} ({n} {noun})"
+
+
+class TemplateError(IscgError):
+    """A template cannot be used: syntax error, forbidden construct, unknown variable.
+
+    Args:
+        message: what is wrong, in French.
+        where: where in the template (part, paragraph), if known.
+    """
+
+    def __init__(self, message: str, where: str | None = None) -> None:
+        super().__init__(message, where)
+        self.message = message
+        self.where = where
+
+    def __str__(self) -> str:
+        return f"{self.where} : {self.message}" if self.where else self.message
+
+
+class OutputError(IscgError, OSError):
+    """A document cannot be written: the file exists and differs, or the disk refused.
+
+    Args:
+        message: what is wrong, in French.
+        target: the file concerned.
+    """
+
+    def __init__(self, message: str, target: str | None = None) -> None:
+        super().__init__(message, target)
+        self.message = message
+        self.target = target
+
+    def __str__(self) -> str:
+        return f"{self.target} : {self.message}" if self.target else self.message
