@@ -1,0 +1,643 @@
+"""Typed, frozen records that describe a framework convention and the conventions under it.
+
+Each record checks its own fields when it is built (types, ranges, money as ``Decimal``);
+rules that span several records (shares adding up, references to parties, ETP under the
+framework) live in :mod:`iscg_docs.validation`, which reports all of them at once.
+
+Glossary (identifier → French legal term):
+
+========================  =====================================================
+``Framework``             convention cadre État / Département / collectivités
+``Convention``            convention triennale (territoriale) de financement
+``Party``                 partie à la convention (État, Département, commune, EPCI…)
+``Signatory``             signataire (représentant légal de la partie)
+``Deliberation``          délibération autorisant la signature
+``Post``                  poste d'ISCG (lieu d'exercice et quotité)
+``Post.job``              poste mutualisé / mixte : un même intervenant
+``quotite``               quotité de travail, en ETP (équivalent temps plein)
+``Force.POLICE``          commissariat de police nationale
+``Force.GENDARMERIE``     unité de gendarmerie (brigade, compagnie)
+``Period``                durée de la convention
+``FundingPlan``           plan de financement
+``FundingYear.cost``      coût annuel des postes (salaire et charges)
+``StateShare``            participation de l'État (FIPD), par année
+``departement_rate``      taux de prise en charge du Département sur le reste à charge
+``SplitShare``            clé de répartition entre les collectivités
+========================  =====================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+import attrs
+from attrs import field, frozen
+
+from iscg_docs.errors import Problem
+
+__all__ = [
+    "Convention",
+    "Deliberation",
+    "EpciKind",
+    "Force",
+    "Framework",
+    "FundingPlan",
+    "FundingYear",
+    "Gender",
+    "Party",
+    "PartyKind",
+    "Period",
+    "Post",
+    "Role",
+    "Signatory",
+    "SplitMethod",
+    "SplitShare",
+    "StateShare",
+    "add_years",
+]
+
+
+# --------------------------------------------------------------------------- enumerations
+
+
+class Gender(StrEnum):
+    """Grammatical gender, for agreement of articles and titles."""
+
+    MASCULINE = "m"
+    FEMININE = "f"
+
+
+class PartyKind(StrEnum):
+    """What kind of legal person a party is."""
+
+    ETAT = "etat"
+    DEPARTEMENT = "departement"
+    COMMUNE = "commune"
+    EPCI = "epci"
+    CCAS = "ccas"
+    CIAS = "cias"
+    ASSOCIATION = "association"
+    AUTRE = "autre"
+
+
+#: Kinds that are collectivities (or their public bodies) and sign under a deliberation.
+COLLECTIVITY_KINDS = frozenset(
+    {PartyKind.DEPARTEMENT, PartyKind.COMMUNE, PartyKind.EPCI, PartyKind.CCAS, PartyKind.CIAS}
+)
+
+
+class EpciKind(StrEnum):
+    """The sort of an EPCI à fiscalité propre."""
+
+    COMMUNAUTE_DE_COMMUNES = "communaute_de_communes"
+    COMMUNAUTE_D_AGGLOMERATION = "communaute_d_agglomeration"
+    COMMUNAUTE_URBAINE = "communaute_urbaine"
+    METROPOLE = "metropole"
+
+
+class Role(StrEnum):
+    """The office a signatory holds; the French title is derived with gender agreement."""
+
+    PREFET = "prefet"
+    PRESIDENT = "president"
+    MAIRE = "maire"
+    PROCUREUR = "procureur"
+    DIRECTEUR = "directeur"
+    COMMANDANT = "commandant"
+    AUTRE = "autre"
+
+
+class Force(StrEnum):
+    """Where an ISCG works: a police station or a gendarmerie unit."""
+
+    POLICE = "police"
+    GENDARMERIE = "gendarmerie"
+
+
+class SplitMethod(StrEnum):
+    """How the collectivities share what remains after the State and the Département."""
+
+    PERCENT = "percent"
+    EQUAL = "equal"
+    POPULATION = "population"
+
+
+# --------------------------------------------------------------------------- validators
+# Small factories in the attrs style: each returns a validator(instance, attribute, value)
+# that raises a located Problem whose path is the field name. The loader reuses them field
+# by field, so that every problem of a file is reported at once.
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_SIREN = re.compile(r"^\d{9}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _fail(attribute: attrs.Attribute[Any], code: str, message: str) -> Problem:
+    return Problem(code, attribute.name, message)
+
+
+def _type_name(value: object) -> str:
+    return {
+        float: "un nombre décimal à virgule flottante",
+        int: "un nombre entier",
+        str: "un texte",
+        bool: "un booléen",
+    }.get(type(value), type(value).__name__)
+
+
+def money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A non-negative amount in euros, a ``Decimal`` with at most two decimals."""
+    _decimal(attribute, value, "un montant")
+    assert isinstance(value, Decimal)
+    if value < 0:
+        raise _fail(attribute, "negative-amount", f"le montant ne peut pas être négatif ({value}).")
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise _fail(
+            attribute,
+            "sub-cent-amount",
+            f"un montant s'écrit au centime près, avec au plus deux décimales ({value}).",
+        )
+
+
+def points(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A percentage in points, a ``Decimal`` between 0 and 100 inclusive."""
+    _decimal(attribute, value, "un pourcentage")
+    assert isinstance(value, Decimal)
+    if not Decimal(0) <= value <= Decimal(100):
+        raise _fail(
+            attribute,
+            "percent-range",
+            f"un pourcentage doit être compris entre 0 et 100 ({value} donné).",
+        )
+
+
+def quotite(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A quotité in ETP: ``0 < q <= 1``."""
+    _decimal(attribute, value, "une quotité")
+    assert isinstance(value, Decimal)
+    if not Decimal(0) < value <= Decimal(1):
+        raise _fail(
+            attribute,
+            "quotite-range",
+            f"la quotité d'un poste doit être supérieure à 0 et au plus égale à 1 ETP ({value} donné).",
+        )
+
+
+def positive_decimal(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A strictly positive ``Decimal`` (ETP authorised by a framework)."""
+    _decimal(attribute, value, "un nombre")
+    assert isinstance(value, Decimal)
+    if value <= 0:
+        raise _fail(
+            attribute, "not-positive", f"la valeur doit être strictement positive ({value})."
+        )
+
+
+def _decimal(attribute: attrs.Attribute[Any], value: object, what: str) -> None:
+    if isinstance(value, float):
+        raise _fail(
+            attribute,
+            "float",
+            f"{what} ne doit pas être écrit comme un nombre à virgule flottante ({value!r}) : "
+            f'écrivez-le entre guillemets, par exemple "{value}", ou passez un Decimal.',
+        )
+    if not isinstance(value, Decimal):
+        raise _fail(attribute, "type", f"{what} est attendu (Decimal), pas {_type_name(value)}.")
+    if not value.is_finite():
+        raise _fail(attribute, "not-finite", f"{what} doit être un nombre fini ({value}).")
+
+
+def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A non-empty single-line text with no control character."""
+    if not isinstance(value, str):
+        raise _fail(attribute, "type", f"un texte est attendu, pas {_type_name(value)}.")
+    if not value.strip():
+        raise _fail(attribute, "empty", "ce texte ne peut pas être vide.")
+    if _CONTROL.search(value) or "\n" in value or "\r" in value or "\t" in value:
+        raise _fail(
+            attribute,
+            "control-character",
+            "ce texte contient un caractère de contrôle (saut de ligne, tabulation ou caractère "
+            "invisible) qui ne peut pas figurer dans la convention.",
+        )
+
+
+def optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Like :func:`text`, or ``None``."""
+    if value is not None:
+        text(instance, attribute, value)
+
+
+def identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An identifier: letters, digits, ``_``, ``-`` and ``.``, starting with a letter or digit."""
+    if not isinstance(value, str) or not _ID.match(value):
+        raise _fail(
+            attribute,
+            "identifier",
+            "un identifiant ne contient que des lettres non accentuées, des chiffres, « _ », "
+            f"« - » et « . » ({value!r} donné).",
+        )
+
+
+def siren(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A SIREN number (nine digits, Luhn checksum), or ``None``."""
+    if value is None:
+        return
+    if not isinstance(value, str) or not _SIREN.match(value):
+        raise _fail(attribute, "siren", f"un numéro SIREN compte neuf chiffres ({value!r} donné).")
+    total = 0
+    for i, ch in enumerate(reversed(value)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d - 9 if d > 9 else d
+    if total % 10:
+        raise _fail(
+            attribute, "siren", f"le numéro SIREN {value} n'est pas valide (clé de contrôle)."
+        )
+
+
+def a_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A calendar date (not a datetime)."""
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise _fail(
+            attribute, "type", f"une date est attendue (AAAA-MM-JJ), pas {_type_name(value)}."
+        )
+
+
+def years_count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A whole number of years, 1 to 10."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
+        raise _fail(
+            attribute,
+            "years",
+            f"la durée est un nombre entier d'années, de 1 à 10 ({value!r} donné).",
+        )
+
+
+def population(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A population (whole number of inhabitants, > 0), or ``None``."""
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise _fail(
+            attribute,
+            "population",
+            f"la population est un nombre entier d'habitants, supérieur à 0 ({value!r} donné).",
+        )
+
+
+def member_of(enum: type[StrEnum]) -> Any:
+    """A validator accepting only members of ``enum``."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, enum):
+            allowed = ", ".join(f"« {m.value} »" for m in enum)
+            raise _fail(
+                attribute, "choice", f"valeur inattendue {value!r} ; valeurs possibles : {allowed}."
+            )
+
+    return check
+
+
+def optional(validator: Any) -> Any:
+    """Wrap a validator so that ``None`` passes."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            validator(instance, attribute, value)
+
+    return check
+
+
+def tuple_of(kind: type) -> Any:
+    """A validator accepting a tuple whose items are all ``kind`` records."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, tuple) or not all(isinstance(v, kind) for v in value):
+            raise _fail(attribute, "type", f"une liste de {kind.__name__} est attendue.")
+
+    return check
+
+
+def tuple_of_ids(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A tuple of identifiers."""
+    if not isinstance(value, tuple):
+        raise _fail(attribute, "type", "une liste d'identifiants est attendue.")
+    for item in value:
+        identifier(instance, attribute, item)
+
+
+def instance_of(kind: type) -> Any:
+    """A validator accepting only instances of ``kind`` (records nested in records)."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, kind):
+            raise _fail(attribute, "type", f"un enregistrement {kind.__name__} est attendu.")
+
+    return check
+
+
+def _to_tuple(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def add_years(start: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later; 29 February goes to 28 February in a common year."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
+# --------------------------------------------------------------------------- parties
+
+
+@frozen
+class Deliberation:
+    """The deliberation that authorises a collectivity's signatory to sign.
+
+    Attributes:
+        body: the deliberating body, e.g. "conseil municipal", "conseil communautaire",
+            "Assemblée départementale", "commission permanente".
+        date: the date of the sitting.
+        number: the deliberation's number as the collectivity writes it.
+    """
+
+    body: str = field(validator=text)
+    date: dt.date = field(validator=a_date)
+    number: str = field(validator=text)
+
+
+@frozen
+class Signatory:
+    """Who signs for a party.
+
+    Attributes:
+        role: the office (Préfet, Président, Maire…); with ``gender`` it gives the title.
+        full_name: the signer's name as printed under the signature ("Jean Dupont").
+        gender: the gender of the office holder, for "le Préfet" / "la Préfète".
+        title_suffix: what follows the title: "de Saône-et-Loire", "du Conseil départemental".
+        title: the title itself when ``role`` is ``autre`` (already agreed, without article),
+            e.g. "Directrice départementale de la sécurité publique".
+        delegate_title: when the signer acts by delegation, the signer's own title with its
+            article ("le Secrétaire général de la préfecture"); the document then reads
+            "Pour le Préfet … et par délégation, le Secrétaire général …".
+    """
+
+    role: Role = field(validator=member_of(Role))
+    full_name: str = field(validator=text)
+    gender: Gender = field(validator=member_of(Gender))
+    title_suffix: str | None = field(default=None, validator=optional_text)
+    title: str | None = field(default=None, validator=optional_text)
+    delegate_title: str | None = field(default=None, validator=optional_text)
+
+
+@frozen
+class Party:
+    """A legal person that is a party to a convention.
+
+    The French designation ("la commune de Blanzy") is derived from ``kind`` and ``name``
+    by :mod:`iscg_docs.french`; ``designation`` and ``gender`` override it where the default
+    is wrong ("commune du Creusot", "Département de l'Ain").
+
+    Attributes:
+        id: unique identifier used by the conventions to refer to the party.
+        kind: État, Département, commune, EPCI, CCAS/CIAS, association or other.
+        name: the official proper name: "Blanzy", "Saône-et-Loire",
+            "Mâconnais Beaujolais Agglomération"; for the State, "État".
+        epci_kind: for an EPCI, which sort of community it is.
+        designation: the noun phrase without article, when the default is wrong.
+        gender: the grammatical gender of ``designation``.
+        address: postal address (one line).
+        siren: SIREN number.
+        signatory: who signs for it; required for every party that signs.
+        deliberation: the deliberation authorising the signature (collectivities).
+    """
+
+    id: str = field(validator=identifier)
+    kind: PartyKind = field(validator=member_of(PartyKind))
+    name: str = field(validator=text)
+    signatory: Signatory | None = field(default=None, validator=optional(instance_of(Signatory)))
+    epci_kind: EpciKind | None = field(default=None, validator=optional(member_of(EpciKind)))
+    designation: str | None = field(default=None, validator=optional_text)
+    gender: Gender | None = field(default=None, validator=optional(member_of(Gender)))
+    address: str | None = field(default=None, validator=optional_text)
+    siren: str | None = field(default=None, validator=siren)
+    deliberation: Deliberation | None = field(
+        default=None, validator=optional(instance_of(Deliberation))
+    )
+
+    @property
+    def is_collectivity(self) -> bool:
+        """True for the Département, communes, EPCI and their social action centres."""
+        return self.kind in COLLECTIVITY_KINDS
+
+
+# --------------------------------------------------------------------------- posts and period
+
+
+@frozen
+class Post:
+    """One placement of an ISCG: a force, a site, a quotité, an employer.
+
+    A worker shared between a commissariat and a gendarmerie unit ("poste mixte") is two
+    posts with the same ``job``.
+
+    Attributes:
+        id: identifier of the placement.
+        force: police nationale (commissariat) or gendarmerie.
+        site: the unit or station, e.g. "commissariat de police de Mâcon",
+            "compagnie de gendarmerie de Louhans".
+        commune: the commune where the site stands.
+        quotite: working time in ETP, ``0 < q <= 1``.
+        employer: the identifier of the party that employs the worker.
+        job: identifier shared by the placements of one worker, if split.
+    """
+
+    id: str = field(validator=identifier)
+    force: Force = field(validator=member_of(Force))
+    site: str = field(validator=text)
+    commune: str = field(validator=text)
+    quotite: Decimal = field(validator=quotite)
+    employer: str = field(validator=identifier)
+    job: str | None = field(default=None, validator=optional(identifier))
+
+
+@frozen
+class Period:
+    """The convention's duration: a start date and a whole number of years.
+
+    Attributes:
+        start: first day of the convention.
+        years: number of years (three for a convention triennale).
+    """
+
+    start: dt.date = field(validator=a_date)
+    years: int = field(default=3, validator=years_count)
+
+    @property
+    def end(self) -> dt.date:
+        """The last day: the day before the ``years``-th anniversary of ``start``."""
+        return add_years(self.start, self.years) - dt.timedelta(days=1)
+
+    def year_bounds(self, index: int) -> tuple[dt.date, dt.date]:
+        """First and last day of convention year ``index`` (0-based)."""
+        first = add_years(self.start, index)
+        return first, add_years(self.start, index + 1) - dt.timedelta(days=1)
+
+
+# --------------------------------------------------------------------------- funding
+
+
+@frozen
+class StateShare:
+    """The State's (FIPD) contribution for one year: an amount, or a rate of the cost.
+
+    Exactly one of ``amount`` and ``rate`` is given; zero is allowed (no FIPD that year).
+    """
+
+    amount: Decimal | None = field(default=None, validator=optional(money))
+    rate: Decimal | None = field(default=None, validator=optional(points))
+
+
+@frozen
+class FundingYear:
+    """The cost of the posts and the State's contribution for one convention year.
+
+    Attributes:
+        cost: total annual cost of the posts (salary, charges, running costs), > 0.
+        state: the State's contribution for that year.
+    """
+
+    cost: Decimal = field(validator=money)
+    state: StateShare = field(factory=StateShare, validator=instance_of(StateShare))
+
+
+@frozen
+class SplitShare:
+    """One collectivity's place in the split of what remains after State and Département.
+
+    Attributes:
+        party: identifier of the paying collectivity.
+        percent: its share in points, for the ``percent`` method.
+        population: its population, for the ``population`` method.
+    """
+
+    party: str = field(validator=identifier)
+    percent: Decimal | None = field(default=None, validator=optional(points))
+    population: int | None = field(default=None, validator=population)
+
+
+@frozen
+class FundingPlan:
+    """How the posts are paid for, year by year.
+
+    Attributes:
+        years: one entry per convention year, in order.
+        split_method: how the collectivities share the rest.
+        split: the collectivities that pay the rest, and their key.
+        departement_rate: the Département's rate of what remains after the State, in
+            points; ``None`` means the framework's rate.
+    """
+
+    years: tuple[FundingYear, ...] = field(converter=_to_tuple, validator=tuple_of(FundingYear))
+    split: tuple[SplitShare, ...] = field(converter=_to_tuple, validator=tuple_of(SplitShare))
+    split_method: SplitMethod = field(default=SplitMethod.PERCENT, validator=member_of(SplitMethod))
+    departement_rate: Decimal | None = field(default=None, validator=optional(points))
+
+
+# --------------------------------------------------------------------------- conventions
+
+
+@frozen
+class Convention:
+    """A convention triennale under a framework: one territory, its posts and funding.
+
+    Attributes:
+        reference: the convention's reference, e.g. "CD71-ISCG-2021-01".
+        territory: the territory's name, e.g. "Bassin minier".
+        parties: identifiers of the parties besides the State and the Département
+            (collectivities, employer), in the order they are listed.
+        posts: the placements it funds.
+        period: its duration.
+        funding: its funding plan.
+        signed_at: the place of signature ("Mâcon").
+        signed_on: the date of signature, if known.
+        cosignatories: identifiers of non-funding co-signatories (procureur, DDSP,
+            groupement de gendarmerie).
+    """
+
+    reference: str = field(validator=text)
+    territory: str = field(validator=text)
+    parties: tuple[str, ...] = field(converter=_to_tuple, validator=tuple_of_ids)
+    posts: tuple[Post, ...] = field(converter=_to_tuple, validator=tuple_of(Post))
+    period: Period = field(validator=instance_of(Period))
+    funding: FundingPlan = field(validator=instance_of(FundingPlan))
+    signed_at: str = field(validator=text)
+    signed_on: dt.date | None = field(default=None, validator=optional(a_date))
+    cosignatories: tuple[str, ...] = field(default=(), converter=_to_tuple, validator=tuple_of_ids)
+
+    @property
+    def etp(self) -> Decimal:
+        """Total quotité of the posts, in ETP."""
+        return sum((p.quotite for p in self.posts), Decimal(0))
+
+
+@frozen
+class Framework:
+    """The convention cadre État / Département / collectivités and the conventions under it.
+
+    Attributes:
+        title: the framework's name.
+        state: identifier of the State party.
+        departement: identifier of the Département party.
+        etp_authorised: the ETP the framework allows (six in Saône-et-Loire).
+        departement_rate: the Département's rate of what remains after the State (50).
+        approved_on: the date the Assemblée départementale approved the framework.
+        approved_by: the body that approved it.
+        parties: every party any convention refers to.
+        conventions: the conventions under the framework.
+    """
+
+    title: str = field(validator=text)
+    state: str = field(validator=identifier)
+    departement: str = field(validator=identifier)
+    etp_authorised: Decimal = field(validator=positive_decimal)
+    departement_rate: Decimal = field(validator=points)
+    approved_on: dt.date = field(validator=a_date)
+    parties: tuple[Party, ...] = field(converter=_to_tuple, validator=tuple_of(Party))
+    conventions: tuple[Convention, ...] = field(converter=_to_tuple, validator=tuple_of(Convention))
+    approved_by: str = field(default="Assemblée départementale", validator=text)
+
+    def party(self, party_id: str) -> Party:
+        """The party with that identifier.
+
+        Raises:
+            KeyError: no party has it.
+        """
+        for p in self.parties:
+            if p.id == party_id:
+                return p
+        raise KeyError(party_id)
+
+    def convention(self, reference: str) -> Convention:
+        """The convention with that reference.
+
+        Raises:
+            KeyError: no convention has it.
+        """
+        for c in self.conventions:
+            if c.reference == reference:
+                return c
+        raise KeyError(reference)
+
+    @property
+    def etp(self) -> Decimal:
+        """ETP used by all conventions under the framework."""
+        return sum((c.etp for c in self.conventions), Decimal(0))
