@@ -202,8 +202,8 @@ def _decimal(attribute: attrs.Attribute[Any], value: object, what: str) -> None:
         raise _fail(
             attribute,
             "float",
-            f"{what} ne doit pas être écrit comme un nombre à virgule flottante ({value!r}) : "
-            f'écrivez-le entre guillemets, par exemple "{value}", ou passez un Decimal.',
+            f"{what} doit être exact : la valeur {value!r} est un nombre à virgule flottante, "
+            f'écrivez-la entre guillemets, par exemple "{value}" (ou passez un Decimal).',
         )
     if not isinstance(value, Decimal):
         raise _fail(attribute, "type", f"{what} est attendu (Decimal), pas {_type_name(value)}.")
@@ -348,11 +348,14 @@ def _to_tuple(value: Any) -> Any:
 
 
 def add_years(start: dt.date, years: int) -> dt.date:
-    """The same day ``years`` later; 29 February goes to 28 February in a common year."""
+    """The same day ``years`` later; 29 February goes to 1 March in a common year.
+
+    So a period starting on 29 February 2024 ends on 28 February, the day before.
+    """
     try:
         return start.replace(year=start.year + years)
     except ValueError:
-        return start.replace(year=start.year + years, day=28)
+        return start.replace(year=start.year + years, month=3, day=1)
 
 
 # --------------------------------------------------------------------------- parties
