@@ -1,0 +1,287 @@
+"""Exact financing tables: who pays what, each year, to the cent.
+
+The rule, quoted in every convention (:data:`ROUNDING_RULE`):
+
+1. The State's contribution is its amount, or its rate of the year's cost rounded half up
+   to the cent.
+2. The Département pays its rate of what remains after the State, rounded half up to the
+   cent.
+3. The rest is split among the collectivities by the key (percentages, equal shares or
+   population): each share is rounded half up to the cent, then the cents still missing
+   (or in excess) go one by one to the largest remainders (or are taken from the
+   smallest), ties going to the collectivity listed first.
+
+So every year's contributions add up exactly to its cost, and each party's total over the
+period is the sum of its yearly amounts. Shares in percent are computed the same way at
+the hundredth of a point, so they add up to exactly 100. Ratios are computed with
+:class:`fractions.Fraction` so no intermediate result is ever inexact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from fractions import Fraction
+
+from attrs import frozen
+
+from iscg_docs.records import Convention, Framework, SplitMethod
+
+__all__ = [
+    "ROUNDING_RULE",
+    "Contribution",
+    "Financing",
+    "FunderRole",
+    "PartyTotal",
+    "YearFinancing",
+    "allocate",
+    "compute_financing",
+    "round_half_up",
+]
+
+ROUNDING_RULE = (
+    "Les montants sont arrondis au centime le plus proche (le demi-centime étant arrondi au "
+    "centime supérieur) ; les centimes restants sont attribués aux collectivités présentant "
+    "les plus forts restes, dans l'ordre de la clé de répartition, de sorte que chaque total "
+    "est exactement égal à la somme de ses parts."
+)
+
+CENT = Decimal("0.01")
+
+
+class FunderRole(StrEnum):
+    """Why a party pays: as the State, as the Département, or under the split key."""
+
+    STATE = "etat"
+    DEPARTEMENT = "departement"
+    COLLECTIVITY = "collectivite"
+
+
+@frozen
+class Contribution:
+    """What one party pays in one year.
+
+    Attributes:
+        party: the party's identifier.
+        role: why it pays.
+        amount: the amount in euros, to the cent.
+        share: its share of the year's cost, in points to the hundredth.
+    """
+
+    party: str
+    role: FunderRole
+    amount: Decimal
+    share: Decimal
+
+
+@frozen
+class YearFinancing:
+    """One convention year: its dates, its cost and every contribution.
+
+    Attributes:
+        index: 1 for the first year.
+        start: first day of the year.
+        end: last day of the year.
+        cost: the year's cost.
+        contributions: State, Département, then the collectivities in key order.
+    """
+
+    index: int
+    start: dt.date
+    end: dt.date
+    cost: Decimal
+    contributions: tuple[Contribution, ...]
+
+    def amount_of(self, party: str) -> Decimal:
+        """What ``party`` pays this year (zero if it does not pay)."""
+        return sum((c.amount for c in self.contributions if c.party == party), Decimal(0))
+
+
+@frozen
+class PartyTotal:
+    """One party's commitment over the whole period.
+
+    Attributes:
+        party: the party's identifier.
+        role: why it pays.
+        amount: the sum of its yearly amounts.
+        share: its share of the total cost, in points to the hundredth.
+    """
+
+    party: str
+    role: FunderRole
+    amount: Decimal
+    share: Decimal
+
+
+@frozen
+class Financing:
+    """The financing table of a convention.
+
+    Attributes:
+        years: one entry per convention year.
+        totals: each funding party's commitment over the period, in table order.
+        total_cost: the cost over the whole period.
+    """
+
+    years: tuple[YearFinancing, ...]
+    totals: tuple[PartyTotal, ...]
+    total_cost: Decimal
+
+    @property
+    def funders(self) -> tuple[str, ...]:
+        """The funding parties' identifiers, in table order."""
+        return tuple(t.party for t in self.totals)
+
+    def total_of(self, party: str) -> Decimal:
+        """What ``party`` pays over the period."""
+        return sum((t.amount for t in self.totals if t.party == party), Decimal(0))
+
+
+def round_half_up(value: Fraction | Decimal, quantum: Decimal = CENT) -> Decimal:
+    """Round to ``quantum`` (the cent by default), half away from zero ("half up").
+
+    Args:
+        value: an exact value.
+        quantum: the step to round to.
+    """
+    if isinstance(value, Fraction):
+        # Decide on the Fraction itself: 1/3 has no exact Decimal, and a tie must stay a tie.
+        steps = abs(value) / Fraction(quantum)
+        n = int(steps)
+        if steps - n >= Fraction(1, 2):
+            n += 1
+        return (Decimal(n if value >= 0 else -n) * quantum).quantize(quantum)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def allocate(total: Decimal, weights: Sequence[Fraction], quantum: Decimal = CENT) -> list[Decimal]:
+    """Split ``total`` by ``weights`` so the parts add up to ``total`` exactly.
+
+    Each part is rounded half up to ``quantum``; the quanta still missing (or in excess)
+    go one by one to the parts with the largest (smallest) remainders, the first listed
+    winning ties.
+
+    Args:
+        total: the amount to split, a multiple of ``quantum``.
+        weights: non-negative weights; they need not add up to one.
+        quantum: the step of the parts.
+
+    Returns:
+        The parts, in the order of ``weights``.
+
+    Raises:
+        ValueError: no weight, all weights zero, or a negative weight.
+    """
+    if not weights or any(w < 0 for w in weights):
+        raise ValueError("weights must be non-empty and non-negative")
+    weight_sum = sum(weights, Fraction(0))
+    if weight_sum == 0:
+        raise ValueError("weights must not all be zero")
+    exact = [Fraction(total) * w / weight_sum for w in weights]
+    parts = [round_half_up(e, quantum) for e in exact]
+    step = Fraction(quantum)
+    leftover = int((Fraction(total) - sum((Fraction(p) for p in parts), Fraction(0))) / step)
+    if leftover:
+        remainders = [e - Fraction(p) for e, p in zip(exact, parts, strict=True)]
+        order = sorted(
+            range(len(parts)),
+            key=lambda i: (-remainders[i], i) if leftover > 0 else (remainders[i], i),
+        )
+        sign = 1 if leftover > 0 else -1
+        # Never take a part below zero: a zero-weight part is skipped.
+        eligible = [i for i in order if weights[i] > 0]
+        for k in range(abs(leftover)):
+            i = eligible[k % len(eligible)]
+            parts[i] += sign * quantum
+    return parts
+
+
+def _shares(amounts: Sequence[Decimal], total: Decimal) -> list[Decimal]:
+    """Shares of ``total`` in points to the hundredth, adding up to exactly 100."""
+    if total == 0:
+        return [Decimal("0.00") for _ in amounts]
+    if not any(amounts):
+        return [Decimal("0.00") for _ in amounts]
+    return allocate(Decimal(100), [Fraction(a) for a in amounts])
+
+
+def _split_weights(convention: Convention) -> list[Fraction]:
+    plan = convention.funding
+    if plan.split_method is SplitMethod.EQUAL:
+        return [Fraction(1) for _ in plan.split]
+    if plan.split_method is SplitMethod.POPULATION:
+        return [Fraction(s.population or 0) for s in plan.split]
+    return [Fraction(s.percent or 0) for s in plan.split]
+
+
+def compute_financing(convention: Convention, framework: Framework) -> Financing:
+    """Compute the financing table of ``convention`` under ``framework``.
+
+    The convention is assumed valid (see :func:`iscg_docs.validation.validate`).
+
+    Args:
+        convention: the convention.
+        framework: its framework, for the State and Département parties and the default
+            Département rate.
+
+    Returns:
+        The table; every year's contributions add up to its cost.
+
+    Raises:
+        ValueError: the plan cannot be split (no collectivity for a non-zero rest).
+    """
+    plan = convention.funding
+    dep_rate = plan.departement_rate
+    if dep_rate is None:
+        dep_rate = framework.departement_rate
+    weights = _split_weights(convention)
+    roles = [
+        (framework.state, FunderRole.STATE),
+        (framework.departement, FunderRole.DEPARTEMENT),
+    ] + [(s.party, FunderRole.COLLECTIVITY) for s in plan.split]
+
+    years: list[YearFinancing] = []
+    for index, year in enumerate(plan.years):
+        cost = year.cost.quantize(CENT)
+        if year.state.amount is not None:
+            state = year.state.amount.quantize(CENT)
+        else:
+            state = round_half_up(Fraction(cost) * Fraction(year.state.rate or 0) / 100)
+        remaining = cost - state
+        departement = round_half_up(Fraction(remaining) * Fraction(dep_rate) / 100)
+        rest = remaining - departement
+        if rest and not plan.split:
+            raise ValueError("a non-zero rest needs at least one collectivity in the split")
+        split = allocate(rest, weights) if plan.split else []
+        amounts = [state, departement, *split]
+        if sum(amounts, Decimal(0)) != cost:  # pragma: no cover - guarded by allocate
+            raise AssertionError("financing does not add up")
+        shares = _shares(amounts, cost)
+        start, end = convention.period.year_bounds(index)
+        years.append(
+            YearFinancing(
+                index=index + 1,
+                start=start,
+                end=end,
+                cost=cost,
+                contributions=tuple(
+                    Contribution(party, role, amount, share)
+                    for (party, role), amount, share in zip(roles, amounts, shares, strict=True)
+                ),
+            )
+        )
+
+    total_cost = sum((y.cost for y in years), Decimal("0.00"))
+    party_amounts = [
+        sum((y.contributions[i].amount for y in years), Decimal("0.00")) for i in range(len(roles))
+    ]
+    totals = tuple(
+        PartyTotal(party, role, amount, share)
+        for (party, role), amount, share in zip(
+            roles, party_amounts, _shares(party_amounts, total_cost), strict=True
+        )
+    )
+    return Financing(years=tuple(years), totals=totals, total_cost=total_cost)
