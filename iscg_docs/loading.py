@@ -1,0 +1,100 @@
+"""Read a framework and its conventions from a TOML or JSON file into validated records."""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from iscg_docs.errors import InputError, ValidationError
+from iscg_docs.records import Framework
+from iscg_docs.structure import structure
+from iscg_docs.validation import problems
+
+__all__ = ["SUFFIXES", "load", "load_data", "read_data"]
+
+#: File suffixes :func:`load` understands.
+SUFFIXES = (".toml", ".json")
+
+
+def read_data(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Parse a TOML or JSON file into plain data, without interpreting it.
+
+    Raises:
+        InputError: the file is missing, unreadable, of an unknown kind or malformed.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise InputError(
+            f"format de fichier non reconnu « {p.suffix or '(aucune extension)'} » ; "
+            f"formats acceptés : {', '.join(SUFFIXES)}.",
+            str(p),
+        )
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("fichier introuvable.", str(p)) from None
+    except OSError as e:
+        raise InputError(f"lecture impossible ({e.strerror}).", str(p)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"le fichier n'est pas encodé en UTF-8 (octet {e.start}) ; enregistrez-le en UTF-8.",
+            str(p),
+        ) from None
+    try:
+        if suffix == ".toml":
+            data: Any = tomllib.loads(text)
+        else:
+            data = json.loads(text, parse_float=_refuse_json_float)
+    except tomllib.TOMLDecodeError as e:
+        raise InputError(f"syntaxe TOML incorrecte : {e}.", str(p)) from None
+    except json.JSONDecodeError as e:
+        raise InputError(
+            f"syntaxe JSON incorrecte ligne {e.lineno}, colonne {e.colno} : {e.msg}.", str(p)
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError("le fichier doit contenir un objet (la convention cadre).", str(p))
+    return data
+
+
+class _JsonFloat(float):
+    """A JSON number with a fraction, kept as a float so the record refuses it by name."""
+
+
+def _refuse_json_float(literal: str) -> float:
+    # JSON numbers with a fraction are floats in every JSON tool; refuse them like TOML
+    # floats instead of silently reading "0.1" as exact.
+    return _JsonFloat(literal)
+
+
+def load_data(data: dict[str, Any], *, source: str | None = None) -> Framework:
+    """Build and validate a framework from plain data (as TOML or JSON gives it).
+
+    Args:
+        data: the framework's fields, its parties and its conventions.
+        source: the file it came from, named in errors.
+
+    Raises:
+        ValidationError: every problem of the data, structural and cross-record, at once.
+    """
+    framework = structure(Framework, data, source=source)
+    found = problems(framework)
+    if found:
+        where = f" dans {source}" if source else ""
+        raise ValidationError(f"Données invalides{where}", found)
+    return framework
+
+
+def load(path: str | os.PathLike[str]) -> Framework:
+    """Read, build and validate a framework from a ``.toml`` or ``.json`` file.
+
+    Raises:
+        InputError: the file cannot be read or parsed.
+        ValidationError: the file's content is invalid; every problem is reported.
+    """
+    return load_data(read_data(path), source=str(path))

@@ -1,0 +1,180 @@
+"""Turn plain data (dicts, lists, strings) into records, reporting every problem at once.
+
+A small structurer in the spirit of cattrs' detailed validation: it walks the attrs fields
+of a record class, converts each value by its annotation (text to ``Decimal`` or date,
+text to enumeration member, nested records and lists), runs the field's own validator,
+and collects every :class:`~iscg_docs.errors.Problem` with its full path instead of
+stopping at the first one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import attrs
+
+from iscg_docs.errors import PathPart, Problem, ValidationError, format_path
+
+__all__ = ["structure"]
+
+T = TypeVar("T")
+
+_MISSING = object()
+
+
+def structure(cls: type[T], data: object, *, source: str | None = None) -> T:
+    """Build a ``cls`` record from plain data.
+
+    Args:
+        cls: an attrs record class (usually :class:`~iscg_docs.records.Framework`).
+        data: what a TOML, JSON or spreadsheet reader produced.
+        source: the file it came from, named in the error.
+
+    Returns:
+        The record.
+
+    Raises:
+        ValidationError: with every problem found, each at its path.
+    """
+    problems: list[Problem] = []
+    result = _record(cls, data, (), problems)
+    if problems or result is _MISSING:
+        where = f" dans {source}" if source else ""
+        raise ValidationError(f"Données invalides{where}", problems)
+    return typing.cast(T, result)
+
+
+def _record(cls: type, data: object, path: tuple[PathPart, ...], out: list[Problem]) -> Any:
+    if not isinstance(data, Mapping):
+        out.append(
+            Problem(
+                "type",
+                format_path(path),
+                f"une table de champs ({cls.__name__}) est attendue ici.",
+            )
+        )
+        return _MISSING
+    hints = typing.get_type_hints(cls)
+    fields = attrs.fields(cls)
+    known = {f.name for f in fields}
+    for key in data:
+        if key not in known:
+            out.append(
+                Problem(
+                    "unknown-field",
+                    format_path((*path, str(key))),
+                    f"champ inconnu « {key} » ; champs possibles : {', '.join(sorted(known))}.",
+                )
+            )
+    kwargs: dict[str, Any] = {}
+    before = len(out)
+    for f in fields:
+        here = (*path, f.name)
+        if f.name not in data or data[f.name] is None:
+            if f.default is attrs.NOTHING:
+                out.append(
+                    Problem(
+                        "missing",
+                        format_path(here),
+                        f"le champ obligatoire « {f.name} » est absent.",
+                    )
+                )
+            continue
+        value = _convert(hints[f.name], data[f.name], here, out)
+        if value is _MISSING:
+            continue
+        if f.validator is not None:
+            try:
+                f.validator(None, f, value)
+            except Problem as p:
+                out.append(p.under(*path))
+                continue
+        kwargs[f.name] = value
+    if len(out) > before:
+        return _MISSING
+    try:
+        return cls(**kwargs)
+    except Problem as p:  # pragma: no cover - every field was already checked
+        out.append(p.under(*path))
+        return _MISSING
+
+
+def _convert(tp: Any, value: object, path: tuple[PathPart, ...], out: list[Problem]) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _convert(inner, value, path, out)
+    if origin is tuple:
+        item_type = typing.get_args(tp)[0]
+        if not isinstance(value, list | tuple):
+            out.append(Problem("type", format_path(path), "une liste est attendue ici."))
+            return _MISSING
+        items = [_convert(item_type, v, (*path, i), out) for i, v in enumerate(value)]
+        return _MISSING if any(i is _MISSING for i in items) else tuple(items)
+    if attrs.has(tp):
+        return _record(tp, value, path, out)
+    if isinstance(tp, type) and issubclass(tp, StrEnum):
+        try:
+            return tp(value)
+        except ValueError:
+            return value  # the field's member_of validator explains what is allowed
+    if tp is Decimal:
+        return _decimal(value, path, out)
+    if tp is dt.date:
+        return _date(value, path, out)
+    return value  # str, int, bool: the field validators check the type
+
+
+def _decimal(value: object, path: tuple[PathPart, ...], out: list[Problem]) -> Any:
+    if isinstance(value, bool):
+        return value  # refused by the validator with the type named
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str):
+        cleaned = value.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
+        try:
+            number = Decimal(cleaned.replace(",", "."))
+        except InvalidOperation:
+            out.append(
+                Problem(
+                    "number",
+                    format_path(path),
+                    f'un nombre est attendu, par exemple "45000.00" ({value!r} donné).',
+                )
+            )
+            return _MISSING
+        return number
+    return value  # a float or anything else: the validator says why it is refused
+
+
+def _date(value: object, path: tuple[PathPart, ...], out: list[Problem]) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            out.append(
+                Problem(
+                    "date",
+                    format_path(path),
+                    f"une date au format AAAA-MM-JJ est attendue ({value!r} donné).",
+                )
+            )
+            return _MISSING
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0):
+            return value.date()  # spreadsheets store dates as midnight datetimes
+        out.append(
+            Problem(
+                "date",
+                format_path(path),
+                f"une date sans heure est attendue ({value.isoformat()} donné).",
+            )
+        )
+        return _MISSING
+    return value

@@ -1,0 +1,383 @@
+"""Rules that span several records: shares, references, dates, ETP under the framework.
+
+:func:`problems` lists every problem of a framework at once; :func:`validate` raises them
+together as a :class:`~iscg_docs.errors.ValidationError`. Codes are stable: tools and
+tests match on them, jurists read the French message.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from decimal import Decimal
+
+from iscg_docs.errors import PathPart, Problem, ValidationError, format_path
+from iscg_docs.records import (
+    COLLECTIVITY_KINDS,
+    Convention,
+    Framework,
+    Party,
+    PartyKind,
+    SplitMethod,
+)
+
+__all__ = ["problems", "validate"]
+
+
+def validate(framework: Framework) -> Framework:
+    """Check every rule that spans records; return the framework unchanged if all hold.
+
+    Raises:
+        ValidationError: every problem found, each with its code, path and message.
+    """
+    found = problems(framework)
+    if found:
+        raise ValidationError("La convention cadre comporte des erreurs", found)
+    return framework
+
+
+def problems(framework: Framework) -> list[Problem]:
+    """Every problem of ``framework`` and its conventions, in document order."""
+    return list(_framework(framework))
+
+
+def _p(code: str, path: tuple[PathPart, ...], message: str) -> Problem:
+    return Problem(code, format_path(path), message)
+
+
+def _fmt(value: Decimal) -> str:
+    """A number as a French reader writes it in a message: 99,99."""
+    return format(value, "f").replace(".", ",")
+
+
+def _framework(fw: Framework) -> Iterator[Problem]:
+    ids = Counter(p.id for p in fw.parties)
+    for i, party in enumerate(fw.parties):
+        if ids[party.id] > 1:
+            yield _p(
+                "duplicate-party",
+                ("parties", i, "id"),
+                f"l'identifiant « {party.id} » est utilisé par plusieurs parties ; "
+                "chaque partie doit avoir un identifiant unique.",
+            )
+        yield from _party(party, ("parties", i))
+    parties = {p.id: p for p in fw.parties}
+
+    for name, kind, label in (
+        ("state", PartyKind.ETAT, "l'État"),
+        ("departement", PartyKind.DEPARTEMENT, "le Département"),
+    ):
+        pid = getattr(fw, name)
+        party = parties.get(pid)
+        if party is None:
+            yield _unknown((name,), pid)
+        elif party.kind is not kind:
+            yield _p(
+                "party-kind",
+                (name,),
+                f"la partie « {pid} » doit être {label} (nature « {kind.value} »), "
+                f"pas « {party.kind.value} ».",
+            )
+
+    yield from _signers(fw)
+
+    references = Counter(c.reference for c in fw.conventions)
+    for i, convention in enumerate(fw.conventions):
+        path: tuple[PathPart, ...] = ("conventions", i)
+        if references[convention.reference] > 1:
+            yield _p(
+                "duplicate-reference",
+                (*path, "reference"),
+                f"la référence « {convention.reference} » est utilisée par plusieurs conventions.",
+            )
+        yield from _convention(convention, fw, parties, path)
+
+    if fw.etp > fw.etp_authorised:
+        yield _p(
+            "etp-exceeded",
+            ("conventions",),
+            f"les conventions totalisent {_fmt(fw.etp)} ETP, au-delà des "
+            f"{_fmt(fw.etp_authorised)} ETP autorisés par la convention cadre.",
+        )
+
+
+def _signers(fw: Framework) -> Iterator[Problem]:
+    """Every party that signs a convention has a signatory; collectivities a deliberation."""
+    signs: dict[str, list[str]] = {}
+    for c in fw.conventions:
+        for pid in (fw.state, fw.departement, *c.parties, *c.cosignatories):
+            signs.setdefault(pid, []).append(c.reference)
+    for k, party in enumerate(fw.parties):
+        refs = signs.get(party.id)
+        if not refs:
+            continue
+        which = ", ".join(f"« {r} »" for r in dict.fromkeys(refs))
+        if party.signatory is None:
+            yield _p(
+                "missing-signatory",
+                ("parties", k, "signatory"),
+                f"la partie « {party.id} » signe {which} mais n'a pas de signataire "
+                "(« signatory ») : indiquez qui la représente.",
+            )
+        if party.kind in COLLECTIVITY_KINDS and party.deliberation is None:
+            yield _p(
+                "missing-deliberation",
+                ("parties", k, "deliberation"),
+                f"la collectivité « {party.id} » signe {which} sans délibération l'y "
+                "autorisant (« deliberation » : organe, date, numéro).",
+            )
+
+
+def _party(party: Party, path: tuple[PathPart, ...]) -> Iterator[Problem]:
+    if party.kind is PartyKind.EPCI and party.epci_kind is None:
+        yield _p(
+            "epci-kind",
+            (*path, "epci_kind"),
+            "pour un EPCI, précisez sa catégorie : communaute_de_communes, "
+            "communaute_d_agglomeration, communaute_urbaine ou metropole.",
+        )
+    if party.kind is not PartyKind.EPCI and party.epci_kind is not None:
+        yield _p(
+            "epci-kind",
+            (*path, "epci_kind"),
+            "la catégorie d'EPCI ne s'applique qu'à une partie de nature « epci ».",
+        )
+    if party.kind is PartyKind.AUTRE and (party.designation is None or party.gender is None):
+        yield _p(
+            "designation",
+            (*path, "designation"),
+            "pour une partie de nature « autre », indiquez sa désignation "
+            "(« designation ») et son genre grammatical (« gender »).",
+        )
+
+
+def _unknown(path: tuple[PathPart, ...], pid: str) -> Problem:
+    return _p(
+        "unknown-party",
+        path,
+        f"aucune partie n'a l'identifiant « {pid} » ; déclarez-la dans la liste des parties.",
+    )
+
+
+def _convention(
+    c: Convention, fw: Framework, parties: dict[str, Party], path: tuple[PathPart, ...]
+) -> Iterator[Problem]:
+    seen: set[str] = set()
+    for field_name, ids in (("parties", c.parties), ("cosignatories", c.cosignatories)):
+        for j, pid in enumerate(ids):
+            where = (*path, field_name, j)
+            if pid not in parties:
+                yield _unknown(where, pid)
+            elif pid in seen or pid in (fw.state, fw.departement):
+                yield _p(
+                    "duplicate-signatory",
+                    where,
+                    f"la partie « {pid} » figure plusieurs fois parmi les signataires "
+                    "(l'État et le Département signent toujours, sans être listés).",
+                )
+            seen.add(pid)
+    if c.signed_on:
+        for pid in (fw.state, fw.departement, *c.parties, *c.cosignatories):
+            party = parties.get(pid)
+            if party and party.deliberation and party.deliberation.date > c.signed_on:
+                yield _p(
+                    "incoherent-dates",
+                    (*path, "signed_on"),
+                    f"la délibération de « {pid} » ({party.deliberation.date.isoformat()}) "
+                    f"est postérieure à la date de signature ({c.signed_on.isoformat()}).",
+                )
+
+    yield from _posts(c, fw, parties, path)
+    yield from _funding(c, fw, parties, path)
+
+    if c.period.start < fw.approved_on:
+        yield _p(
+            "incoherent-dates",
+            (*path, "period", "start"),
+            f"la convention commencerait le {c.period.start.isoformat()}, avant l'approbation "
+            f"de la convention cadre le {fw.approved_on.isoformat()}.",
+        )
+    if c.signed_on and c.signed_on > c.period.end:
+        yield _p(
+            "incoherent-dates",
+            (*path, "signed_on"),
+            f"la date de signature ({c.signed_on.isoformat()}) est postérieure à la fin de la "
+            f"convention ({c.period.end.isoformat()}).",
+        )
+
+
+def _posts(
+    c: Convention, fw: Framework, parties: dict[str, Party], path: tuple[PathPart, ...]
+) -> Iterator[Problem]:
+    if not c.posts:
+        yield _p(
+            "no-post",
+            (*path, "posts"),
+            "la convention doit financer au moins un poste d'intervenant social.",
+        )
+    ids = Counter(p.id for p in c.posts)
+    signers = {fw.state, fw.departement, *c.parties}
+    jobs: dict[str, Decimal] = {}
+    for j, post in enumerate(c.posts):
+        here = (*path, "posts", j)
+        if ids[post.id] > 1:
+            yield _p(
+                "duplicate-post",
+                (*path, "posts", j, "id"),
+                f"l'identifiant de poste « {post.id} » est utilisé plusieurs fois.",
+            )
+        if post.employer not in parties:
+            yield _unknown((*here, "employer"), post.employer)
+        elif post.employer not in signers:
+            yield _p(
+                "employer-not-party",
+                (*here, "employer"),
+                f"l'employeur « {post.employer} » doit être partie à la convention : "
+                "ajoutez-le à la liste « parties ».",
+            )
+        if post.job is not None:
+            jobs[post.job] = jobs.get(post.job, Decimal(0)) + post.quotite
+    for job, total in jobs.items():
+        if total > 1:
+            yield _p(
+                "job-quotite",
+                (*path, "posts"),
+                f"les lieux d'exercice du poste « {job} » totalisent {_fmt(total)} ETP ; "
+                "un même intervenant ne peut dépasser 1 ETP.",
+            )
+
+
+def _funding(
+    c: Convention, fw: Framework, parties: dict[str, Party], path: tuple[PathPart, ...]
+) -> Iterator[Problem]:
+    plan = c.funding
+    fpath = (*path, "funding")
+    if not plan.years:
+        yield _p(
+            "no-year", (*fpath, "years"), "le plan de financement doit couvrir au moins une année."
+        )
+    elif len(plan.years) != c.period.years:
+        yield _p(
+            "years-count",
+            (*fpath, "years"),
+            f"le plan de financement compte {len(plan.years)} année(s) mais la convention dure "
+            f"{c.period.years} an(s) : indiquez un coût pour chaque année.",
+        )
+    dep_rate = fw.departement_rate if plan.departement_rate is None else plan.departement_rate
+    any_rest = False
+    for j, year in enumerate(plan.years):
+        ypath = (*fpath, "years", j)
+        if year.cost <= 0:
+            yield _p(
+                "cost",
+                (*ypath, "cost"),
+                f"le coût de l'année {j + 1} doit être supérieur à zéro.",
+            )
+        state = year.state
+        if (state.amount is None) == (state.rate is None):
+            yield _p(
+                "state-share",
+                (*ypath, "state"),
+                f"pour l'année {j + 1}, indiquez la participation de l'État soit en montant "
+                "(« amount »), soit en taux (« rate »), et pas les deux ; 0 si l'État ne "
+                "participe pas.",
+            )
+        elif state.amount is not None and state.amount > year.cost:
+            yield _p(
+                "state-exceeds-cost",
+                (*ypath, "state", "amount"),
+                f"la participation de l'État pour l'année {j + 1} dépasse le coût de l'année.",
+            )
+        state_amount = state.amount if state.amount is not None else Decimal(0)
+        if state.rate is not None:
+            state_amount = year.cost * state.rate / 100
+        if (year.cost - state_amount) * (100 - dep_rate) > 0:
+            any_rest = True
+
+    split = plan.split
+    spath = (*fpath, "split")
+    if not split and any_rest:
+        yield _p(
+            "split-empty",
+            spath,
+            "il reste une part à la charge des collectivités : indiquez au moins une "
+            "collectivité dans la répartition (« split »).",
+        )
+    counts = Counter(s.party for s in split)
+    for j, share in enumerate(split):
+        here = (*spath, j)
+        party = parties.get(share.party)
+        if party is None:
+            yield _unknown((*here, "party"), share.party)
+        elif share.party not in c.parties:
+            yield _p(
+                "split-not-party",
+                (*here, "party"),
+                f"« {share.party} » paie une part mais n'est pas partie à la convention : "
+                "ajoutez-la à la liste « parties ».",
+            )
+        elif party.kind in (PartyKind.ETAT, PartyKind.DEPARTEMENT):
+            yield _p(
+                "split-party-kind",
+                (*here, "party"),
+                "l'État et le Département ne figurent pas dans la répartition du reste à "
+                "charge : leurs parts sont calculées à part.",
+            )
+        if counts[share.party] > 1:
+            yield _p(
+                "split-duplicate",
+                (*here, "party"),
+                f"« {share.party} » figure plusieurs fois dans la répartition.",
+            )
+        yield from _split_key(plan.split_method, share.percent, share.population, here)
+
+    percents = [s.percent for s in split]
+    if split and plan.split_method is SplitMethod.PERCENT and None not in percents:
+        total = sum((p for p in percents if p is not None), Decimal(0))
+        if total != 100:
+            yield _p(
+                "split-total",
+                spath,
+                f"les pourcentages de la répartition totalisent {_fmt(total)} % au lieu "
+                "de 100 % exactement.",
+            )
+    if split and plan.split_method is SplitMethod.POPULATION:
+        pops = [s.population for s in split]
+        if all(p is not None for p in pops) and not sum(p or 0 for p in pops):
+            yield _p("population", spath, "la population totale ne peut être nulle.")
+
+
+def _split_key(
+    method: SplitMethod,
+    percent: Decimal | None,
+    population: int | None,
+    here: tuple[PathPart, ...],
+) -> Iterator[Problem]:
+    if method is SplitMethod.PERCENT and percent is None:
+        yield _p(
+            "split-key",
+            (*here, "percent"),
+            "la répartition se fait par pourcentages : indiquez le pourcentage de cette "
+            "collectivité.",
+        )
+    if method is SplitMethod.POPULATION and population is None:
+        yield _p(
+            "split-key",
+            (*here, "population"),
+            "la répartition se fait selon la population : indiquez la population de cette "
+            "collectivité.",
+        )
+    if method is not SplitMethod.PERCENT and percent is not None:
+        yield _p(
+            "split-key",
+            (*here, "percent"),
+            f"un pourcentage est donné alors que la répartition se fait « {method.value} » : "
+            "retirez-le ou choisissez la méthode « percent ».",
+        )
+    if method is not SplitMethod.POPULATION and population is not None:
+        yield _p(
+            "split-key",
+            (*here, "population"),
+            f"une population est donnée alors que la répartition se fait « {method.value} » : "
+            "retirez-la ou choisissez la méthode « population ».",
+        )
