@@ -1,0 +1,213 @@
+"""Render a Word template with docxtpl, safely and reproducibly.
+
+Safety: templates run in a Jinja :class:`~jinja2.sandbox.SandboxedEnvironment` with no
+globals, autoescaping on (``&``, ``<`` and ``>`` in user text come out literally) and
+:class:`~jinja2.StrictUndefined` (a misspelt variable is an error that names it, never
+empty text). Text holding characters XML cannot carry is refused with its place in the
+context.
+
+Reproducibility: the same template and context give byte-identical files: zip members in
+a fixed order with a fixed timestamp, and core properties set from the caller's values
+rather than from the clock. docxtpl would render the core properties through the
+autoescaping environment, and python-docx would escape them again, so they are set here,
+after rendering, as plain text.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from iscg_docs.errors import TemplateError
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+__all__ = [
+    "CORE_PROPERTIES",
+    "check_context",
+    "make_environment",
+    "normalize_package",
+    "render_docx",
+]
+
+#: Core properties a caller may set; anything else in ``properties`` is an error.
+CORE_PROPERTIES = frozenset(
+    {"title", "subject", "author", "keywords", "comments", "category", "language"}
+)
+
+#: The zip timestamp of every member: the earliest a zip can hold, so it says nothing.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+# XML 1.0 forbids these; U+FFFE/U+FFFF are not characters at all.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def make_environment(filters: Mapping[str, Any] | None = None) -> SandboxedEnvironment:
+    """The Jinja environment every template runs in.
+
+    Args:
+        filters: extra filters (the French formatting functions, usually).
+
+    Returns:
+        A sandboxed environment with autoescaping, strict undefined and no globals.
+    """
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    # No range/cycler/joiner/lipsum/namespace/dict: a convention template needs none, and
+    # each is one more object a hostile template could poke at.
+    env.globals.clear()
+    if filters:
+        env.filters.update(filters)
+    return env
+
+
+def check_context(context: Mapping[str, Any]) -> None:
+    """Refuse text that XML cannot hold, saying where it is in the context.
+
+    Raises:
+        TemplateError: a string holds a control character; ``where`` is its key path.
+    """
+    for path, value in _strings(context, ""):
+        match = _ILLEGAL_XML.search(value)
+        if match:
+            raise TemplateError(
+                f"le texte contient un caractère de contrôle interdit "
+                f"(U+{ord(match.group()):04X}) à la position {match.start() + 1} : "
+                f"supprimez-le des données ({value[:40]!r}).",
+                where=path,
+            )
+
+
+def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            yield from _strings(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            yield from _strings(v, f"{path}[{i}]")
+
+
+def render_docx(
+    template: str | os.PathLike[str] | bytes,
+    context: Mapping[str, Any],
+    *,
+    properties: Mapping[str, str] | None = None,
+    env: SandboxedEnvironment | None = None,
+) -> bytes:
+    """Render ``template`` with ``context`` into the bytes of a .docx file.
+
+    Args:
+        template: a .docx path or its bytes.
+        context: the template's variables.
+        properties: core properties to set (title, subject, author…), as plain text.
+        env: the Jinja environment; :func:`make_environment` when omitted.
+
+    Returns:
+        The document, reproducible byte for byte.
+
+    Raises:
+        TemplateError: the template has a syntax error, uses an unknown variable or
+            filter, tries something the sandbox forbids, or the context holds
+            characters XML cannot carry.
+    """
+    from docxtpl import DocxTemplate
+
+    check_context(context)
+    source: Any = io.BytesIO(template) if isinstance(template, bytes) else Path(template)
+    tpl = DocxTemplate(source)
+    environment = env if env is not None else make_environment()
+    with translate_template_errors():
+        tpl.render(dict(context), environment, autoescape=True)
+    _set_properties(tpl.docx.core_properties, properties or {})
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    return normalize_package(buffer.getvalue())
+
+
+def _set_properties(core: Any, properties: Mapping[str, str]) -> None:
+    unknown = set(properties) - CORE_PROPERTIES
+    if unknown:
+        raise ValueError(f"unknown core properties: {sorted(unknown)}")
+    for name, value in properties.items():
+        setattr(core, name, value)
+    # Nothing from the clock or the machine: the same input gives the same file.
+    core.last_modified_by = properties.get("author", "")
+    core.revision = 1
+
+
+def normalize_package(data: bytes) -> bytes:
+    """Rewrite a .docx zip with fixed timestamps and attributes, members in the same order.
+
+    Args:
+        data: a .docx file's bytes.
+
+    Returns:
+        The same members, deflated, dated 1980-01-01, so equal content gives equal bytes.
+    """
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
+    ):
+        for item in zin.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            info.create_system = 0
+            zout.writestr(info, zin.read(item.filename))
+    return out.getvalue()
+
+
+@contextmanager
+def translate_template_errors() -> Iterator[None]:
+    """Turn Jinja's errors into :class:`TemplateError` with a French message and a place."""
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+    from jinja2.exceptions import TemplateError as JinjaError
+
+    try:
+        yield
+    except SecurityError as exc:
+        raise TemplateError(
+            f"construction interdite dans le modèle ({exc}) : un modèle ne peut qu'afficher "
+            "des variables et utiliser les filtres fournis.",
+            _where(exc),
+        ) from exc
+    except UndefinedError as exc:
+        raise TemplateError(
+            f"variable ou attribut inconnu « {_undefined_name(str(exc))} » : vérifiez son "
+            "orthographe dans le catalogue des variables (iscg-docs variables).",
+            _where(exc),
+        ) from exc
+    except TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"erreur de syntaxe dans le modèle : {exc.message}.", _where(exc)
+        ) from exc
+    except JinjaError as exc:
+        raise TemplateError(f"le modèle n'a pas pu être rendu : {exc}.", _where(exc)) from exc
+
+
+def _undefined_name(message: str) -> str:
+    # Jinja says "'foo' is undefined" or "'dict object' has no attribute 'bar'".
+    m = re.search(r"has no attribute '([^']+)'", message) or re.match(r"'([^']+)'", message)
+    return m.group(1) if m else message
+
+
+def _where(exc: BaseException) -> str | None:
+    lines = getattr(exc, "docx_context", None)
+    if lines is None:
+        return None
+    text = " ".join(s.strip() for s in lines if s.strip())
+    text = re.sub(r"\s+", " ", text)
+    return f"près de « {text[:120]} »" if text else None
