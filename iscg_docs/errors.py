@@ -96,6 +96,8 @@ class Problem(IscgError, ValueError):
 
     def under(self, *prefix: PathPart) -> Problem:
         """The same problem seen from an enclosing record: ``prefix`` goes before the path."""
+        if not prefix:
+            return self
         head = format_path(prefix)
         if self.path == "$":
             path = head

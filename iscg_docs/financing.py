@@ -161,8 +161,8 @@ def allocate(total: Decimal, weights: Sequence[Fraction], quantum: Decimal = CEN
     """Split ``total`` by ``weights`` so the parts add up to ``total`` exactly.
 
     Each part is rounded half up to ``quantum``; the quanta still missing (or in excess)
-    go one by one to the parts with the largest (smallest) remainders, the first listed
-    winning ties.
+    go one by one to the parts with the largest remainders (are taken from the smallest),
+    ties favouring the part listed first.
 
     Args:
         total: the amount to split, a multiple of ``quantum``.
@@ -188,7 +188,7 @@ def allocate(total: Decimal, weights: Sequence[Fraction], quantum: Decimal = CEN
         remainders = [e - Fraction(p) for e, p in zip(exact, parts, strict=True)]
         order = sorted(
             range(len(parts)),
-            key=lambda i: (-remainders[i], i) if leftover > 0 else (remainders[i], i),
+            key=lambda i: (-remainders[i], i) if leftover > 0 else (remainders[i], -i),
         )
         sign = 1 if leftover > 0 else -1
         # Never take a part below zero: a zero-weight part is skipped.

@@ -1,0 +1,155 @@
+"""Hypothesis strategies for convention records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from hypothesis import strategies as st
+
+from iscg_docs.records import (
+    Convention,
+    Deliberation,
+    EpciKind,
+    Force,
+    Framework,
+    FundingPlan,
+    FundingYear,
+    Gender,
+    Party,
+    PartyKind,
+    Period,
+    Post,
+    Role,
+    Signatory,
+    SplitMethod,
+    SplitShare,
+    StateShare,
+)
+
+cents = st.integers(min_value=1, max_value=50_000_000).map(lambda n: Decimal(n).scaleb(-2))
+hundredths = st.integers(min_value=0, max_value=10_000).map(lambda n: Decimal(n).scaleb(-2))
+genders = st.sampled_from(list(Gender))
+names = st.text(
+    alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzéèàçÉ -'&<>"), min_size=1, max_size=20
+).filter(lambda s: s.strip() != "")
+
+
+def signatories(role: Role) -> st.SearchStrategy[Signatory]:
+    """A signatory holding ``role``."""
+    return st.builds(Signatory, role=st.just(role), full_name=names, gender=genders)
+
+
+def deliberations() -> st.SearchStrategy[Deliberation]:
+    """A deliberation dated in 2020, before any generated convention starts."""
+    return st.builds(
+        Deliberation,
+        body=st.sampled_from(["conseil municipal", "conseil communautaire"]),
+        date=st.dates(dt.date(2020, 1, 1), dt.date(2020, 12, 31)),
+        number=st.from_regex(r"[0-9]{1,4}-[0-9]{2}", fullmatch=True),
+    )
+
+
+def percentages(n: int) -> st.SearchStrategy[list[Decimal]]:
+    """``n`` percentages in hundredths of a point adding up to exactly 100."""
+    if n == 1:
+        return st.just([Decimal(100)])
+    cuts = st.lists(
+        st.integers(min_value=0, max_value=10_000), min_size=n - 1, max_size=n - 1
+    ).map(sorted)
+    return cuts.map(
+        lambda c: [
+            Decimal(b - a).scaleb(-2) for a, b in zip([0, *c], [*c, 10_000], strict=True)
+        ]
+    )
+
+
+@st.composite
+def state_shares(draw: st.DrawFn, cost: Decimal) -> StateShare:
+    """An amount up to the cost, or a rate up to 80 %."""
+    if draw(st.booleans()):
+        return StateShare(amount=Decimal(draw(st.integers(0, int(cost * 100)))).scaleb(-2))
+    return StateShare(rate=Decimal(draw(st.integers(0, 8000))).scaleb(-2))
+
+
+@st.composite
+def frameworks(draw: st.DrawFn, max_conventions: int = 3) -> Framework:
+    """A valid framework with 1 to ``max_conventions`` conventions."""
+    n_collectivities = draw(st.integers(1, 5))
+    state = Party("etat", PartyKind.ETAT, "État", signatory=draw(signatories(Role.PREFET)))
+    dep = Party(
+        "dep",
+        PartyKind.DEPARTEMENT,
+        "Saône-et-Loire",
+        signatory=draw(signatories(Role.PRESIDENT)),
+        deliberation=draw(deliberations()),
+    )
+    collectivities = []
+    for i in range(n_collectivities):
+        is_epci = draw(st.booleans())
+        collectivities.append(
+            Party(
+                f"c{i}",
+                PartyKind.EPCI if is_epci else PartyKind.COMMUNE,
+                draw(names),
+                epci_kind=draw(st.sampled_from(list(EpciKind))) if is_epci else None,
+                signatory=draw(signatories(Role.PRESIDENT if is_epci else Role.MAIRE)),
+                deliberation=draw(deliberations()),
+            )
+        )
+    conventions = []
+    for k in range(draw(st.integers(1, max_conventions))):
+        members = draw(
+            st.lists(st.sampled_from(collectivities), min_size=1, unique_by=lambda p: p.id)
+        )
+        ids = [p.id for p in members]
+        years = draw(st.integers(1, 5))
+        funding_years = []
+        for _ in range(years):
+            cost = draw(cents)
+            funding_years.append(FundingYear(cost=cost, state=draw(state_shares(cost))))
+        method = draw(st.sampled_from(list(SplitMethod)))
+        if method is SplitMethod.PERCENT:
+            pcts = draw(percentages(len(ids)))
+            split = [SplitShare(pid, percent=p) for pid, p in zip(ids, pcts, strict=True)]
+        elif method is SplitMethod.POPULATION:
+            split = [SplitShare(pid, population=draw(st.integers(1, 500_000))) for pid in ids]
+        else:
+            split = [SplitShare(pid) for pid in ids]
+        posts = [
+            Post(
+                f"p{j}",
+                draw(st.sampled_from(list(Force))),
+                f"site {j}",
+                "Mâcon",
+                Decimal(draw(st.integers(1, 10))) / 10,
+                ids[0],
+            )
+            for j in range(draw(st.integers(1, 2)))
+        ]
+        conventions.append(
+            Convention(
+                reference=f"REF-{k}",
+                territory=f"Territoire {k}",
+                parties=ids,
+                posts=posts,
+                period=Period(dt.date(2021, 1, 1), years),
+                funding=FundingPlan(
+                    years=funding_years,
+                    split=split,
+                    split_method=method,
+                    departement_rate=draw(st.one_of(st.none(), hundredths)),
+                ),
+                signed_at="Mâcon",
+            )
+        )
+    return Framework(
+        title="Convention cadre",
+        state="etat",
+        departement="dep",
+        etp_authorised=Decimal(100),
+        departement_rate=Decimal(50),
+        approved_on=dt.date(2020, 12, 17),
+        parties=[state, dep, *collectivities],
+        conventions=conventions,
+    )

@@ -1,0 +1,109 @@
+"""Tests for iscg_docs.errors."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from iscg_docs.errors import (
+    InputError,
+    IscgError,
+    OutputError,
+    Problem,
+    TemplateError,
+    ValidationError,
+    format_path,
+)
+
+
+class TestFormatPath:
+    @pytest.mark.parametrize(
+        ("parts", "expected"),
+        [
+            ((), "$"),
+            (("conventions",), "conventions"),
+            (("conventions", 1, "funding", "split", 2, "percent"), "conventions[1].funding.split[2].percent"),
+        ],
+        ids=["empty", "name", "nested"],
+    )
+    def test_paths(self, parts: tuple[str | int, ...], expected: str) -> None:
+        """Names are dotted, indexes bracketed, the empty path is $."""
+        assert format_path(parts) == expected
+
+
+class TestProblem:
+    def test_str_is_message_at_path(self) -> None:
+        """A problem reads 'message @ path', as cattrs flattens its errors."""
+        p = Problem("split-total", "conventions[0].funding.split", "les pourcentages …")
+        assert str(p) == "les pourcentages … @ conventions[0].funding.split"
+
+    def test_location_comes_first(self) -> None:
+        """A spreadsheet location, when known, leads the line."""
+        p = Problem("x", "a", "m", location="Feuille « Postes », ligne 4")
+        assert str(p) == "Feuille « Postes », ligne 4 — m @ a"
+
+    @pytest.mark.parametrize(
+        ("inner", "prefix", "expected"),
+        [
+            ("quotite", ("posts", 1), "posts[1].quotite"),
+            ("[2].percent", ("split",), "split[2].percent"),
+            ("$", ("conventions", 0), "conventions[0]"),
+        ],
+        ids=["field", "index", "root"],
+    )
+    def test_under(self, inner: str, prefix: tuple[str | int, ...], expected: str) -> None:
+        """A problem seen from an enclosing record gets the record's path in front."""
+        assert Problem("c", inner, "m").under(*prefix).path == expected
+
+    def test_is_a_value_error(self) -> None:
+        """Callers can catch the familiar built-in type."""
+        assert isinstance(Problem("c", "p", "m"), ValueError)
+
+
+class TestValidationError:
+    def test_groups_problems(self) -> None:
+        """It is an ExceptionGroup whose members are the problems, so except* works."""
+        problems = [Problem("a", "x", "m1"), Problem("b", "y", "m2")]
+        error = ValidationError("Données invalides", problems)
+        with pytest.raises(ExceptionGroup) as caught:
+            raise error
+        assert caught.value.problems == tuple(problems)
+        assert error.lines() == ["m1 @ x", "m2 @ y"]
+        assert str(error) == "Données invalides (2 problèmes)"
+
+    def test_except_star(self) -> None:
+        """except* Problem catches the problems of the group."""
+        seen: list[Problem] = []
+        try:
+            raise ValidationError("v", [Problem("a", "x", "m")])
+        except* Problem as group:
+            seen.extend(group.exceptions)  # type: ignore[arg-type]
+        assert [p.code for p in seen] == ["a"]
+
+    def test_subgroup_keeps_type(self) -> None:
+        """Splitting the group keeps a ValidationError, so lines() still works."""
+        error = ValidationError("v", [Problem("a", "x", "m"), Problem("b", "y", "n")])
+        sub = error.subgroup(lambda e: isinstance(e, Problem) and e.code == "b")
+        assert isinstance(sub, ValidationError)
+        assert sub.lines() == ["n @ y"]
+
+
+class TestPickling:
+    @pytest.mark.parametrize(
+        "error",
+        [
+            InputError("fichier introuvable.", "a.toml"),
+            Problem("c", "p", "m", "loc"),
+            ValidationError("v", [Problem("c", "p", "m")]),
+            TemplateError("variable inconnue", "près de « x »"),
+            OutputError("existe déjà", "out/a.docx"),
+        ],
+        ids=lambda e: type(e).__name__,
+    )
+    def test_round_trip(self, error: IscgError) -> None:
+        """Every error survives pickling with its message, so batches can cross processes."""
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error)
+        assert str(again) == str(error)
+        assert isinstance(again, IscgError)

@@ -1,0 +1,145 @@
+"""Tests for iscg_docs.loading and iscg_docs.structure: files to records, errors by key path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from iscg_docs.errors import InputError, ValidationError
+from iscg_docs.loading import load, load_data, read_data
+from iscg_docs.records import Framework, SplitMethod
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, default=str, ensure_ascii=False, indent=1)
+
+
+class TestLoad:
+    def test_example(self, example_path: Path) -> None:
+        """The example loads into a framework of three conventions."""
+        fw = load(example_path)
+        assert [c.territory for c in fw.conventions] == ["Bassin minier", "Mâconnais", "Bresse bourguignonne"]
+        assert fw.conventions[2].funding.split_method is SplitMethod.EQUAL
+
+    def test_json_equals_toml(self, example_data: dict[str, Any], framework: Framework, tmp_path: Path) -> None:
+        """The same structure written as JSON gives equal records."""
+        path = tmp_path / "cadre.json"
+        path.write_text(to_json(example_data), "utf-8")
+        assert load(path) == framework
+
+    def test_json_fraction_refused(self, example_data: dict[str, Any], tmp_path: Path) -> None:
+        """A JSON number with a fraction is a float and is refused, with the path."""
+        text = to_json(example_data).replace('"quotite": "0.5"', '"quotite": 0.5', 1)
+        path = tmp_path / "cadre.json"
+        path.write_text(text, "utf-8")
+        with pytest.raises(ValidationError) as caught:
+            load(path)
+        (problem,) = caught.value.problems
+        assert (problem.code, problem.path) == ("float", "conventions[0].posts[0].quotite")
+
+    def test_toml_float_refused(self, example_path: Path, tmp_path: Path) -> None:
+        """A bare TOML float for money is refused and the message says to quote it."""
+        text = example_path.read_text("utf-8").replace('cost = "44000.00"', "cost = 44000.00")
+        path = tmp_path / "cadre.toml"
+        path.write_text(text, "utf-8")
+        with pytest.raises(ValidationError) as caught:
+            load(path)
+        (problem,) = caught.value.problems
+        assert problem.path == "conventions[0].funding.years[0].cost"
+        assert "entre guillemets" in problem.message
+
+    def test_integers_are_exact(self, example_data: dict[str, Any]) -> None:
+        """Whole numbers need no quotes: 44000 is an exact amount."""
+        example_data["conventions"][0]["funding"]["years"][0]["cost"] = 44000
+        fw = load_data(example_data)
+        assert str(fw.conventions[0].funding.years[0].cost) == "44000"
+
+
+class TestReadErrors:
+    @pytest.mark.parametrize(
+        ("name", "content", "message"),
+        [
+            ("a.toml", None, "fichier introuvable"),
+            ("a.txt", "x", "format de fichier non reconnu"),
+            ("a.toml", "title = ", "syntaxe TOML incorrecte"),
+            ("a.json", "{", "syntaxe JSON incorrecte ligne 1"),
+            ("a.json", "[1]", "doit contenir un objet"),
+        ],
+        ids=["missing", "suffix", "toml-syntax", "json-syntax", "json-list"],
+    )
+    def test_messages(self, tmp_path: Path, name: str, content: str | None, message: str) -> None:
+        """Unreadable input is an InputError naming the file, in French."""
+        path = tmp_path / name
+        if content is not None:
+            path.write_text(content, "utf-8")
+        with pytest.raises(InputError, match=message) as caught:
+            read_data(path)
+        assert caught.value.source == str(path)
+
+    def test_not_utf8(self, tmp_path: Path) -> None:
+        """A file in another encoding is told to be saved as UTF-8."""
+        path = tmp_path / "a.toml"
+        path.write_bytes('title = "Mâcon"'.encode("latin-1"))
+        with pytest.raises(InputError, match="UTF-8"):
+            read_data(path)
+
+
+class TestStructure:
+    def test_unknown_and_missing_fields(self, example_data: dict[str, Any]) -> None:
+        """A misspelt key is reported as unknown, and the real one as missing."""
+        post = example_data["conventions"][1]["posts"][0]
+        post["quotité"] = post.pop("quotite")
+        with pytest.raises(ValidationError) as caught:
+            load_data(example_data, source="cadre.toml")
+        found = {(p.code, p.path) for p in caught.value.problems}
+        assert found == {
+            ("unknown-field", "conventions[1].posts[0].quotité"),
+            ("missing", "conventions[1].posts[0].quotite"),
+        }
+        assert "cadre.toml" in str(caught.value)
+
+    @pytest.mark.parametrize(
+        ("value", "code"),
+        [("demain", "date"), ("2021-02-30", "date"), (20210101, "type")],
+        ids=["word", "impossible", "number"],
+    )
+    def test_bad_dates(self, example_data: dict[str, Any], value: object, code: str) -> None:
+        """Dates are AAAA-MM-JJ; anything else is told so at its path."""
+        example_data["approved_on"] = value
+        with pytest.raises(ValidationError) as caught:
+            load_data(example_data)
+        assert [(p.code, p.path) for p in caught.value.problems] == [(code, "approved_on")]
+
+    def test_bad_number_text(self, example_data: dict[str, Any]) -> None:
+        """A number that is not a number says what was given."""
+        example_data["conventions"][0]["funding"]["years"][1]["cost"] = "quarante mille"
+        with pytest.raises(ValidationError) as caught:
+            load_data(example_data)
+        (problem,) = caught.value.problems
+        assert problem.code == "number"
+        assert "'quarante mille'" in problem.message
+
+    def test_french_number_text(self, example_data: dict[str, Any]) -> None:
+        """'44 000,50' with a decimal comma and spaces is read exactly."""
+        example_data["conventions"][0]["funding"]["years"][0]["cost"] = "44 000,50"
+        fw = load_data(example_data)
+        assert str(fw.conventions[0].funding.years[0].cost) == "44000.50"
+
+    def test_enum_choices_listed(self, example_data: dict[str, Any]) -> None:
+        """An unknown kind lists the possible values."""
+        example_data["parties"][0]["kind"] = "royaume"
+        with pytest.raises(ValidationError) as caught:
+            load_data(example_data)
+        (problem,) = caught.value.problems
+        assert problem.path == "parties[0].kind"
+        assert "« etat »" in problem.message
+
+    def test_table_expected(self, example_data: dict[str, Any]) -> None:
+        """A scalar where a record is expected is reported at its path."""
+        example_data["conventions"][0]["period"] = "trois ans"
+        with pytest.raises(ValidationError) as caught:
+            load_data(example_data)
+        assert [p.path for p in caught.value.problems] == ["conventions[0].period"]
