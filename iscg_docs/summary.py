@@ -1,0 +1,64 @@
+"""A plain-text summary of a framework, for ``iscg-docs check``: parties, posts, money."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from iscg_docs import french
+from iscg_docs.financing import compute_financing
+from iscg_docs.records import Framework
+
+__all__ = ["summarize"]
+
+
+def summarize(framework: Framework) -> str:
+    """Describe each convention: its parties, posts and ETP, and each party's yearly amounts.
+
+    Args:
+        framework: a validated framework.
+
+    Returns:
+        Several lines of text, ending with a newline.
+    """
+    lines = [
+        framework.title,
+        f"Approuvée le {french.long_date(framework.approved_on)} : "
+        f"{french.number(framework.etp_authorised)} ETP autorisés, "
+        f"{french.number(framework.etp)} ETP engagés par {len(framework.conventions)} "
+        f"convention{'s' if len(framework.conventions) > 1 else ''}.",
+    ]
+    for convention in framework.conventions:
+        financing = compute_financing(convention, framework)
+        party = framework.party
+        lines += [
+            "",
+            f"{convention.reference} — {convention.territory} "
+            f"({french.period(convention.period.start, convention.period.end)})",
+            "  Parties : "
+            + french.join(
+                french.designation(party(pid))
+                for pid in (framework.state, framework.departement, *convention.parties)
+            ),
+        ]
+        if convention.cosignatories:
+            lines.append(
+                "  Cosignataires : "
+                + french.join(french.designation(party(pid)) for pid in convention.cosignatories)
+            )
+        lines.append(f"  Postes ({french.number(convention.etp)} ETP) :")
+        for post in convention.posts:
+            lines.append(f"    - {post.site} ({post.commune}) : {french.number(post.quotite)} ETP")
+        width = max(len("Financement"), *(len(pid) for pid in financing.funders))
+        header = "".join(f"{f'Année {y.index}':>16}" for y in financing.years)
+        lines.append(f"  {'Financement':<{width + 2}}{header}{'Total':>16}")
+        for total in financing.totals:
+            cells = "".join(f"{_amount(y.amount_of(total.party)):>16}" for y in financing.years)
+            lines.append(f"    {total.party:<{width}}{cells}{_amount(total.amount):>16}")
+        cells = "".join(f"{_amount(y.cost):>16}" for y in financing.years)
+        lines.append(f"    {'Coût':<{width}}{cells}{_amount(financing.total_cost):>16}")
+    return "\n".join(lines) + "\n"
+
+
+def _amount(value: Decimal) -> str:
+    # Terminal columns: ordinary spaces so the alignment holds in any font.
+    return french.money(value).replace("\u202f", " ").replace("\u00a0", " ")
