@@ -36,8 +36,11 @@ def summarize(framework: Framework) -> str:
             f"({french.period(convention.period.start, convention.period.end)})",
             "  Parties : "
             + french.join(
-                french.designation(party(pid))
-                for pid in (framework.state, framework.departement, *convention.parties)
+                [
+                    french.designation(party(framework.state)),
+                    french.designation(party(framework.departement)),
+                    french.designation_all(party(pid) for pid in convention.parties),
+                ]
             ),
         ]
         if convention.cosignatories:
