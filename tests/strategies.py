@@ -54,13 +54,11 @@ def percentages(n: int) -> st.SearchStrategy[list[Decimal]]:
     """``n`` percentages in hundredths of a point adding up to exactly 100."""
     if n == 1:
         return st.just([Decimal(100)])
-    cuts = st.lists(
-        st.integers(min_value=0, max_value=10_000), min_size=n - 1, max_size=n - 1
-    ).map(sorted)
+    cuts = st.lists(st.integers(min_value=0, max_value=10_000), min_size=n - 1, max_size=n - 1).map(
+        sorted
+    )
     return cuts.map(
-        lambda c: [
-            Decimal(b - a).scaleb(-2) for a, b in zip([0, *c], [*c, 10_000], strict=True)
-        ]
+        lambda c: [Decimal(b - a).scaleb(-2) for a, b in zip([0, *c], [*c, 10_000], strict=True)]
     )
 
 

@@ -26,7 +26,10 @@ class TestCheck:
         assert "3,5 ETP engagés par 3 conventions" in out
         for ref in ("CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"):
             assert ref in out
-        assert "les communes de Montceau-les-Mines, Blanzy, Saint-Vallier et Sanvignes-les-Mines" in out
+        assert (
+            "les communes de Montceau-les-Mines, Blanzy, Saint-Vallier et Sanvignes-les-Mines"
+            in out
+        )
         assert "134 657,60 €" in out
 
     def test_split_99_99(self, example_path: Path, tmp_path: Path) -> None:
@@ -87,5 +90,7 @@ class TestModule:
             f"main(['check', {str(example_path)!r}], out=io.StringIO()); "
             "print(sorted(m for m in ('docxtpl', 'docx', 'lxml', 'openpyxl') if m in sys.modules))"
         )
-        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
         assert done.stdout.strip() == "[]"

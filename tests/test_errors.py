@@ -23,7 +23,10 @@ class TestFormatPath:
         [
             ((), "$"),
             (("conventions",), "conventions"),
-            (("conventions", 1, "funding", "split", 2, "percent"), "conventions[1].funding.split[2].percent"),
+            (
+                ("conventions", 1, "funding", "split", 2, "percent"),
+                "conventions[1].funding.split[2].percent",
+            ),
         ],
         ids=["empty", "name", "nested"],
     )

@@ -65,7 +65,11 @@ class TestAllocate:
         assert parts[0] == 0
         assert sum(parts) == D("0.03")
 
-    @pytest.mark.parametrize("weights", [[], [Fraction(0)], [Fraction(-1), Fraction(2)]], ids=["none", "zeros", "negative"])
+    @pytest.mark.parametrize(
+        "weights",
+        [[], [Fraction(0)], [Fraction(-1), Fraction(2)]],
+        ids=["none", "zeros", "negative"],
+    )
     def test_bad_weights(self, weights: list[Fraction]) -> None:
         """No weight, all-zero or negative weights cannot split anything."""
         with pytest.raises(ValueError, match="weights"):

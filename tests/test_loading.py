@@ -21,10 +21,16 @@ class TestLoad:
     def test_example(self, example_path: Path) -> None:
         """The example loads into a framework of three conventions."""
         fw = load(example_path)
-        assert [c.territory for c in fw.conventions] == ["Bassin minier", "Mâconnais", "Bresse bourguignonne"]
+        assert [c.territory for c in fw.conventions] == [
+            "Bassin minier",
+            "Mâconnais",
+            "Bresse bourguignonne",
+        ]
         assert fw.conventions[2].funding.split_method is SplitMethod.EQUAL
 
-    def test_json_equals_toml(self, example_data: dict[str, Any], framework: Framework, tmp_path: Path) -> None:
+    def test_json_equals_toml(
+        self, example_data: dict[str, Any], framework: Framework, tmp_path: Path
+    ) -> None:
         """The same structure written as JSON gives equal records."""
         path = tmp_path / "cadre.json"
         path.write_text(to_json(example_data), "utf-8")

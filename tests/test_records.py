@@ -102,7 +102,9 @@ class TestPost:
 
 class TestText:
     @pytest.mark.parametrize(
-        "value", ["", "   ", "a\nb", "a\x01b", "a\tb"], ids=["empty", "blank", "newline", "control", "tab"]
+        "value",
+        ["", "   ", "a\nb", "a\x01b", "a\tb"],
+        ids=["empty", "blank", "newline", "control", "tab"],
     )
     def test_refused(self, value: str) -> None:
         """Empty text and control characters cannot reach a document."""
@@ -122,7 +124,9 @@ class TestParty:
         with pytest.raises(Problem, match="clé de contrôle"):
             Party("x", PartyKind.COMMUNE, "Mâcon", siren="217102705")
 
-    @pytest.mark.parametrize("pid", ["a b", "é", "-x", ""], ids=["space", "accent", "dash", "empty"])
+    @pytest.mark.parametrize(
+        "pid", ["a b", "é", "-x", ""], ids=["space", "accent", "dash", "empty"]
+    )
     def test_identifier(self, pid: str) -> None:
         """Identifiers are plain ASCII names."""
         with pytest.raises(Problem) as caught:

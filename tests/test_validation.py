@@ -45,7 +45,9 @@ class TestSplit:
     def test_missing_percent(self, example_data: dict[str, Any]) -> None:
         """With the percent method every collectivity needs a percentage."""
         del example_data["conventions"][0]["funding"]["split"][2]["percent"]
-        assert ("split-key", "conventions[0].funding.split[2].percent") in codes_and_paths(example_data)
+        assert ("split-key", "conventions[0].funding.split[2].percent") in codes_and_paths(
+            example_data
+        )
 
     def test_population_needed(self, example_data: dict[str, Any]) -> None:
         """The population method needs a population for each, and refuses stray percentages."""
@@ -57,13 +59,17 @@ class TestSplit:
     def test_split_party_must_sign(self, example_data: dict[str, Any]) -> None:
         """A collectivity that pays must be a party to the convention."""
         example_data["conventions"][2]["funding"]["split"][0]["party"] = "mba"
-        assert ("split-not-party", "conventions[2].funding.split[0].party") in codes_and_paths(example_data)
+        assert ("split-not-party", "conventions[2].funding.split[0].party") in codes_and_paths(
+            example_data
+        )
 
     def test_duplicate(self, example_data: dict[str, Any]) -> None:
         """A collectivity listed twice in the key is reported."""
         split = example_data["conventions"][0]["funding"]["split"]
         split[1]["party"] = "montceau"
-        assert ("split-duplicate", "conventions[0].funding.split[1].party") in codes_and_paths(example_data)
+        assert ("split-duplicate", "conventions[0].funding.split[1].party") in codes_and_paths(
+            example_data
+        )
 
 
 class TestYears:
@@ -81,12 +87,20 @@ class TestYears:
 
     def test_state_amount_and_rate(self, example_data: dict[str, Any]) -> None:
         """The State's share is an amount or a rate, not both."""
-        example_data["conventions"][0]["funding"]["years"][0]["state"] = {"amount": "1", "rate": "2"}
-        assert codes_and_paths(example_data) == [("state-share", "conventions[0].funding.years[0].state")]
+        example_data["conventions"][0]["funding"]["years"][0]["state"] = {
+            "amount": "1",
+            "rate": "2",
+        }
+        assert codes_and_paths(example_data) == [
+            ("state-share", "conventions[0].funding.years[0].state")
+        ]
 
     def test_zero_cost(self, example_data: dict[str, Any]) -> None:
         """A year costs more than nothing."""
-        example_data["conventions"][0]["funding"]["years"][0] = {"cost": "0", "state": {"amount": "0"}}
+        example_data["conventions"][0]["funding"]["years"][0] = {
+            "cost": "0",
+            "state": {"amount": "0"},
+        }
         assert ("cost", "conventions[0].funding.years[0].cost") in codes_and_paths(example_data)
 
 
@@ -100,7 +114,9 @@ class TestReferences:
     def test_employer_must_be_party(self, example_data: dict[str, Any]) -> None:
         """The employer of a post is a party to its convention."""
         example_data["conventions"][2]["posts"][0]["employer"] = "mba"
-        assert codes_and_paths(example_data) == [("employer-not-party", "conventions[2].posts[0].employer")]
+        assert codes_and_paths(example_data) == [
+            ("employer-not-party", "conventions[2].posts[0].employer")
+        ]
 
     def test_duplicate_party_id(self, example_data: dict[str, Any]) -> None:
         """Party identifiers are unique."""
@@ -124,20 +140,25 @@ class TestSignatories:
     def test_missing_deliberation(self, example_data: dict[str, Any]) -> None:
         """Every collectivity that signs has a deliberation, the Département included."""
         del example_data["parties"][1]["deliberation"]
-        assert codes_and_paths(example_data) == [("missing-deliberation", "parties[1].deliberation")]
+        assert codes_and_paths(example_data) == [
+            ("missing-deliberation", "parties[1].deliberation")
+        ]
 
     def test_deliberation_after_signature(self, example_data: dict[str, Any]) -> None:
         """A deliberation cannot postdate the signature it authorises."""
         example_data["conventions"][2]["signed_on"] = "2021-01-05"
         found = codes_and_paths(example_data)
-        assert found and all(f == ("incoherent-dates", "conventions[2].signed_on") for f in found)
+        assert found
+        assert all(f == ("incoherent-dates", "conventions[2].signed_on") for f in found)
 
 
 class TestPosts:
     def test_etp_exceeded(self, example_data: dict[str, Any]) -> None:
         """The conventions together cannot exceed the ETP the framework authorises."""
         example_data["etp_authorised"] = "3"
-        (problem,) = pytest.raises(ValidationError, load_data, example_data).value.problems
+        with pytest.raises(ValidationError) as caught:
+            load_data(example_data)
+        (problem,) = caught.value.problems
         assert (problem.code, problem.path) == ("etp-exceeded", "conventions")
         assert "3,5 ETP" in problem.message
 
