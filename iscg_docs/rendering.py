@@ -20,7 +20,7 @@ import os
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CORE_PROPERTIES",
+    "TEMPLATE_NAME",
     "check_context",
+    "default_template",
     "make_environment",
     "normalize_package",
     "render_docx",
@@ -47,6 +49,32 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 # XML 1.0 forbids these; U+FFFE/U+FFFF are not characters at all.
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+#: File name of the framework template, at the repository root and in the package.
+TEMPLATE_NAME = "convention_cadre.docx"
+
+
+def default_template() -> Path:
+    """The bundled framework template.
+
+    An installed package holds it as ``iscg_docs.templates`` (pyproject maps the
+    repository's ``templates/`` folder there); a source checkout or an editable install
+    finds it in ``templates/`` beside the package.
+
+    Raises:
+        FileNotFoundError: neither place has it (a broken installation).
+    """
+    from importlib.resources import files
+
+    candidates = []
+    with suppress(ModuleNotFoundError):
+        candidates.append(Path(str(files("iscg_docs.templates").joinpath(TEMPLATE_NAME))))
+    candidates.append(Path(__file__).resolve().parent.parent / "templates" / TEMPLATE_NAME)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"bundled template {TEMPLATE_NAME} not found; reinstall iscg-docs")
 
 
 def make_environment(filters: Mapping[str, Any] | None = None) -> SandboxedEnvironment:
