@@ -130,7 +130,9 @@ class CompiledTemplate:
     filters does not, and each worker process should then build its own instance.
 
     Unlike stock ``DocxTemplate.render(..., autoescape=True)``, the caller's environment
-    is never mutated: autoescaping is switched on in an overlay of it.
+    is never mutated: autoescaping is switched on in an overlay of it. A template without
+    ``docProps/core.xml`` gets python-docx's default one, stamped ``dcterms:modified``
+    when compiled rather than when rendered.
     """
 
     def __init__(
@@ -170,6 +172,7 @@ class CompiledTemplate:
     # -- construction -----------------------------------------------------------------
 
     def _compile(self) -> None:
+        """Load the package once, capture every part's Jinja source and the baseline."""
         tpl = DocxTemplate(io.BytesIO(self._source))
         tpl.render_init()
         document = tpl.docx
@@ -241,6 +244,7 @@ class CompiledTemplate:
         rel_ids: frozenset[str],
         content_type: str,
     ) -> _Part:
+        """Patch ``xml`` as docxtpl does and compile the source it would compile."""
         capture = _Capture(self._env)
         tpl.render_xml_part(tpl.patch_xml(xml), part, {}, capture)
         assert capture.template is not None
@@ -438,6 +442,7 @@ class CompiledTemplate:
         return rendered
 
     def _check_stock(self, stock: Any) -> Any:
+        """Refuse a DocxTemplate that may hold another template."""
         if getattr(stock, "_iscg_origin", None) != self._fingerprint:
             raise ValueError(
                 "the stock DocxTemplate must come from this CompiledTemplate.stock_template()"
@@ -460,6 +465,7 @@ class CompiledTemplate:
     def _render_stock(
         self, context: Mapping[str, Any], tpl: Any, date_time: tuple[int, ...]
     ) -> bytes:
+        """Render with stock docxtpl and re-zip the result with the requested dates."""
         # The effective environment already carries autoescape, so stock never
         # mutates the caller's environment.
         tpl.render(dict(context), self._env, autoescape=False)
@@ -536,6 +542,7 @@ def _read_members(package: bytes) -> Iterator[_Member]:
 
 
 def _compress(name: str, data: bytes) -> _Member:
+    """Deflate ``data`` as zipfile does by default."""
     compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     compressed = compressor.compress(data) + compressor.flush()
     return _Member(name, zipfile.ZIP_DEFLATED, zlib.crc32(data), compressed, len(data))
