@@ -291,6 +291,11 @@ class CompiledTemplate:
         """The template's .docx content."""
         return self._source
 
+    @property
+    def core_member(self) -> tuple[str, bytes]:
+        """The zip member name and unrendered content of the core properties part."""
+        return self._core_membername, self._core_blob
+
     def stock_template(self) -> Any:
         """Return a fresh stock ``DocxTemplate`` over this template.
 
@@ -333,11 +338,15 @@ class CompiledTemplate:
         *,
         deterministic: bool = True,
         stock: Any = None,
+        replace: Mapping[str, bytes] | None = None,
     ) -> bytes:
         """Render the template with ``context`` into .docx bytes.
 
         Args:
             context: The template context.
+            replace: Members to write instead of what rendering gives, by zip member
+                name (e.g. ``docProps/core.xml`` set by the caller); applied to the
+                stock fallback too.
             deterministic: Stamp every zip member 1980-01-01 00:00:00, so the same
                 context gives byte-identical files; else stamp the current local time.
             stock: A ``DocxTemplate`` from :meth:`stock_template` to render with instead
@@ -354,16 +363,16 @@ class CompiledTemplate:
         date_time = _FIXED_DATE_TIME if deterministic else time.localtime(time.time())[:6]
         if stock is not None:
             logger.debug("stock docxtpl rendering: a stock DocxTemplate was supplied")
-            return self._render_stock(context, self._check_stock(stock), date_time)
+            return self._render_stock(context, self._check_stock(stock), date_time, replace or {})
         reason = self.can_compile(context)
         if reason is None:
             rendered = self._render_compiled(context)
             if isinstance(rendered, str):
                 reason = rendered
             else:
-                return _write_zip(self._members, rendered, date_time)
+                return _write_zip(self._members, {**rendered, **(replace or {})}, date_time)
         logger.debug("stock docxtpl rendering: %s", reason)
-        return self._render_stock(context, self._bound_template(context), date_time)
+        return self._render_stock(context, self._bound_template(context), date_time, replace or {})
 
     def render_parts(self, context: Mapping[str, Any]) -> dict[str, str]:
         """Render only the Jinja stage of each templated XML part.
@@ -463,7 +472,11 @@ class CompiledTemplate:
         return self.stock_template()
 
     def _render_stock(
-        self, context: Mapping[str, Any], tpl: Any, date_time: tuple[int, ...]
+        self,
+        context: Mapping[str, Any],
+        tpl: Any,
+        date_time: tuple[int, ...],
+        replace: Mapping[str, bytes],
     ) -> bytes:
         """Render with stock docxtpl and re-zip the result with the requested dates."""
         # The effective environment already carries autoescape, so stock never
@@ -475,7 +488,9 @@ class CompiledTemplate:
         with zipfile.ZipFile(buffer) as package:
             for info in package.infolist():
                 members.append((info.filename, package.read(info)))
-        return _write_zip(tuple(_compress(name, data) for name, data in members), {}, date_time)
+        return _write_zip(
+            tuple(_compress(name, data) for name, data in members), replace, date_time
+        )
 
 
 def _effective_env(env: jinja2.Environment | None, autoescape: bool) -> jinja2.Environment:
