@@ -864,11 +864,15 @@ class _Reader:
         self.locations["parties"] = f"Feuille « {PARTIES.name} »"
         self.locations["conventions"] = f"Feuille « {CONVENTIONS.name} »"
         parties = self._rows(PARTIES)
-        if parties is not None:
+        if parties is None:
+            self.covered.add("parties")
+        else:
             data["parties"] = [self._fill(row, ("parties", i)) for i, row in enumerate(parties)]
         conventions = self._rows(CONVENTIONS)
         index: dict[str, int] = {}
-        if conventions is not None:
+        if conventions is None:
+            self.covered.add("conventions")
+        else:
             data["conventions"] = []
             for i, row in enumerate(conventions):
                 conv = self._fill(row, ("conventions", i))
@@ -890,16 +894,16 @@ class _Reader:
             conv["posts"] = []
             conv["funding"]["years"] = []
             conv["funding"]["split"] = []
-        for i, rows in self._joined(POSTES, index).items():
+        for i, rows in self._joined(POSTES, index, len(convs), "posts").items():
             convs[i]["posts"] = [
                 self._fill(row, ("conventions", i, "posts", k)) for k, row in enumerate(rows)
             ]
-        for i, rows in self._joined(REPARTITION, index).items():
+        for i, rows in self._joined(REPARTITION, index, len(convs), "funding.split").items():
             convs[i]["funding"]["split"] = [
                 self._fill(row, ("conventions", i, "funding", "split", k))
                 for k, row in enumerate(rows)
             ]
-        for i, rows in self._joined(FINANCEMENT, index).items():
+        for i, rows in self._joined(FINANCEMENT, index, len(convs), "funding.years").items():
             convs[i]["funding"]["years"] = self._years(rows, i, convs[i].get("reference"))
         return WorkbookReading(data, self.locations, tuple(self.problems), frozenset(self.covered))
 
@@ -985,11 +989,18 @@ class _Reader:
             return False
         return not _is_formula(wf[cell.coordinate].value)
 
-    def _joined(self, sheet: Sheet, index: Mapping[str, int]) -> dict[int, list[_Row]]:
-        """The rows of ``sheet`` grouped by the index of the convention they refer to."""
+    def _joined(
+        self, sheet: Sheet, index: Mapping[str, int], count: int, what: str
+    ) -> dict[int, list[_Row]]:
+        """The rows of ``sheet`` grouped by the index of the convention they refer to.
+
+        If the sheet is missing, that is the problem: the conventions' empty ``what``
+        lists are not reported once more.
+        """
         rows = self._rows(sheet)
         groups: dict[int, list[_Row]] = {}
         if rows is None:
+            self.covered.update(f"conventions[{i}].{what}" for i in range(count))
             return groups
         join = sheet.columns[0]
         for row in rows:
@@ -1062,6 +1073,7 @@ class _Reader:
     def _cadre(self, data: dict[str, Any]) -> None:
         pair = self._sheet(CADRE)
         if pair is None:
+            self.covered.update(format_path(c.key) for c in CADRE.columns)
             return
         ws, wf = pair
         self.formula_sheets[CADRE.name] = wf
@@ -1082,6 +1094,7 @@ class _Reader:
                     f"Feuille « {CADRE.name} », ligne 1",
                 )
         if field_col is None or value_col is None:
+            self.covered.update(format_path(c.key) for c in CADRE.columns)
             return
         by_label = {_norm(c.header): c for c in CADRE.columns}
         seen: dict[Column, int] = {}
@@ -1132,9 +1145,13 @@ class _Reader:
             self.locations[format_path(prefix)] = row.where()
         record: dict[str, Any] = {}
         for column in row.sheet.columns:
-            if column.key[0].startswith("#") or column not in row.cells:
+            if column.key[0].startswith("#"):
                 continue
             path = format_path((*prefix, *column.key))
+            if column not in row.cells:
+                if column.required:
+                    self.covered.add(path)  # the missing column is reported once
+                continue
             self.locations[path] = row.where(column)
             if len(column.key) > 1 and column.key[0] in _GROUPS:
                 group = format_path((*prefix, column.key[0]))
