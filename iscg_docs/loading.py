@@ -121,9 +121,8 @@ def _load_workbook(path: Path) -> Framework:
         # A refused cell is left out of the data, so the records would report it missing
         # as well: keep the workbook's own, more precise, message.
         later = [p for p in e.problems if not reading.covers(p.path)]
-        raise ValidationError(
-            e.message, [*reading.problems, *locate(later, reading.locations)]
-        ) from None
+        located = [*reading.problems, *locate(later, reading.locations)]
+        raise ValidationError(e.message, located or list(e.problems)) from None
     if reading.problems:
         raise ValidationError(f"Données invalides dans {path}", reading.problems)
     return framework

@@ -51,6 +51,8 @@ from iscg_docs.records import EpciKind, Force, Gender, PartyKind, Role, SplitMet
 __all__ = [
     "LABELS",
     "SHEETS",
+    "Column",
+    "Sheet",
     "WorkbookReading",
     "locate",
     "read_workbook",
@@ -999,10 +1001,11 @@ class _Reader:
         """
         rows = self._rows(sheet)
         groups: dict[int, list[_Row]] = {}
-        if rows is None:
+        join = sheet.columns[0]
+        if rows is None or any(join not in row.cells for row in rows):
+            # No sheet, or no « Convention » column (already reported): nothing to attach.
             self.covered.update(f"conventions[{i}].{what}" for i in range(count))
             return groups
-        join = sheet.columns[0]
         for row in rows:
             try:
                 ref = self._value(row, join)
@@ -1032,6 +1035,9 @@ class _Reader:
         """The funding years of convention ``i``, ordered by their number, without gaps."""
         year_col = FINANCEMENT.columns[1]
         numbered: dict[int, _Row] = {}
+        if any(year_col not in row.cells for row in rows):
+            self.covered.add(f"conventions[{i}].funding.years")  # missing column reported
+            return []
         for row in rows:
             try:
                 number = self._value(row, year_col)
@@ -1149,7 +1155,7 @@ class _Reader:
                 continue
             path = format_path((*prefix, *column.key))
             if column not in row.cells:
-                if column.required:
+                if column.required and row.sheet is not CADRE:
                     self.covered.add(path)  # the missing column is reported once
                 continue
             self.locations[path] = row.where(column)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -259,6 +262,22 @@ class TestLocatedProblems:
         assert "Quotité (ETP)" in problem.message
         assert problem.location == "Feuille « Postes », ligne 1"
 
+    @pytest.mark.parametrize(
+        ("sheet", "column"),
+        [("Postes", 1), ("Financement", 2)],
+        ids=["postes-convention", "financement-annee"],
+    )
+    def test_missing_join_column(self, workbook: Path, sheet: str, column: int) -> None:
+        """Without its « Convention » or « Année n° » column, a sheet gives one problem."""
+        wb = openpyxl.load_workbook(workbook)
+        wb[sheet].delete_cols(column)
+        wb.save(workbook)
+        (problem,) = problems_of(workbook)
+        assert (problem.code, problem.location) == (
+            "missing-column",
+            f"Feuille « {sheet} », ligne 1",
+        )
+
     def test_unknown_column(self, workbook: Path) -> None:
         """A misspelt header is reported; a « Commentaire » column is ignored."""
         edit(workbook, "Parties", 1, "Adresse", "Adrese")
@@ -446,3 +465,27 @@ class TestLocate:
         """A problem already located keeps its location."""
         (problem,) = locate([Problem("x", "title", "m", "ici")], {"title": "ailleurs"})
         assert problem.location == "ici"
+
+
+class TestLoading:
+    """The ``.xlsx`` path of iscg_docs.loading."""
+
+    def test_openpyxl_is_imported_lazily(self) -> None:
+        """Importing the loader (as the command line does) does not import openpyxl."""
+        code = "import sys, iscg_docs.loading, iscg_docs.workbook; print('openpyxl' in sys.modules)"
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert out.stdout.strip() == "False"
+
+    def test_empty_template_points_at_the_cells_to_fill(self, tmp_path: Path) -> None:
+        """Loading the empty template names the Cadre cells that need a value."""
+        path = tmp_path / "modele.xlsx"
+        write_workbook_template(path)
+        found = {p.path: p.location for p in problems_of(path)}
+        assert found["title"] == "Feuille « Cadre », ligne 2, colonne « Valeur »"
+        assert found["approved_on"] == "Feuille « Cadre », ligne 7, colonne « Valeur »"
