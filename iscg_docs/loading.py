@@ -1,4 +1,4 @@
-"""Read a framework and its conventions from a TOML or JSON file into validated records."""
+"""Read a framework and its conventions from a TOML, JSON or Excel file into validated records."""
 
 from __future__ import annotations
 
@@ -16,14 +16,16 @@ from iscg_docs.validation import problems
 __all__ = ["SUFFIXES", "load", "load_data", "read_data"]
 
 #: File suffixes :func:`load` understands.
-SUFFIXES = (".toml", ".json")
+SUFFIXES = (".toml", ".json", ".xlsx")
 
 
 def read_data(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """Parse a TOML or JSON file into plain data, without interpreting it.
+    """Parse a TOML, JSON or Excel (``.xlsx``) file into plain data, without interpreting it.
 
     Raises:
         InputError: the file is missing, unreadable, of an unknown kind or malformed.
+        ValidationError: a workbook whose layout or cells are wrong (missing sheet or
+            column, unknown convention, unreadable cell), every problem located.
     """
     p = Path(path)
     suffix = p.suffix.lower()
@@ -33,6 +35,10 @@ def read_data(path: str | os.PathLike[str]) -> dict[str, Any]:
             f"formats acceptés : {', '.join(SUFFIXES)}.",
             str(p),
         )
+    if suffix == ".xlsx":
+        from iscg_docs.workbook import read_workbook  # lazily: openpyxl is slow to import
+
+        return read_workbook(p)[0]
     try:
         raw = p.read_bytes()
     except FileNotFoundError:
@@ -91,10 +97,32 @@ def load_data(data: dict[str, Any], *, source: str | None = None) -> Framework:
 
 
 def load(path: str | os.PathLike[str]) -> Framework:
-    """Read, build and validate a framework from a ``.toml`` or ``.json`` file.
+    """Read, build and validate a framework from a ``.toml``, ``.json`` or ``.xlsx`` file.
+
+    For a workbook, every problem also names its sheet, row and column (``location``).
 
     Raises:
         InputError: the file cannot be read or parsed.
         ValidationError: the file's content is invalid; every problem is reported.
     """
+    if Path(path).suffix.lower() == ".xlsx":
+        return _load_workbook(Path(path))
     return load_data(read_data(path), source=str(path))
+
+
+def _load_workbook(path: Path) -> Framework:
+    """Load a workbook, reporting its own problems and the records' together, located."""
+    from iscg_docs.workbook import locate, scan_workbook
+
+    reading = scan_workbook(path)
+    try:
+        framework = load_data(reading.data, source=str(path))
+    except ValidationError as e:
+        # A refused cell is left out of the data, so the records would report it missing
+        # as well: keep the workbook's own, more precise, message.
+        later = [p for p in e.problems if not reading.covers(p.path)]
+        located = [*reading.problems, *locate(later, reading.locations)]
+        raise ValidationError(e.message, located or list(e.problems)) from None
+    if reading.problems:
+        raise ValidationError(f"Données invalides dans {path}", reading.problems)
+    return framework

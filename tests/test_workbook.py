@@ -1,0 +1,491 @@
+"""Tests for iscg_docs.workbook and the ``.xlsx`` path of iscg_docs.loading."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from iscg_docs.errors import OutputError, Problem, ValidationError
+from iscg_docs.loading import load, load_data, read_data
+from iscg_docs.records import EpciKind, Force, Framework, Gender, PartyKind, Role, SplitMethod
+from iscg_docs.workbook import (
+    LABELS,
+    SHEETS,
+    locate,
+    read_workbook,
+    write_workbook,
+    write_workbook_template,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_TOML = ROOT / "examples" / "saone-et-loire.toml"
+EXAMPLE_XLSX = ROOT / "examples" / "saone-et-loire.xlsx"
+
+
+@pytest.fixture(scope="module")
+def toml_framework() -> Framework:
+    """The example, loaded from its TOML."""
+    return load(EXAMPLE_TOML)
+
+
+@pytest.fixture
+def toml_data() -> dict[str, Any]:
+    """The example's plain data, as the TOML loader gives it (a fresh copy)."""
+    return read_data(EXAMPLE_TOML)
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    """A copy of the example workbook that a test may change."""
+    target = tmp_path / "exemple.xlsx"
+    shutil.copyfile(EXAMPLE_XLSX, target)
+    return target
+
+
+def edit(path: Path, sheet: str, row: int, header: str, value: object, fmt: str = "") -> None:
+    """Set the cell under ``header`` on ``row`` of ``sheet`` and save the workbook."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    (column,) = [c.column for c in ws[1] if c.value == header]
+    cell = ws.cell(row, column, value)
+    if fmt:
+        cell.number_format = fmt
+    wb.save(path)
+
+
+def problems_of(path: Path) -> list[Problem]:
+    """The problems ``load`` reports for ``path``."""
+    with pytest.raises(ValidationError) as info:
+        load(path)
+    return list(info.value.problems)
+
+
+class TestExample:
+    """The bundled example workbook."""
+
+    def test_loads_equal_to_the_toml(self, toml_framework: Framework) -> None:
+        """The example workbook gives records equal to the example TOML's."""
+        assert load(EXAMPLE_XLSX) == toml_framework
+
+    def test_says_the_figures_are_illustrative(self) -> None:
+        """Like the TOML's comments, the Notice and Cadre sheets warn the data is fictitious."""
+        wb = openpyxl.load_workbook(EXAMPLE_XLSX)
+        for name in ("Notice", "Cadre"):
+            texts = [c for row in wb[name].iter_rows(values_only=True) for c in row]
+            assert any(isinstance(t, str) and "DONNÉES ILLUSTRATIVES" in t for t in texts), name
+
+    def test_read_data_accepts_xlsx(self) -> None:
+        """``read_data`` gives the same plain data for a workbook as ``read_workbook``."""
+        assert read_data(EXAMPLE_XLSX) == read_workbook(EXAMPLE_XLSX)[0]
+
+    def test_locations_name_sheet_row_and_column(self) -> None:
+        """Every cell read is mapped from its data path to its sheet, row and column."""
+        _, locations = read_workbook(EXAMPLE_XLSX)
+        assert (
+            locations["conventions[0].posts[1].quotite"]
+            == "Feuille « Postes », ligne 3, colonne « Quotité (ETP) »"
+        )
+        assert locations["title"] == "Feuille « Cadre », ligne 2, colonne « Valeur »"
+        assert (
+            locations["parties[2].deliberation.date"]
+            == "Feuille « Parties », ligne 4, colonne « Délibération : date »"
+        )
+
+
+class TestWriteWorkbook:
+    """write_workbook and write_workbook_template."""
+
+    def test_round_trip(self, tmp_path: Path, toml_data: dict[str, Any]) -> None:
+        """Data written to a workbook loads back to the same framework."""
+        path = tmp_path / "aller-retour.xlsx"
+        write_workbook(path, toml_data)
+        assert load(path) == load_data(read_data(EXAMPLE_TOML))
+
+    @settings(
+        max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(cost=st.decimals(min_value=Decimal("20000"), max_value=Decimal("9999999.99"), places=2))
+    def test_amounts_survive_the_binary_double(
+        self, tmp_path: Path, toml_data: dict[str, Any], cost: Decimal
+    ) -> None:
+        """Any amount to the cent is written as a number and read back exactly."""
+        path = tmp_path / "montant.xlsx"
+        toml_data["conventions"][0]["funding"]["years"][0]["cost"] = str(cost)
+        write_workbook(path, toml_data, overwrite=True)
+        assert load(path).conventions[0].funding.years[0].cost == cost
+
+    def test_template_has_the_drop_down_lists(self, tmp_path: Path) -> None:
+        """Every enumerated column of the template offers its French labels in a list."""
+        path = tmp_path / "modele.xlsx"
+        write_workbook_template(path)
+        wb = openpyxl.load_workbook(path)
+        for sheet in SHEETS[1:]:
+            ws = wb[sheet.name]
+            headers = {c.value: c.column_letter for c in ws[1]}
+            lists = {
+                str(rng): dv.formula1
+                for dv in ws.data_validations.dataValidation
+                for rng in dv.sqref.ranges
+            }
+            for column in sheet.columns:
+                if column.enum is None:
+                    continue
+                letter = headers[column.header]
+                formula = lists[f"{letter}2:{letter}1000"]
+                assert formula == '"' + ",".join(LABELS[column.enum]) + '"', column.header
+
+    def test_template_has_headers_frozen_and_bold(self, tmp_path: Path) -> None:
+        """Each sheet's first row holds the French headers, bold and frozen."""
+        path = tmp_path / "modele.xlsx"
+        write_workbook_template(path)
+        wb = openpyxl.load_workbook(path)
+        for sheet in SHEETS[1:]:
+            ws = wb[sheet.name]
+            assert [c.value for c in ws[1]] == [c.header for c in sheet.columns]
+            assert all(c.font.b for c in ws[1])
+            assert ws.freeze_panes == "A2"
+
+    def test_template_has_the_notice(self, tmp_path: Path) -> None:
+        """The Notice explains every column and shows the label → value mapping."""
+        path = tmp_path / "modele.xlsx"
+        write_workbook_template(path)
+        ws = openpyxl.load_workbook(path)["Notice"]
+        documented = {(row[0], row[1]) for row in ws.iter_rows(values_only=True)}
+        for sheet in SHEETS:
+            for column in sheet.columns:
+                assert (sheet.name, column.header) in documented
+        texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+        assert any(
+            "« Communauté d'agglomération » → communaute_d_agglomeration" in t for t in texts
+        )
+
+    def test_refuses_to_overwrite(self, tmp_path: Path) -> None:
+        """An existing file is left alone unless ``overwrite`` is given."""
+        path = tmp_path / "modele.xlsx"
+        path.write_bytes(b"mine")
+        with pytest.raises(OutputError, match="existe déjà"):
+            write_workbook_template(path)
+        assert path.read_bytes() == b"mine"
+        write_workbook_template(path, overwrite=True)
+        assert openpyxl.load_workbook(path).sheetnames[0] == "Notice"
+
+    def test_leaves_no_temporary_file(self, tmp_path: Path) -> None:
+        """After writing, the folder holds the workbook and nothing else."""
+        write_workbook_template(tmp_path / "modele.xlsx")
+        assert [p.name for p in tmp_path.iterdir()] == ["modele.xlsx"]
+
+    def test_failed_write_leaves_nothing(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """If saving fails midway, neither the workbook nor a temporary file remains."""
+
+        def broken_save(self: object, filename: object) -> None:
+            Path(str(filename)).write_bytes(b"half")
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+        with pytest.raises(OutputError, match="écriture impossible"):
+            write_workbook_template(tmp_path / "modele.xlsx")
+        assert list(tmp_path.iterdir()) == []
+
+    def test_missing_folder(self, tmp_path: Path) -> None:
+        """A target in a folder that does not exist is an OutputError in French."""
+        with pytest.raises(OutputError, match="n'existe pas"):
+            write_workbook_template(tmp_path / "absent" / "modele.xlsx")
+
+
+class TestLocatedProblems:
+    """Problems of a workbook carry the sheet, row and column they come from."""
+
+    def test_three_errors_three_located_messages(self, workbook: Path) -> None:
+        """A quotité of 1.5, a sub-cent cost and an impossible date: three located messages."""
+        edit(workbook, "Postes", 3, "Quotité (ETP)", "1.5")
+        # What "=C3*1.02" gives for a +2 % yearly rise: not a whole number of cents.
+        edit(workbook, "Financement", 2, "Coût annuel (€)", 45777.6 * 1.02)
+        edit(workbook, "Parties", 5, "Délibération : date", "31/02/2021")
+        found = problems_of(workbook)
+        assert [(p.code, p.path, p.location) for p in found] == [
+            (
+                "date",
+                "parties[3].deliberation.date",
+                "Feuille « Parties », ligne 5, colonne « Délibération : date »",
+            ),
+            (
+                "quotite-range",
+                "conventions[0].posts[1].quotite",
+                "Feuille « Postes », ligne 3, colonne « Quotité (ETP) »",
+            ),
+            (
+                "sub-cent-amount",
+                "conventions[0].funding.years[0].cost",
+                "Feuille « Financement », ligne 2, colonne « Coût annuel (€) »",
+            ),
+        ]
+        assert str(found[1]).startswith(
+            "Feuille « Postes », ligne 3, colonne « Quotité (ETP) » — la quotité"
+        )
+        assert str(found[1]).endswith("@ conventions[0].posts[1].quotite")
+
+    def test_unknown_party_in_split(self, workbook: Path) -> None:
+        """A cross-record problem (unknown party) is located at its Répartition cell."""
+        edit(workbook, "Répartition", 3, "Partie", "inconnue")
+        (problem,) = problems_of(workbook)
+        assert problem.code == "unknown-party"
+        assert problem.location == "Feuille « Répartition », ligne 3, colonne « Partie »"
+
+    def test_missing_sheet(self, workbook: Path) -> None:
+        """A missing sheet is one problem, not one per convention left without posts."""
+        wb = openpyxl.load_workbook(workbook)
+        del wb["Postes"]
+        wb.save(workbook)
+        (problem,) = problems_of(workbook)
+        assert (problem.code, problem.location) == ("missing-sheet", "Feuille « Postes »")
+
+    def test_missing_column(self, workbook: Path) -> None:
+        """A missing required column is one problem, not one per row."""
+        wb = openpyxl.load_workbook(workbook)
+        wb["Postes"].delete_cols(6)  # Quotité (ETP)
+        wb.save(workbook)
+        (problem,) = problems_of(workbook)
+        assert problem.code == "missing-column"
+        assert "Quotité (ETP)" in problem.message
+        assert problem.location == "Feuille « Postes », ligne 1"
+
+    @pytest.mark.parametrize(
+        ("sheet", "column"),
+        [("Postes", 1), ("Financement", 2)],
+        ids=["postes-convention", "financement-annee"],
+    )
+    def test_missing_join_column(self, workbook: Path, sheet: str, column: int) -> None:
+        """Without its « Convention » or « Année n° » column, a sheet gives one problem."""
+        wb = openpyxl.load_workbook(workbook)
+        wb[sheet].delete_cols(column)
+        wb.save(workbook)
+        (problem,) = problems_of(workbook)
+        assert (problem.code, problem.location) == (
+            "missing-column",
+            f"Feuille « {sheet} », ligne 1",
+        )
+
+    def test_unknown_column(self, workbook: Path) -> None:
+        """A misspelt header is reported; a « Commentaire » column is ignored."""
+        edit(workbook, "Parties", 1, "Adresse", "Adrese")
+        wb = openpyxl.load_workbook(workbook)
+        wb["Postes"].cell(1, 20, "Commentaire du service")
+        wb["Postes"].cell(2, 20, "à revoir")
+        wb.save(workbook)
+        (problem,) = problems_of(workbook)
+        assert (problem.code, problem.location) == (
+            "unknown-column",
+            "Feuille « Parties », ligne 1, colonne G",
+        )
+
+    def test_unknown_convention_in_posts(self, workbook: Path) -> None:
+        """A post whose convention reference is unknown is reported and left out."""
+        edit(workbook, "Postes", 3, "Convention", "CD71-ISCG-2099-09")
+        (problem,) = problems_of(workbook)
+        assert problem.code == "unknown-convention"
+        assert "CD71-ISCG-2099-09" in problem.message
+        assert problem.location == "Feuille « Postes », ligne 3, colonne « Convention »"
+
+    def test_formula_without_cached_value(self, workbook: Path) -> None:
+        """A formula saved without its result asks for the workbook to be recalculated."""
+        edit(workbook, "Financement", 2, "Coût annuel (€)", "=44000+0")
+        (problem,) = problems_of(workbook)
+        assert problem.code == "formula-not-computed"
+        assert "LibreOffice" in problem.message
+        assert problem.path == "conventions[0].funding.years[0].cost"
+        assert problem.location == "Feuille « Financement », ligne 2, colonne « Coût annuel (€) »"
+
+    def test_duplicate_year_number(self, workbook: Path) -> None:
+        """Two rows with the same year number for a convention: the second is reported."""
+        edit(workbook, "Financement", 3, "Année n°", 1)
+        found = problems_of(workbook)
+        assert found[0].code == "duplicate-year"
+        assert found[0].location == "Feuille « Financement », ligne 3, colonne « Année n° »"
+        assert "ligne 2" in found[0].message
+
+    def test_unknown_label(self, workbook: Path) -> None:
+        """A value outside a drop-down list is refused, naming the French labels."""
+        edit(workbook, "Postes", 2, "Force", "Douane")
+        (problem,) = problems_of(workbook)
+        assert problem.code == "choice"
+        assert "« Police nationale (commissariat) », « Gendarmerie »" in problem.message
+
+    def test_empty_rows_are_skipped(self, workbook: Path, toml_framework: Framework) -> None:
+        """Blank rows between records change nothing."""
+        wb = openpyxl.load_workbook(workbook)
+        for name in ("Parties", "Postes", "Financement"):
+            wb[name].insert_rows(3)
+        wb.save(workbook)
+        assert load(workbook) == toml_framework
+
+
+class TestCellValues:
+    """How cells are read: labels, numbers, dates."""
+
+    @pytest.mark.parametrize(
+        ("sheet", "row", "header", "value", "expected"),
+        [
+            ("Parties", 8, "Nature", "EPCI", PartyKind.EPCI),
+            ("Parties", 8, "Nature", "epci", PartyKind.EPCI),
+            ("Parties", 4, "Nature", "Commune", PartyKind.COMMUNE),
+            ("Parties", 2, "Nature", "Etat", PartyKind.ETAT),
+            (
+                "Parties",
+                8,
+                "Catégorie d'EPCI",
+                "Communauté d’agglomération",
+                EpciKind.COMMUNAUTE_D_AGGLOMERATION,
+            ),
+            ("Parties", 4, "Signataire : genre", "Féminin", Gender.FEMININE),
+            ("Parties", 2, "Signataire : fonction", "prefet", Role.PREFET),
+            ("Postes", 2, "Force", "Police nationale (commissariat)", Force.POLICE),
+            ("Postes", 3, "Force", "gendarmerie", Force.GENDARMERIE),
+            ("Conventions", 2, "Méthode de répartition", "Pourcentages", SplitMethod.PERCENT),
+        ],
+        ids=[
+            "nature-EPCI",
+            "nature-value-epci",
+            "nature-capitalised",
+            "nature-without-accent",
+            "epci-typographic-apostrophe",
+            "genre-capitalised",
+            "fonction-value",
+            "force-police-label",
+            "force-lowercase",
+            "methode-capitalised",
+        ],
+    )
+    def test_french_labels_accepted(
+        self,
+        workbook: Path,
+        toml_framework: Framework,
+        sheet: str,
+        row: int,
+        header: str,
+        value: str,
+        expected: object,
+    ) -> None:
+        """Drop-down labels, their variants and the record values all read the same."""
+        edit(workbook, sheet, row, header, value)
+        framework = load(workbook)
+        assert framework == toml_framework
+        assert expected in {
+            framework.parties[row - 2].kind if header == "Nature" else None,
+            framework.parties[row - 2].epci_kind if sheet == "Parties" else None,
+            framework.parties[row - 2].signatory.gender  # type: ignore[union-attr]
+            if header == "Signataire : genre"
+            else None,
+            framework.parties[row - 2].signatory.role  # type: ignore[union-attr]
+            if header == "Signataire : fonction"
+            else None,
+            framework.conventions[0].posts[row - 2].force if sheet == "Postes" else None,
+            framework.conventions[0].funding.split_method if sheet == "Conventions" else None,
+        }
+
+    @pytest.mark.parametrize(
+        "value",
+        ["44 000,00", "44000.00", "44\u202f000,00", 44000, 44000.0],
+        ids=["text-french", "text-point", "text-narrow-space", "integer", "float"],
+    )
+    def test_money_forms(self, workbook: Path, value: object) -> None:
+        """An amount can be a number or a text with spaces and a decimal comma."""
+        edit(workbook, "Financement", 2, "Coût annuel (€)", value)
+        assert load(workbook).conventions[0].funding.years[0].cost == Decimal("44000.00")
+
+    def test_percent_formatted_cell(self, workbook: Path) -> None:
+        """A cell formatted as a percentage (0.45 shown as 45 %) is read in points."""
+        edit(workbook, "Répartition", 2, "Pourcentage (%)", 0.45, fmt="0%")
+        assert load(workbook).conventions[0].funding.split[0].percent == Decimal(45)
+
+    @pytest.mark.parametrize(
+        "value",
+        ["08/03/2021", "2021-03-08", dt.datetime(2021, 3, 8)],
+        ids=["text-french", "text-iso", "date-cell"],
+    )
+    def test_date_forms(self, workbook: Path, value: object) -> None:
+        """A date can be a date cell or a text JJ/MM/AAAA or AAAA-MM-JJ."""
+        edit(workbook, "Conventions", 2, "Date de signature", value)
+        assert load(workbook).conventions[0].signed_on == dt.date(2021, 3, 8)
+
+    def test_number_in_text_column(self, workbook: Path) -> None:
+        """A deliberation number typed as a number reads as its text."""
+        edit(workbook, "Parties", 4, "Délibération : numéro", 2021)
+        deliberation = load(workbook).parties[2].deliberation
+        assert deliberation is not None
+        assert deliberation.number == "2021"
+
+    def test_whole_float_for_years(self, workbook: Path) -> None:
+        """A duration of 3.0 is the integer 3; 2.5 is refused by name."""
+        edit(workbook, "Conventions", 2, "Durée (années)", 3.0)
+        assert load(workbook).conventions[0].period.years == 3
+        edit(workbook, "Conventions", 2, "Durée (années)", 2.5)
+        (problem,) = problems_of(workbook)
+        assert (problem.code, problem.path) == ("integer", "conventions[0].period.years")
+
+
+class TestLocate:
+    """locate: the longest known prefix of a problem's path gives its location."""
+
+    @pytest.mark.parametrize(
+        ("path", "expected"),
+        [
+            ("conventions[1].posts[0].quotite", "cellule"),
+            ("conventions[1].posts[0]", "ligne"),
+            ("conventions[1].posts[3].site", "feuille postes"),
+            ("conventions[10].posts[0].quotite", "conventions"),
+            ("title", None),
+        ],
+        ids=["exact", "row", "parent", "index-boundary", "unknown"],
+    )
+    def test_longest_prefix(self, path: str, expected: str | None) -> None:
+        """The deepest registered ancestor wins; ``[1]`` is no prefix of ``[10]``."""
+        locations = {
+            "conventions": "conventions",
+            "conventions[1].posts": "feuille postes",
+            "conventions[1].posts[0]": "ligne",
+            "conventions[1].posts[0].quotite": "cellule",
+        }
+        (problem,) = locate([Problem("x", path, "m")], locations)
+        assert problem.location == expected
+
+    def test_keeps_an_existing_location(self) -> None:
+        """A problem already located keeps its location."""
+        (problem,) = locate([Problem("x", "title", "m", "ici")], {"title": "ailleurs"})
+        assert problem.location == "ici"
+
+
+class TestLoading:
+    """The ``.xlsx`` path of iscg_docs.loading."""
+
+    def test_openpyxl_is_imported_lazily(self) -> None:
+        """Importing the loader (as the command line does) does not import openpyxl."""
+        code = "import sys, iscg_docs.loading, iscg_docs.workbook; print('openpyxl' in sys.modules)"
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        assert out.stdout.strip() == "False"
+
+    def test_empty_template_points_at_the_cells_to_fill(self, tmp_path: Path) -> None:
+        """Loading the empty template names the Cadre cells that need a value."""
+        path = tmp_path / "modele.xlsx"
+        write_workbook_template(path)
+        found = {p.path: p.location for p in problems_of(path)}
+        assert found["title"] == "Feuille « Cadre », ligne 2, colonne « Valeur »"
+        assert found["approved_on"] == "Feuille « Cadre », ligne 7, colonne « Valeur »"
