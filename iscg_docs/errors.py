@@ -135,7 +135,7 @@ class ValidationError(IscgError, ExceptionGroup[Problem]):
     @property
     def problems(self) -> tuple[Problem, ...]:
         """The problems, in the order they were found."""
-        return tuple(self.exceptions)
+        return tuple(p for p in self.exceptions if isinstance(p, Problem))
 
     def lines(self) -> list[str]:
         """One ``message @ path`` line per problem, for logs and the command line."""

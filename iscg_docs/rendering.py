@@ -264,7 +264,9 @@ def core_properties_xml(blob: bytes | None, properties: Mapping[str, str]) -> by
         raise ValueError(f"unknown core properties: {sorted(unknown)}")
     if blob is None:
         blob = _EMPTY_CORE
-    part = CorePropertiesPart.load(PackURI("/docProps/core.xml"), _CORE_TYPE, blob, None)
+    # The part is serialised on its own: it needs no package around it.
+    no_package: Any = None
+    part = CorePropertiesPart.load(PackURI("/docProps/core.xml"), _CORE_TYPE, blob, no_package)
     core = part.core_properties
     for name, value in properties.items():
         setattr(core, name, value)

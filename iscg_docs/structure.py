@@ -120,10 +120,9 @@ def _convert(tp: Any, value: object, path: tuple[PathPart, ...], out: list[Probl
     if attrs.has(tp):
         return _record(tp, value, path, out)
     if isinstance(tp, type) and issubclass(tp, StrEnum):
-        try:
+        if isinstance(value, str) and value in tp._value2member_map_:
             return tp(value)
-        except ValueError:
-            return value  # the field's member_of validator explains what is allowed
+        return value  # the field's member_of validator explains what is allowed
     if tp is Decimal:
         return _decimal(value, path, out)
     if tp is dt.date:

@@ -68,15 +68,15 @@ def _framework(fw: Framework) -> Iterator[Problem]:
         ("departement", PartyKind.DEPARTEMENT, "le Département"),
     ):
         pid = getattr(fw, name)
-        party = parties.get(pid)
-        if party is None:
+        found = parties.get(pid)
+        if found is None:
             yield _unknown((name,), pid)
-        elif party.kind is not kind:
+        elif found.kind is not kind:
             yield _p(
                 "party-kind",
                 (name,),
                 f"la partie « {pid} » doit être {label} (nature « {kind.value} »), "
-                f"pas « {party.kind.value} ».",
+                f"pas « {found.kind.value} ».",
             )
 
     yield from _signers(fw)
