@@ -483,8 +483,8 @@ CATALOGUE: tuple[Variable, ...] = _catalogue()
 def paths(context: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
     """Every entry of ``context`` as (catalogue name, value), containers included.
 
-    List items are named ``name[]``; every item is visited, so a key present in any item
-    is seen.
+    The fields of list items are named ``name[].field`` (a text item is ``name[]``); every
+    item is visited, so a key present in any item is seen.
     """
     yield from _paths(context, "")
 
@@ -497,7 +497,9 @@ def _paths(value: Any, prefix: str) -> Iterator[tuple[str, Any]]:
             yield from _paths(item, name)
     elif isinstance(value, list):
         for item in value:
-            yield f"{prefix}[]", item
+            # A list of records is described by its fields; a list of texts by ``name[]``.
+            if not isinstance(item, Mapping):
+                yield f"{prefix}[]", item
             yield from _paths(item, f"{prefix}[]")
 
 
