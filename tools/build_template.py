@@ -321,6 +321,8 @@ def signature_table(doc: Any) -> None:
         for p in cell.paragraphs[:2]:
             for r in p.runs:
                 r.bold = True
+        # Air between two rows of blocks, so each signature has its own space.
+        cell.paragraphs[0].paragraph_format.space_before = Pt(14)
     _cell(table.rows[2].cells[0], ["{%tr endfor %}"])
     for r in table.rows:
         for c in r.cells:
