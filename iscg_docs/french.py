@@ -899,14 +899,15 @@ def signatory_block(signatory: Signatory) -> list[str]:
 
 _SPACES = " \u00a0\u202f"
 # One scanner: a URL is consumed whole, so nothing inside it is touched. A double sign
-# ("?!") gets one space before its first mark; an opening bracket gets none.
+# ("?!") gets one space before its first mark; after an opening bracket or « (which
+# has its own space) a sign gets none.
 _TYPO = re.compile(
     rf"""
     (?P<url>(?:[A-Za-z][A-Za-z0-9+.\-]*://|www\.|mailto:)[^\s«»]*[^\s«».,;:!?)])
-    | (?<=[^\s;:!?(\[{_SPACES}])[{_SPACES}]*(?P<high>[;!?]+)
-    | (?<=[^\s;:!?(\[{_SPACES}])(?P<colon>[{_SPACES}]*:)
-    | (?P<open>«)[{_SPACES}]*(?=\S)
-    | (?<=\S)[{_SPACES}]*(?P<close>»)
+    | (?<=[^\s;:!?(\[«{_SPACES}])[{_SPACES}]*(?P<high>[;!?]+)
+    | (?<=[^\s;:!?(\[«{_SPACES}])(?P<colon>[{_SPACES}]*:)
+    | (?P<open>«)[{_SPACES}]*(?=[^\s»])
+    | (?<=[^\s«])[{_SPACES}]*(?P<close>»)
     """,
     re.VERBOSE,
 )
