@@ -23,11 +23,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
-from tests.strategies import user_text
 
 from iscg_docs._compiled import CompiledTemplate
+from tests.strategies import user_text
 
-CONFORMANCE = Path("/work/shared/conformance/docxtpl-0.20.2-templates")
+# The conformance templates sit in ../shared beside the repository (CI puts a copy there).
+CONFORMANCE = (
+    Path(__file__).resolve().parents[2] / "shared" / "conformance" / "docxtpl-0.20.2-templates"
+)
 LOGGER = "iscg_docs.rendering"
 
 

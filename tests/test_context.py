@@ -1,0 +1,317 @@
+"""Tests for iscg_docs.context: French strings, article numbering, catalogue, file names."""
+
+from __future__ import annotations
+
+import pickle
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+
+from iscg_docs.context import (
+    ARTICLES,
+    BLANK_DATE,
+    CATALOGUE,
+    build_context,
+    document_properties,
+    example_values,
+    file_stem,
+    paths,
+)
+from iscg_docs.records import Framework, FundingYear, Period, StateShare
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+REFS = ("CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03")
+
+
+def _ctx(fw: Framework, ref: str, **kw: Any) -> dict[str, Any]:
+    return build_context(fw, fw.convention(ref), **kw)
+
+
+def _with_years(fw: Framework, ref: str, years: int) -> Framework:
+    """The framework with convention ``ref`` lasting ``years`` years."""
+    c = fw.convention(ref)
+    first = c.funding.years[0]
+    funding = attrs.evolve(
+        c.funding,
+        years=tuple(
+            FundingYear(cost=first.cost + i * 100, state=first.state) for i in range(years)
+        ),
+    )
+    c2 = attrs.evolve(c, period=Period(start=c.period.start, years=years), funding=funding)
+    return attrs.evolve(
+        fw, conventions=tuple(c2 if x.reference == ref else x for x in fw.conventions)
+    )
+
+
+class TestBuildContext:
+    """build_context gives the French strings a jurist expects."""
+
+    def test_dates_are_french(self, framework: Framework) -> None:
+        """Period, first and last day, signature date and framework approval read in French."""
+        ctx = _ctx(framework, REFS[0])
+        assert ctx["duration"]["period"] == "du 1er janvier 2021 au 31 décembre 2023"
+        assert ctx["duration"]["words"] == "trois (3) ans"
+        assert ctx["signature"]["date"] == "8 mars 2021"
+        assert ctx["framework"]["approved_on"] == "17 décembre 2020"
+        assert ctx["framework"]["approved_by"] == "l'Assemblée départementale"
+
+    def test_amounts_are_french(self, framework: Framework) -> None:
+        """Amounts in figures have U+202F thousands and U+00A0 before €; words for totals."""
+        fin = _ctx(framework, REFS[0])["financing"]
+        assert fin["years"][0]["cost"] == f"44{NNBSP}000,00{NBSP}€"
+        assert fin["years"][0]["cells"][0] == {
+            "amount": f"20{NNBSP}000,00{NBSP}€",
+            "share": f"45,46{NBSP}%",
+        }
+        assert fin["totals"][0]["amount_full"] == (
+            f"cinquante-cinq mille euros (55{NNBSP}000,00{NBSP}€)"
+        )
+        assert fin["departement_rate"] == f"50{NBSP}%"
+
+    @pytest.mark.parametrize(
+        ("ref", "expected"),
+        [
+            pytest.param(
+                REFS[0],
+                [
+                    "l'État",
+                    "le Département de Saône-et-Loire",
+                    "la commune de Montceau-les-Mines",
+                    "la commune de Blanzy",
+                    "la commune de Saint-Vallier",
+                    "la commune de Sanvignes-les-Mines",
+                ],
+                id="bassin-minier",
+            ),
+            pytest.param(
+                REFS[1],
+                [
+                    "l'État",
+                    "le Département de Saône-et-Loire",
+                    "la communauté d'agglomération Mâconnais Beaujolais Agglomération",
+                ],
+                id="maconnais",
+            ),
+            pytest.param(
+                REFS[2],
+                [
+                    "l'État",
+                    "le Département de Saône-et-Loire",
+                    "la communauté de communes Bresse Louhannaise Intercom'",
+                ],
+                id="bresse",
+            ),
+        ],
+    )
+    def test_party_designations(self, framework: Framework, ref: str, expected: list[str]) -> None:
+        """Parties appear in order, State and Département first, with their articles."""
+        assert [p["designation"] for p in _ctx(framework, ref)["parties"]] == expected
+
+    def test_deliberation_authorises_the_signatory(self, framework: Framework) -> None:
+        """The deliberation clause agrees with the signatory and names body, date and number."""
+        parties = _ctx(framework, REFS[0])["parties"]
+        assert parties[0]["authorisation"] == ""
+        assert parties[1]["authorisation"] == (
+            "dûment habilité par délibération de la Commission permanente du "
+            f"12 février 2021 (n°{NBSP}CP-2021-0042)"
+        )
+        assert parties[2]["authorisation"].startswith(
+            "dûment habilitée par délibération du conseil"
+        )
+        assert [p["punctuation"] for p in parties][-2:] == [f"{NNBSP};", ","]
+
+    def test_shared_mixed_post(self, framework: Framework) -> None:
+        """The Bassin minier post is mixed and shared by the four communes."""
+        ctx = _ctx(framework, REFS[0])
+        (job,) = ctx["jobs"]
+        assert job.startswith(
+            "un poste mixte d'intervenant social, mutualisé entre les communes de "
+            "Montceau-les-Mines, Blanzy, Saint-Vallier et Sanvignes-les-Mines, réparti entre "
+            "le commissariat et la gendarmerie"
+        )
+        assert ctx["title"] == (
+            "Convention triennale de financement d'un poste d'intervenant social en "
+            "commissariat et en gendarmerie (ISCG)"
+        )
+        assert ctx["posts_total"] == f"un équivalent temps plein (1{NBSP}ETP)"
+
+    def test_several_posts(self, framework: Framework) -> None:
+        """Two workers in the Mâconnais: plural title and wording."""
+        ctx = _ctx(framework, REFS[1])
+        assert ctx["title"].startswith(
+            "Convention triennale de financement de postes d'intervenants sociaux"
+        )
+        assert ctx["worker"] == {
+            "subject": "les intervenants sociaux",
+            "of": "des intervenants sociaux",
+            "plural": True,
+        }
+        assert len(ctx["jobs"]) == 2
+
+    def test_state_absent_year(self, framework: Framework) -> None:
+        """Bresse: no FIPD in the third year, said in one sentence."""
+        fin = _ctx(framework, REFS[2])["financing"]
+        assert fin["has_state_absent"] is True
+        assert fin["state_absent"].startswith(
+            "Pour la troisième année, l'État ne participe pas au financement"
+        )
+        assert _ctx(framework, REFS[0])["financing"]["state_absent"] == ""
+
+    @pytest.mark.parametrize(
+        ("years", "title_end"),
+        [
+            pytest.param(1, "pour une durée d'un (1) an", id="one-year"),
+            pytest.param(2, "pour une durée de deux (2) ans", id="two-years"),
+            pytest.param(10, "pour une durée de dix (10) ans", id="ten-years"),
+        ],
+    )
+    def test_title_not_triennial(self, framework: Framework, years: int, title_end: str) -> None:
+        """Only a three-year convention is called "triennale"."""
+        fw = _with_years(framework, REFS[2], years)
+        ctx = _ctx(fw, REFS[2])
+        assert ctx["title"].startswith("Convention de financement d'un poste")
+        assert ctx["title"].endswith(title_end)
+        assert len(ctx["financing"]["years"]) == years
+
+    def test_signature(self, framework: Framework) -> None:
+        """One block per signatory, copies in words and figures, two blocks a row."""
+        sig = _ctx(framework, REFS[1])["signature"]
+        assert sig["copies"] == "six (6) exemplaires originaux"
+        assert sig["rows"][0]["left"] == {
+            "party": "Pour l'État",
+            "title": "Le Préfet de Saône-et-Loire",
+            "name": "Pierre Exemple",
+        }
+        sig3 = _ctx(framework, REFS[2])["signature"]
+        assert sig3["copies"] == "trois (3) exemplaires originaux"
+        assert sig3["rows"][-1]["right"] == {"party": "", "title": "", "name": ""}
+
+    def test_draft_leaves_date_blank(self, framework: Framework) -> None:
+        """A draft has no signature date, even when the records know it."""
+        ctx = _ctx(framework, REFS[0], draft=True)
+        assert ctx["draft"] is True
+        assert ctx["signature"]["date"] == BLANK_DATE
+
+    @pytest.mark.parametrize("ref", REFS, ids=["bassin-minier", "maconnais", "bresse"])
+    def test_plain_picklable_data(self, framework: Framework, ref: str) -> None:
+        """Only str, bool, list and dict: no records, no Decimal; it pickles unchanged."""
+        ctx = _ctx(framework, ref)
+        for name, value in paths(ctx):
+            assert isinstance(value, str | bool | list | dict), name
+            assert not isinstance(value, Decimal), name
+        assert pickle.loads(pickle.dumps(ctx)) == ctx
+
+
+class TestArticles:
+    """Articles are numbered in the context; optional ones renumber the rest."""
+
+    def test_numbering_without_cosignatories(self, framework: Framework) -> None:
+        """Bassin minier: no co-signatories, so Financement is article 4."""
+        arts = _ctx(framework, REFS[0])["articles"]
+        assert arts["objet"] == {"present": True, "number": "Article 1er", "ref": "l'article 1er"}
+        assert arts["cosignataires"] == {"present": False, "number": "", "ref": ""}
+        assert arts["financement"]["number"] == "Article 4"
+        assert arts["financement"]["ref"] == "l'article 4"
+        assert arts["litiges"]["number"] == "Article 12"
+
+    def test_numbering_with_cosignatories(self, framework: Framework) -> None:
+        """Mâconnais: the co-signatories' article is 4, so every later reference moves by one."""
+        arts = _ctx(framework, REFS[1])["articles"]
+        assert arts["cosignataires"]["number"] == "Article 4"
+        assert arts["financement"]["ref"] == "l'article 5"
+        assert arts["versement"]["ref"] == "l'article 6"
+        assert arts["litiges"]["number"] == "Article 13"
+
+    def test_numbers_are_consecutive(self, framework: Framework) -> None:
+        """Present articles are numbered 1..n in the order of ARTICLES."""
+        for ref in REFS:
+            arts = _ctx(framework, ref)["articles"]
+            numbers = [arts[a.key]["number"] for a in ARTICLES if arts[a.key]["present"]]
+            assert numbers == ["Article 1er"] + [f"Article {i}" for i in range(2, len(numbers) + 1)]
+
+
+class TestCatalogue:
+    """The catalogue describes exactly what build_context produces."""
+
+    def _produced(self, framework: Framework) -> set[str]:
+        names: set[str] = set()
+        for ref in REFS:
+            for draft in (False, True):
+                names |= {n for n, _ in paths(_ctx(framework, ref, draft=draft))}
+        return names
+
+    def test_every_key_is_described(self, framework: Framework) -> None:
+        """No context entry lacks a catalogue entry."""
+        described = {v.name for v in CATALOGUE}
+        assert self._produced(framework) - described == set()
+
+    def test_every_description_is_produced(self, framework: Framework) -> None:
+        """No catalogue entry is stale: each is produced by some example."""
+        described = {v.name for v in CATALOGUE}
+        assert described - self._produced(framework) == set()
+
+    def test_entries_are_unique_and_french(self) -> None:
+        """One entry per name, each with a description and a known type."""
+        names = [v.name for v in CATALOGUE]
+        assert len(names) == len(set(names))
+        assert all(
+            v.description and v.type in {"texte", "booléen", "liste", "dictionnaire"}
+            for v in CATALOGUE
+        )
+
+    def test_example_values(self, framework: Framework) -> None:
+        """example_values gives a value for leaf entries, for ``iscg-docs variables``."""
+        values = example_values(_ctx(framework, REFS[0]))
+        assert values["parties[].designation"] == "l'État"
+        assert values["financing.years[].cells[].amount"] == f"20{NNBSP}000,00{NBSP}€"
+        assert values["draft"] is False
+
+
+class TestFileStem:
+    """file_stem gives a safe file name."""
+
+    @pytest.mark.parametrize(
+        ("reference", "territory", "expected"),
+        [
+            pytest.param("CD71-ISCG-2021-01", "Bassin minier", "CD71-ISCG-2021-01", id="plain"),
+            pytest.param("CD71/ISCG 2021 n°3", "X", "CD71-ISCG-2021-n3", id="slash-space-degree"),
+            pytest.param("Mâcon_été", "X", "Macon_ete", id="accents"),
+            pytest.param("../../etc/passwd", "X", "etc-passwd", id="traversal"),
+            pytest.param("«»", "Bresse bourguignonne", "Bresse-bourguignonne", id="fallback"),
+            pytest.param("«»", "…", "convention", id="last-resort"),
+        ],
+    )
+    def test_safe(
+        self, framework: Framework, reference: str, territory: str, expected: str
+    ) -> None:
+        """Only ASCII letters, digits, '-' and '_'; falls back to the territory."""
+        c = attrs.evolve(framework.conventions[0], reference=reference, territory=territory)
+        stem = file_stem(c)
+        assert stem == expected
+        assert all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in stem)
+
+
+class TestDocumentProperties:
+    """document_properties gives plain-text core properties."""
+
+    def test_properties(self, framework: Framework) -> None:
+        """Title, author, keywords and language are set, in French."""
+        props = document_properties(framework, framework.conventions[0])
+        assert props["language"] == "fr-FR"
+        assert props["author"] == "Le Département de Saône-et-Loire"
+        assert "CD71-ISCG-2021-01" in props["keywords"]
+        assert props["title"].startswith("Convention triennale")
+
+
+def test_state_share_zero_all_years(framework: Framework) -> None:
+    """When the State pays nothing at all, the sentence covers the whole convention."""
+    c = framework.convention(REFS[2])
+    funding = attrs.evolve(
+        c.funding,
+        years=tuple(attrs.evolve(y, state=StateShare(amount=Decimal(0))) for y in c.funding.years),
+    )
+    fw = attrs.evolve(framework, conventions=(attrs.evolve(c, funding=funding),))
+    fin = _ctx(fw, REFS[2])["financing"]
+    assert fin["state_absent"].startswith("Pendant toute la durée de la convention, l'État")

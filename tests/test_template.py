@@ -1,0 +1,239 @@
+"""Tests for templates/convention_cadre.docx rendered with the context: re-read, not compared."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import docx
+import pytest
+
+from iscg_docs import french
+from iscg_docs.context import build_context, document_properties
+from iscg_docs.records import Framework, FundingYear, Period
+from iscg_docs.rendering import default_template, make_environment, render_docx
+
+REFS = ("CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03")
+IDS = ["bassin-minier", "maconnais", "bresse"]
+
+
+def render(fw: Framework, ref: str, *, draft: bool = False) -> bytes:
+    c = fw.convention(ref)
+    return render_docx(
+        default_template(),
+        build_context(fw, c, draft=draft),
+        properties=document_properties(fw, c),
+        env=make_environment(french.FILTERS),
+    )
+
+
+def xml_parts(data: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml")}
+
+
+def body_text(document: Any) -> str:
+    lines = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                lines.extend(p.text for p in cell.paragraphs)
+    return "\n".join(lines)
+
+
+def header_text(document: Any) -> str:
+    return "\n".join(p.text for p in document.sections[0].header.paragraphs)
+
+
+def parse_money(text: str) -> Decimal:
+    """ "12 345,67 €" (U+202F, U+00A0) back to Decimal, refusing anything else."""
+    m = re.fullmatch(r"(\d{1,3}(?:\u202f\d{3})*),(\d{2})\u00a0€", text)
+    assert m, f"not a French amount: {text!r}"
+    return Decimal(m.group(1).replace("\u202f", "") + "." + m.group(2))
+
+
+def financing_table(document: Any) -> Any:
+    for table in document.tables:
+        if table.rows[0].cells[0].text == "Année":
+            return table
+    raise AssertionError("no financing table")
+
+
+def _with_years(fw: Framework, ref: str, years: int) -> Framework:
+    c = fw.convention(ref)
+    first = c.funding.years[0]
+    funding = attrs.evolve(
+        c.funding,
+        years=tuple(
+            FundingYear(cost=first.cost + Decimal("333.33") * i, state=first.state)
+            for i in range(years)
+        ),
+    )
+    c2 = attrs.evolve(c, period=Period(start=c.period.start, years=years), funding=funding)
+    return attrs.evolve(fw, conventions=(c2,))
+
+
+@pytest.fixture(scope="module")
+def rendered(framework: Framework) -> dict[tuple[str, bool], bytes]:
+    """Each example rendered once, final and draft."""
+    return {(ref, d): render(framework, ref, draft=d) for ref in REFS for d in (False, True)}
+
+
+class TestRenderedDocument:
+    """The three examples render into valid, complete French documents."""
+
+    @pytest.mark.parametrize("ref", REFS, ids=IDS)
+    def test_no_template_tags_left(self, rendered: dict[Any, bytes], ref: str) -> None:
+        """No {{, {% or {# remains in any XML member, draft or not."""
+        for draft in (False, True):
+            for name, xml in xml_parts(rendered[ref, draft]).items():
+                for tag in ("{{", "{%", "{#"):
+                    assert tag not in xml, (name, tag)
+
+    @pytest.mark.parametrize("ref", REFS, ids=IDS)
+    def test_parties_amounts_dates(
+        self, framework: Framework, rendered: dict[Any, bytes], ref: str
+    ) -> None:
+        """Every party, each year's amounts, the totals and the dates appear in French."""
+        document = docx.Document(io.BytesIO(rendered[ref, False]))
+        text = body_text(document)
+        c = framework.convention(ref)
+        for pid in (framework.state, framework.departement, *c.parties, *c.cosignatories):
+            party = framework.party(pid)
+            assert french.designation(party)[1:] in text, pid
+            assert party.signatory is not None
+            assert party.signatory.full_name in text
+        ctx = build_context(framework, c)
+        for year in ctx["financing"]["years"]:
+            assert year["cost"] in text
+            for cell in year["cells"]:
+                assert cell["amount"] in text
+        for total in ctx["financing"]["totals"]:
+            assert total["amount"] in text
+            assert total["amount_full"] in text
+        assert ctx["financing"]["total_cost"] in text
+        assert "du 1er janvier 2021 au 31 décembre 2023" in text
+        assert "17 décembre 2020" in text
+        assert "Fait à Mâcon, le 8 mars 2021, en " in text
+        assert "tribunal administratif de Dijon" in text
+
+    @pytest.mark.parametrize("ref", REFS, ids=IDS)
+    def test_financing_table_adds_up(self, rendered: dict[Any, bytes], ref: str) -> None:
+        """Re-read from the .docx: each row and column total is the sum of its cells."""
+        table = financing_table(docx.Document(io.BytesIO(rendered[ref, False])))
+        self._check_table(table)
+
+    @staticmethod
+    def _check_table(table: Any) -> None:
+        rows = [[cell.paragraphs[0].text for cell in row.cells] for row in table.rows]
+        header, *years, total = rows
+        assert header[-1] == "Coût de l'année"
+        assert total[0] == "Total sur la période"
+        grid = [[parse_money(x) for x in row[1:]] for row in years]
+        totals = [parse_money(x) for x in total[1:]]
+        for row in grid:
+            assert sum(row[:-1], Decimal(0)) == row[-1]
+        for j, column_total in enumerate(totals):
+            assert sum((row[j] for row in grid), Decimal(0)) == column_total
+        assert sum(totals[:-1], Decimal(0)) == totals[-1]
+
+    @pytest.mark.parametrize("years", [1, 10], ids=["one-year", "ten-years"])
+    def test_financing_table_any_length(self, framework: Framework, years: int) -> None:
+        """One to ten years give one row each, still adding up."""
+        fw = _with_years(framework, REFS[0], years)
+        document = docx.Document(io.BytesIO(render(fw, REFS[0])))
+        table = financing_table(document)
+        assert len(table.rows) == years + 2
+        self._check_table(table)
+        grid = table._tbl.tblGrid.findall(docx.oxml.ns.qn("w:gridCol"))
+        assert len(grid) == len(table.rows[0].cells) == 8
+
+    @pytest.mark.parametrize("ref", REFS, ids=IDS)
+    def test_article_headings(self, rendered: dict[Any, bytes], ref: str) -> None:
+        """Article headings use the built-in Heading 1 style, numbered 1er, 2, 3…"""
+        document = docx.Document(io.BytesIO(rendered[ref, False]))
+        headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+        articles = [h for h in headings if h.startswith("Article")]
+        assert articles[0] == "Article 1er – Objet"
+        assert [a.split(" – ")[0] for a in articles[1:]] == [
+            f"Article {i}" for i in range(2, len(articles) + 1)
+        ]
+        assert "Préambule" in headings
+
+    def test_cross_references_follow_numbering(self, rendered: dict[Any, bytes]) -> None:
+        """With co-signatories Financement is article 5, without it is article 4."""
+        bassin = body_text(docx.Document(io.BytesIO(rendered[REFS[0], False])))
+        macon = body_text(docx.Document(io.BytesIO(rendered[REFS[1], False])))
+        assert "Article 4 – Financement" in bassin
+        assert "telle que fixée à l'article 4," in bassin
+        assert "Engagements des co-signataires" not in bassin
+        assert "Article 4 – Engagements des co-signataires" in macon
+        assert "Article 5 – Financement" in macon
+        assert "telle que fixée à l'article 5," in macon
+
+    @pytest.mark.parametrize("ref", REFS, ids=IDS)
+    def test_header_and_footer(self, rendered: dict[Any, bytes], ref: str) -> None:
+        """The header holds the reference; the footer PAGE and NUMPAGES fields."""
+        parts = xml_parts(rendered[ref, False])
+        document = docx.Document(io.BytesIO(rendered[ref, False]))
+        assert ref in header_text(document)
+        footers = "".join(xml for name, xml in parts.items() if "footer" in name)
+        assert re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", footers)
+        assert re.search(r"<w:instrText[^>]*> NUMPAGES </w:instrText>", footers)
+        assert "Page " in footers
+        assert " sur " in footers
+
+    def test_page_setup(self, rendered: dict[Any, bytes]) -> None:
+        """A4 with 2.5 cm margins."""
+        section = docx.Document(io.BytesIO(rendered[REFS[0], False])).sections[0]
+        assert (section.page_width.cm, section.page_height.cm) == pytest.approx(
+            (21, 29.7), abs=0.01
+        )
+        assert section.left_margin.cm == pytest.approx(2.5, abs=0.01)
+
+    @pytest.mark.parametrize("ref", REFS, ids=IDS)
+    def test_draft(self, rendered: dict[Any, bytes], ref: str) -> None:
+        """A draft says PROJET in the header, has a watermark, and no signature date."""
+        document = docx.Document(io.BytesIO(rendered[ref, True]))
+        assert "PROJET" in header_text(document)
+        headers = "".join(x for n, x in xml_parts(rendered[ref, True]).items() if "header" in n)
+        assert 'string="PROJET"' in headers
+        assert "Fait à Mâcon, le ……………, en " in body_text(document)
+        assert "8 mars 2021" not in body_text(document)
+
+    @pytest.mark.parametrize("ref", REFS, ids=IDS)
+    def test_final_has_no_draft_mark(self, rendered: dict[Any, bytes], ref: str) -> None:
+        """A final document has no PROJET anywhere."""
+        for name, xml in xml_parts(rendered[ref, False]).items():
+            assert "PROJET" not in xml, name
+
+    def test_core_properties(self, rendered: dict[Any, bytes]) -> None:
+        """The core properties come from document_properties."""
+        props = docx.Document(io.BytesIO(rendered[REFS[0], False])).core_properties
+        assert props.language == "fr-FR"
+        assert props.title.startswith("Convention triennale")
+
+
+class TestEscaping:
+    """User text comes out literally: no markup, no template evaluation."""
+
+    def test_hostile_party_name(self, framework: Framework) -> None:
+        """A party named ``Saint-Vallier & <Cie> {{ 7*7 }}`` is printed as written."""
+        name = "Saint-Vallier & <Cie> {{ 7*7 }}"
+        fw = attrs.evolve(
+            framework,
+            parties=tuple(
+                attrs.evolve(p, name=name) if p.id == "saint-vallier" else p
+                for p in framework.parties
+            ),
+        )
+        data = render(fw, REFS[0])
+        text = body_text(docx.Document(io.BytesIO(data)))
+        assert f"La commune de {name}, représentée par" in text
+        assert "49" not in text
+        document_xml = xml_parts(data)["word/document.xml"]
+        assert "&amp; &lt;Cie&gt;" in document_xml

@@ -1,0 +1,723 @@
+"""Build templates/convention_cadre.docx, the framework convention template.
+
+The committed .docx is what ships and what a jurist edits in Word; this script is how it
+was first made, kept so that its structure can be rebuilt and reviewed. Run it from the
+repository root::
+
+    python tools/build_template.py [output.docx]
+
+Static French text goes through :func:`iscg_docs.french.typography` so its no-break spaces
+are right. Variable names come from :mod:`iscg_docs.context` (see its CATALOGUE).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt, RGBColor
+
+from iscg_docs.rendering import normalize_package
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from iscg_docs.french import typography
+
+# French apostrophes are straight (U+0027) throughout, as iscg_docs.french writes them:
+# one document must not mix ' and ’.
+FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans.
+BLUE = RGBColor(0x1F, 0x38, 0x64)
+GREY = "D9D9D9"
+OUT = Path(__file__).resolve().parent.parent / "templates" / "convention_cadre.docx"
+
+
+def _font(style: Any, size: float, bold: bool = False, color: RGBColor | None = None) -> None:
+    style.font.name = FONT
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    if color is not None:
+        style.font.color.rgb = color
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = parse_xml(f"<w:rFonts {nsdecls('w')}/>")
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attr), None)
+
+
+def _styles(doc: Any) -> None:
+    styles = doc.styles
+    normal = styles["Normal"]
+    _font(normal, 10.5)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    # French: the document's language, for Word's and LibreOffice's spelling and hyphenation.
+    rpr = normal.element.get_or_add_rPr()
+    rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="fr-FR" w:eastAsia="fr-FR"/>'))
+
+    h1 = styles["Heading 1"]
+    _font(h1, 11.5, bold=True, color=BLUE)
+    h1.paragraph_format.space_before = Pt(14)
+    h1.paragraph_format.space_after = Pt(6)
+    h1.paragraph_format.keep_with_next = True
+    h1.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+    title = styles["Title"]
+    _font(title, 15, bold=True, color=BLUE)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_after = Pt(12)
+    # The default Title style has a bottom border and a theme font: drop both.
+    ppr = title.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):
+        ppr.remove(border)
+
+    bullet = styles["List Bullet"]
+    _font(bullet, 10.5)
+    bullet.paragraph_format.space_after = Pt(3)
+
+    for name, size, bold in (("Cellule", 8, False), ("Cellule titre", 8, True)):
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        _font(style, size, bold=bold)
+        style.paragraph_format.space_after = Pt(0)
+        style.paragraph_format.line_spacing = 1.0
+        style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    for name in ("Header", "Footer"):
+        _font(styles[name], 8.5, color=RGBColor(0x59, 0x59, 0x59))
+
+
+def _text(p: Any, text: str, *, bold: bool = False, italic: bool = False) -> Any:
+    # Jinja tags are left alone by typography (they hold none of ; : ! ? « »).
+    run = p.add_run(typography(text))
+    run.bold = bold or None
+    run.italic = italic or None
+    return run
+
+
+def para(
+    doc: Any,
+    text: str = "",
+    style: str | None = None,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    align: WD_ALIGN_PARAGRAPH | None = None,
+    keep: bool = False,
+) -> Any:
+    p = doc.add_paragraph(style=style)
+    if text:
+        _text(p, text, bold=bold, italic=italic)
+    if align is not None:
+        p.alignment = align
+    if keep:
+        p.paragraph_format.keep_with_next = True
+    return p
+
+
+def tag(doc: Any, text: str) -> Any:
+    """A paragraph holding only a docxtpl paragraph tag ({%p … %}); removed when rendered."""
+    return doc.add_paragraph(text)
+
+
+def heading(doc: Any, text: str) -> Any:
+    return para(doc, text, "Heading 1")
+
+
+def article(doc: Any, key: str, title: str) -> Any:
+    return heading(doc, f"{{{{ articles.{key}.number }}}} – {title}")
+
+
+def bullets(doc: Any, items: list[str]) -> None:
+    for item in items:
+        para(doc, item, "List Bullet")
+
+
+def _field(p: Any, instruction: str, placeholder: str) -> None:
+    """A complex field (PAGE, NUMPAGES) Word and LibreOffice update themselves."""
+    for xml in (
+        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
+        f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>',
+        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>',
+        f"<w:r {nsdecls('w')}><w:t>{placeholder}</w:t></w:r>",
+        f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>',
+    ):
+        p._p.append(parse_xml(xml))
+
+
+WATERMARK = """<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+  xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"
+  xmlns:w10="urn:schemas-microsoft-com:office:word">
+ <w:rPr><w:noProof/></w:rPr>
+ <w:pict>
+  <v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800"
+    path="m@7,l@8,m@5,21600l@6,21600e">
+   <v:formulas>
+    <v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/><v:f eqn="sum 21600 0 @1"/>
+    <v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/>
+    <v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/>
+    <v:f eqn="mid @5 @6"/><v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/>
+    <v:f eqn="mid @6 @7"/><v:f eqn="sum @6 0 @5"/>
+   </v:formulas>
+   <v:path textpathok="t" o:connecttype="custom"
+     o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" o:connectangles="270,180,90,0"/>
+   <v:textpath on="t" fitshape="t"/>
+   <v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/></v:handles>
+   <o:lock v:ext="edit" text="t" shapetype="t"/>
+  </v:shapetype>
+  <v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136"
+    style="position:absolute;margin-left:0;margin-top:0;width:420pt;height:105pt;rotation:315;z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;mso-position-vertical-relative:margin"
+    o:allowincell="f" fillcolor="#e3e3e3" stroked="f">
+   <v:fill opacity=".6"/>
+   <v:textpath style="font-family:&quot;Arial&quot;;font-size:1pt" string="PROJET"/>
+   <w10:wrap anchorx="margin" anchory="margin"/>
+  </v:shape>
+ </w:pict>
+</w:r>"""
+
+
+def _header_footer(doc: Any) -> None:
+    section = doc.sections[0]
+    header = section.header
+    first = header.paragraphs[0]
+    first.text = "{%p if draft %}"
+    draft = header.add_paragraph()
+    draft.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    draft._p.append(parse_xml(WATERMARK))
+    run = draft.add_run("PROJET – document de travail, sans valeur d'engagement")
+    run.bold = True
+    header.add_paragraph("{%p endif %}")
+    ref = header.add_paragraph()
+    ref.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    ref.add_run(typography("Convention n° {{ reference }} – {{ territory }}"))
+    _bottom_border(ref)
+
+    footer = section.footer
+    p = footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("Page ")
+    _field(p, "PAGE", "1")
+    p.add_run(" sur ")
+    _field(p, "NUMPAGES", "1")
+
+
+def _bottom_border(p: Any) -> None:
+    p._p.get_or_add_pPr().append(
+        parse_xml(
+            f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="4" w:space="1" '
+            'w:color="A6A6A6"/></w:pBdr>'
+        )
+    )
+
+
+def _cell(cell: Any, lines: list[str], style: str = "Cellule", shade: str | None = None) -> None:
+    first = cell.paragraphs[0]
+    first.style = style
+    _text(first, lines[0])
+    for line in lines[1:]:
+        _text(cell.add_paragraph(style=style), line)
+    if shade:
+        cell._tc.get_or_add_tcPr().append(
+            parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{shade}"/>')
+        )
+
+
+def _table(doc: Any, rows: int, cols: int) -> Any:
+    table = doc.add_table(rows=rows, cols=cols)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    tbl_pr = table._tbl.tblPr
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    tbl_pr.append(parse_xml(f'<w:tblW {nsdecls("w")} w:w="5000" w:type="pct"/>'))
+    tbl_pr.append(
+        parse_xml(
+            f'<w:tblCellMar {nsdecls("w")}><w:left w:w="45" w:type="dxa"/>'
+            '<w:right w:w="45" w:type="dxa"/></w:tblCellMar>'
+        )
+    )
+    return table
+
+
+def _repeat_header(row: Any) -> None:
+    row._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+
+
+def _cant_split(row: Any) -> None:
+    row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+
+
+def posts_table(doc: Any) -> None:
+    headers = ["Force", "Lieu d'exercice", "Commune", "Quotité", "Employeur"]
+    table = _table(doc, 4, 5)
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        _cell(cell, [text], "Cellule titre", GREY)
+    _repeat_header(table.rows[0])
+    _cell(table.rows[1].cells[0], ["{%tr for post in posts %}"])
+    fields = ["post.force", "post.site", "post.commune", "post.quotite", "post.employer"]
+    for cell, name in zip(table.rows[2].cells, fields, strict=True):
+        _cell(cell, [f"{{{{ {name} }}}}"])
+    _cell(table.rows[3].cells[0], ["{%tr endfor %}"])
+
+
+def financing_table(doc: Any) -> None:
+    """Years down, funders across: ten years fit on A4 this way, ten columns would not."""
+    table = _table(doc, 6, 5)
+    head, tr_for, year, tr_end, total = (table.rows[i] for i in (0, 1, 2, 4, 5))
+    _cell(head.cells[0], ["Année"], "Cellule titre", GREY)
+    _cell(head.cells[1], ["{%tc for funder in financing.funders %}"], "Cellule titre", GREY)
+    _cell(head.cells[2], ["{{ funder.name }}"], "Cellule titre", GREY)
+    _cell(head.cells[3], ["{%tc endfor %}"], "Cellule titre", GREY)
+    _cell(head.cells[4], ["Coût de l'année"], "Cellule titre", GREY)
+    _repeat_header(head)
+    _cell(tr_for.cells[0], ["{%tr for year in financing.years %}"])
+    _cell(year.cells[0], ["{{ year.label }}"], "Cellule titre")
+    _text(year.cells[0].add_paragraph(style="Cellule"), "{{ year.period }}")
+    _cell(year.cells[1], ["{%tc for cell in year.cells %}"])
+    _cell(year.cells[2], ["{{ cell.amount }}", "{{ cell.share }}"])
+    _cell(year.cells[3], ["{%tc endfor %}"])
+    _cell(year.cells[4], ["{{ year.cost }}", "100 %"], "Cellule titre")
+    _cant_split(year)
+    _cell(tr_end.cells[0], ["{%tr endfor %}"])
+    _cell(total.cells[0], ["Total sur la période"], "Cellule titre", GREY)
+    _cell(total.cells[1], ["{%tc for total in financing.totals %}"], "Cellule titre", GREY)
+    _cell(total.cells[2], ["{{ total.amount }}", "{{ total.share }}"], "Cellule titre", GREY)
+    _cell(total.cells[3], ["{%tc endfor %}"], "Cellule titre", GREY)
+    _cell(total.cells[4], ["{{ financing.total_cost }}", "100 %"], "Cellule titre", GREY)
+    _cant_split(total)
+    # The row built as index 3 is spare: drop it.
+    table._tbl.remove(table.rows[3]._tr)
+
+
+def signature_table(doc: Any) -> None:
+    table = doc.add_table(rows=3, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _cell(table.rows[0].cells[0], ["{%tr for row in signature.rows %}"])
+    row = table.rows[1]
+    _cant_split(row)
+    for cell, side in zip(row.cells, ("left", "right"), strict=True):
+        _cell(
+            cell,
+            [
+                f"{{{{ row.{side}.party }}}}",
+                f"{{{{ row.{side}.title }}}}",
+                "",
+                "",
+                "",
+                f"{{{{ row.{side}.name }}}}",
+            ],
+            "Cellule",
+        )
+        for p in cell.paragraphs[:2]:
+            for r in p.runs:
+                r.bold = True
+        # Air between two rows of blocks, so each signature has its own space.
+        cell.paragraphs[0].paragraph_format.space_before = Pt(14)
+    _cell(table.rows[2].cells[0], ["{%tr endfor %}"])
+    for r in table.rows:
+        for c in r.cells:
+            for p in c.paragraphs:
+                p.paragraph_format.space_after = Pt(2)
+                for run in p.runs:
+                    run.font.size = Pt(10)
+
+
+def body(doc: Any) -> None:
+    para(doc, "{{ title }}", "Title")
+    para(doc, "Territoire : {{ territory }}", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    para(doc, "Convention n° {{ reference }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(
+        doc,
+        "conclue en application de la convention cadre État / Département / collectivités "
+        "approuvée par délibération {{ framework.approved_by_of }} du {{ framework.approved_on }}",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        italic=True,
+    )
+
+    para(doc, "Entre les soussignés :", bold=True, keep=True)
+    tag(doc, "{%p for party in parties %}")
+    para(doc, "{{ party.clause }}{{ party.punctuation }}")
+    tag(doc, "{%p endfor %}")
+    para(doc, "ci-après dénommés ensemble « les parties »,")
+    tag(doc, "{%p if has_cosignatories %}")
+    para(doc, "En présence de :", bold=True, keep=True)
+    tag(doc, "{%p for party in cosignatories %}")
+    para(doc, "{{ party.clause }}{{ party.punctuation }}")
+    tag(doc, "{%p endfor %}")
+    para(doc, "ci-après dénommés « les co-signataires »,")
+    tag(doc, "{%p endif %}")
+
+    para(doc, "Vu le code général des collectivités territoriales ;")
+    para(doc, "Vu le code de la sécurité intérieure ;")
+    para(doc, "Vu le code de l'action sociale et des familles ;")
+    para(
+        doc,
+        "Vu la loi n° 2007-297 du 5 mars 2007 relative à la prévention de la délinquance, "
+        "notamment son article 5 instituant le fonds interministériel de prévention de la "
+        "délinquance (FIPD) ;",
+    )
+    para(
+        doc,
+        "Vu les circulaires interministérielles du 1er août 2006 et du 21 décembre 2006 "
+        "relatives aux intervenants sociaux en commissariat et en gendarmerie, la seconde "
+        "fixant leur cadre de référence ;",
+    )
+    para(doc, "Vu la stratégie nationale de prévention de la délinquance 2020-2024 ;")
+    para(
+        doc,
+        "Vu la circulaire du 5 mars 2020 relative au fonds interministériel de prévention de "
+        "la délinquance (NOR : INTA2006736C) ;",
+    )
+    para(
+        doc,
+        "Vu les mesures adoptées le 25 novembre 2019 à l'issue du Grenelle des violences "
+        "conjugales ;",
+    )
+    para(
+        doc,
+        "Vu la délibération {{ framework.approved_by_of }} du {{ framework.approved_on }} "
+        "approuvant la convention cadre État / Département / collectivités pour la création de "
+        "{{ framework.etp_authorised }} d'intervenants sociaux en commissariat et en "
+        "gendarmerie ;",
+    )
+    tag(doc, "{%p for deliberation in deliberations %}")
+    para(doc, "Vu {{ deliberation }} ;")
+    tag(doc, "{%p endfor %}")
+
+    heading(doc, "Préambule")
+    para(
+        doc,
+        "Au titre de ses missions sociales, le Département intervient dans les domaines de la "
+        "prévention, de l'accompagnement des familles et de la protection de l'enfance. Il est "
+        "le partenaire de l'État, qui pilote la politique de prévention de la délinquance dont "
+        "relève la lutte contre les violences intrafamiliales (VIF). Ces violences ne se "
+        "limitent pas aux violences physiques : elles regroupent toutes les formes de violence, "
+        "physiques, verbales, psychologiques, sexuelles et économiques.",
+    )
+    para(
+        doc,
+        "En 2018, le Département a adopté le programme départemental de lutte contre les "
+        "violences intrafamiliales, qui s'articule autour de trois axes :",
+        keep=True,
+    )
+    bullets(
+        doc,
+        [
+            "développer la prévention ;",
+            "mieux repérer et traiter ces situations complexes ;",
+            "faciliter la prise en charge des victimes.",
+        ],
+    )
+    para(
+        doc,
+        "Le cofinancement de postes d'intervenants sociaux en commissariat et en gendarmerie "
+        "figure parmi les objectifs du deuxième axe. Lors de sa séance du 17 septembre 2020, "
+        "l'Assemblée départementale a réaffirmé son soutien à la création de ces postes.",
+    )
+    para(
+        doc,
+        "Par délibération du {{ framework.approved_on }}, {{ framework.approved_by }} a "
+        "approuvé la convention cadre État / Département / collectivités pour la création de "
+        "{{ framework.etp_authorised }} d'intervenants sociaux en commissariat et en "
+        "gendarmerie (ISCG), le Département prenant en charge "
+        "{{ framework.departement_rate }} de la part restant à la charge des collectivités "
+        "après déduction de la participation de l'État.",
+    )
+    para(
+        doc,
+        "Ce déploiement s'inscrit dans les suites du Grenelle des violences conjugales, au "
+        "cours duquel les forces de l'ordre ont estimé et priorisé les besoins en postes "
+        "d'intervenants sociaux. Depuis les mesures adoptées le 25 novembre 2019, la prise en "
+        "charge des violences intrafamiliales et sexuelles est la priorité de ces postes.",
+    )
+    para(
+        doc,
+        "La présente convention applique la convention cadre au territoire « {{ territory }} ».",
+    )
+    para(doc, "Il est convenu ce qui suit :", bold=True)
+
+    article(doc, "objet", "Objet")
+    para(
+        doc,
+        "La présente convention a pour objet de fixer les conditions dans lesquelles les "
+        "parties financent, sur le territoire « {{ territory }} », l'emploi {{ worker.of }} "
+        "en commissariat et en gendarmerie, ainsi que les engagements de chacune d'elles. Les "
+        "postes sont décrits à {{ articles.postes.ref }} et leur financement à "
+        "{{ articles.financement.ref }}.",
+    )
+
+    article(doc, "missions", "Missions de l'intervenant social")
+    para(
+        doc,
+        "Après un premier filtre des services de police et des unités de gendarmerie, les "
+        "missions {{ worker.of }} sont les suivantes :",
+        keep=True,
+    )
+    bullets(
+        doc,
+        [
+            "accueillir et écouter les victimes ;",
+            "réaliser une évaluation sociale, en identifiant les problématiques des personnes "
+            "concernées et en évaluant leurs besoins ;",
+            "informer les personnes sur les dispositifs existants, les procédures et leurs "
+            "droits, et les orienter vers les partenaires compétents du réseau de lutte contre "
+            "les violences intrafamiliales (réseau VIF).",
+        ],
+    )
+    para(
+        doc,
+        "Le public concerné est constitué des personnes majeures ou mineures, victimes ou mises "
+        "en cause, dont la situation est portée à la connaissance des services de police ou des "
+        "unités de gendarmerie. Conformément aux orientations issues du Grenelle des violences "
+        "conjugales, les situations de violences intrafamiliales et sexuelles sont traitées en "
+        "priorité.",
+    )
+    para(
+        doc,
+        "Ces missions relèvent de l'action sociale ; elles ne comportent aucune mission de police "
+        "ni de sécurité publique.",
+    )
+
+    article(doc, "postes", "Postes, lieux d'exercice et employeur")
+    para(
+        doc,
+        "La présente convention porte sur les postes suivants, soit au total {{ posts_total }} :",
+        keep=True,
+    )
+    tag(doc, "{%p for job in jobs %}")
+    para(doc, "{{ job }}", "List Bullet")
+    tag(doc, "{%p endfor %}")
+    para(doc, "Les lieux d'exercice, les quotités et l'employeur sont les suivants :", keep=True)
+    posts_table(doc)
+    para(doc, "")
+    para(
+        doc,
+        "Le recrutement, la gestion administrative et l'encadrement hiérarchique "
+        "{{ worker.of }} relèvent {{ employer.of }}, employeur. Les services de police et les "
+        "unités de gendarmerie accueillent {{ worker.subject }} dans des locaux permettant des "
+        "entretiens confidentiels.",
+    )
+
+    tag(doc, "{%p if articles.cosignataires.present %}")
+    article(doc, "cosignataires", "Engagements des co-signataires")
+    para(
+        doc,
+        "Sans participer au financement, {{ cosignatories_designation }} s'engagent, chacun "
+        "pour ce qui le concerne, à :",
+        keep=True,
+    )
+    bullets(
+        doc,
+        [
+            "faciliter l'accueil et l'installation {{ worker.of }} dans les locaux des services "
+            "de police et des unités de gendarmerie ;",
+            "orienter, après un premier filtre, les personnes relevant des missions définies à "
+            "{{ articles.missions.ref }} ;",
+            "participer au comité de pilotage prévu à {{ articles.suivi.ref }}.",
+        ],
+    )
+    tag(doc, "{%p endif %}")
+
+    tag(doc, "{%p if articles.engagement_republicain.present %}")
+    article(doc, "engagement_republicain", "Contrat d'engagement républicain")
+    para(
+        doc,
+        "L'association employeuse, qui bénéficie d'une subvention publique au titre de la "
+        "présente convention, souscrit le contrat d'engagement républicain prévu par la loi du "
+        "24 août 2021. Le non-respect de ce contrat peut entraîner le retrait de la "
+        "participation des parties financeuses, dans les conditions prévues par cette loi et "
+        "par {{ articles.resiliation.ref }}.",
+    )
+    tag(doc, "{%p endif %}")
+
+    article(doc, "financement", "Financement")
+    para(
+        doc,
+        "Le coût des postes (salaires, charges et frais de fonctionnement) s'élève à "
+        "{{ financing.total_cost_full }} sur la durée de la convention. Il est financé comme "
+        "suit :",
+        keep=True,
+    )
+    bullets(
+        doc,
+        [
+            "{{ state.designation }} participe au titre du fonds interministériel de prévention "
+            "de la délinquance (FIPD), pour le montant fixé chaque année dans le tableau "
+            "ci-dessous ;",
+            "{{ departement.designation }} prend en charge {{ financing.departement_rate }} de "
+            "la part restant après déduction de la participation de l'État, conformément à la "
+            "convention cadre ;",
+            "le solde {{ financing.split }}.",
+        ],
+    )
+    para(
+        doc,
+        "Plan de financement : participation de chaque financeur et part du coût de l'année",
+        bold=True,
+        keep=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    financing_table(doc)
+    para(doc, "")
+    tag(doc, "{%p if financing.has_state_absent %}")
+    para(doc, "{{ financing.state_absent }}")
+    tag(doc, "{%p endif %}")
+    para(doc, "Sur la durée de la convention, chaque financeur s'engage à verser :", keep=True)
+    tag(doc, "{%p for total in financing.totals %}")
+    para(
+        doc,
+        "{{ total.designation_capitalized }} : {{ total.amount_full }}, soit {{ total.share }} "
+        "du coût total ;",
+        "List Bullet",
+    )
+    tag(doc, "{%p endfor %}")
+    para(doc, "soit un coût total de {{ financing.total_cost_full }}.")
+    para(doc, "{{ financing.rounding_rule }}")
+
+    article(doc, "versement", "Modalités de versement")
+    para(
+        doc,
+        "Chaque financeur verse sa participation annuelle, telle que fixée à "
+        "{{ articles.financement.ref }}, {{ employer.to }}, employeur : la moitié au cours du "
+        "premier trimestre de l'année concernée, le solde au vu du rapport d'activité et de "
+        "l'état récapitulatif des dépenses prévus à {{ articles.suivi.ref }}.",
+    )
+    para(
+        doc,
+        "La participation de l'État est versée selon les règles du FIPD ; au-delà de la "
+        "première année, elle est accordée dans la limite des crédits disponibles. Toute "
+        "modification de son montant donne lieu à un avenant, conformément à "
+        "{{ articles.modification.ref }}.",
+    )
+    para(
+        doc,
+        "Les sommes non utilisées, ou utilisées à d'autres fins que celles prévues par la "
+        "présente convention, sont reversées à chaque financeur au prorata de sa participation.",
+    )
+
+    article(doc, "duree", "Durée")
+    para(
+        doc,
+        "La présente convention est conclue pour une durée de {{ duration.words }}, "
+        "{{ duration.period }}. Elle prend effet le {{ duration.start }} et prend fin le "
+        "{{ duration.end }}. Elle n'est pas renouvelable par tacite reconduction.",
+    )
+
+    article(doc, "suivi", "Suivi et évaluation")
+    para(
+        doc,
+        "Un comité de pilotage réunit au moins une fois par an les représentants des parties et "
+        "des services de police et de gendarmerie concernés. Il examine l'activité "
+        "{{ worker.of }} au regard des missions définies à {{ articles.missions.ref }}, "
+        "l'exécution du plan de financement et les ajustements nécessaires.",
+    )
+    para(
+        doc,
+        "L'employeur transmet chaque année aux parties, au plus tard le 31 mars de l'année "
+        "suivante, un rapport d'activité comportant des données statistiques anonymisées "
+        "(nombre de personnes reçues, nature des situations, orientations proposées) et un état "
+        "récapitulatif des dépenses de l'année écoulée.",
+    )
+
+    article(doc, "secret", "Secret professionnel et partage d'informations")
+    para(
+        doc,
+        "Toute personne occupant un poste financé par la présente convention est tenue au "
+        "secret professionnel dans les conditions prévues par la loi. Le partage "
+        "d'informations à caractère secret avec d'autres professionnels n'intervient que dans "
+        "les conditions prévues par le code de l'action sociale et des familles, et se limite "
+        "aux informations strictement nécessaires à l'évaluation de la situation et à la mise "
+        "en œuvre de l'accompagnement. Les données à caractère personnel sont traitées "
+        "conformément à la réglementation relative à leur protection.",
+    )
+
+    article(doc, "communication", "Communication")
+    para(
+        doc,
+        "Les parties s'engagent à faire mention du concours de chacune d'elles, notamment de "
+        "celui de l'État au titre du FIPD et de celui du Département, dans toute action de "
+        "communication relative aux postes financés par la présente convention.",
+    )
+
+    article(doc, "modification", "Modification")
+    para(
+        doc,
+        "Toute modification de la présente convention, notamment du plan de financement fixé "
+        "à {{ articles.financement.ref }}, fait l'objet d'un avenant signé par l'ensemble des "
+        "signataires.",
+    )
+
+    article(doc, "resiliation", "Résiliation")
+    para(
+        doc,
+        "En cas de non-respect par l'une des parties de ses engagements, la présente "
+        "convention peut être résiliée par toute autre partie à l'expiration d'un délai de "
+        "trois (3) mois suivant l'envoi d'une lettre recommandée avec accusé de réception "
+        "valant mise en demeure et restée sans effet. Chaque partie peut également y mettre fin "
+        "pour un motif d'intérêt général, moyennant un préavis de trois (3) mois notifié dans "
+        "les mêmes formes. Les participations dues sont alors calculées au prorata de la "
+        "période écoulée, et les sommes indûment perçues reversées dans les conditions prévues "
+        "à {{ articles.versement.ref }}.",
+    )
+
+    article(doc, "litiges", "Litiges")
+    para(
+        doc,
+        "Les parties s'efforcent de régler à l'amiable tout différend relatif à "
+        "l'interprétation ou à l'exécution de la présente convention. À défaut d'accord, le "
+        "litige est porté devant le tribunal administratif de Dijon.",
+    )
+
+    p = para(
+        doc,
+        "Fait à {{ signature.place }}, le {{ signature.date }}, en {{ signature.copies }}.",
+        keep=True,
+    )
+    p.paragraph_format.space_before = Pt(18)
+    signature_table(doc)
+
+
+def build(path: Path = OUT) -> Path:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.5))
+    section.header_distance = section.footer_distance = Cm(1.2)
+    _styles(doc)
+    _header_footer(doc)
+    body(doc)
+    props = doc.core_properties
+    props.title = "Modèle de convention de financement ISCG"
+    props.author = "iscg-docs"
+    props.language = "fr-FR"
+    props.comments = "Modèle docxtpl : variables décrites par « iscg-docs variables »."
+    props.revision = 1
+    # Fixed dates and zip timestamps: rebuilding an unchanged template gives the same bytes,
+    # so a diff of the .docx in git means the template really changed.
+    props.created = props.modified = dt.datetime(2020, 12, 17, tzinfo=dt.UTC)
+    props.last_modified_by = "iscg-docs"
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(normalize_package(buffer.getvalue()))
+    return path
+
+
+if __name__ == "__main__":
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
