@@ -1,7 +1,9 @@
 """The ``iscg-docs`` command line: a thin layer that maps library errors to exit codes.
 
-Exit codes: 0 success; 1 invalid data (every problem is listed); 2 unreadable input or
-bad usage; 3 nothing written because an output could not be written.
+Exit codes: 0 success; 1 invalid data (every problem is listed; with ``--keep-going``,
+some conventions were set aside); 2 unreadable input or bad usage; 3 an output could not
+be written (an existing document differs, a disk or LibreOffice error); 4 the template
+cannot be used.
 """
 
 from __future__ import annotations
@@ -9,10 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from iscg_docs import __version__
-from iscg_docs.errors import InputError, IscgError, ValidationError
+from iscg_docs.errors import InputError, IscgError, Problem, TemplateError, ValidationError
 
 __all__ = ["main"]
 
@@ -20,6 +22,7 @@ EXIT_OK = 0
 EXIT_INVALID = 1
 EXIT_INPUT = 2
 EXIT_OUTPUT = 3
+EXIT_TEMPLATE = 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,8 +41,68 @@ def _parser() -> argparse.ArgumentParser:
         help="vérifier un fichier de données et résumer ses conventions",
         description="Vérifie le fichier et affiche, par convention, parties, postes et financement.",
     )
-    check.add_argument("file", metavar="FICHIER", help="fichier .toml ou .json")
+    check.add_argument("file", metavar="FICHIER", help="fichier .toml, .json ou .xlsx")
+
+    gen = sub.add_parser(
+        "generate",
+        help="produire une convention Word (.docx) par convention du fichier",
+        description=(
+            "Vérifie tout le fichier, puis écrit une convention .docx par convention dans le "
+            "dossier de sortie, avec un manifeste (manifest.json). Rien n'est écrit si une "
+            "donnée est invalide, ni si un document existant serait modifié (sauf --force)."
+        ),
+    )
+    gen.add_argument("file", metavar="FICHIER", help="fichier .toml, .json ou .xlsx")
+    gen.add_argument("--out", required=True, metavar="DOSSIER", help="dossier de sortie")
+    gen.add_argument(
+        "--template", metavar="MODELE", help="autre modèle .docx (par défaut : le modèle fourni)"
+    )
+    gen.add_argument(
+        "--force", action="store_true", help="remplacer les documents dont le contenu change"
+    )
+    gen.add_argument(
+        "--draft",
+        action="store_true",
+        help="projet : « PROJET » sur chaque page, date de signature laissée en blanc",
+    )
+    gen.add_argument(
+        "--only",
+        action="append",
+        metavar="REF",
+        help="ne produire que la convention de cette référence (option répétable)",
+    )
+    gen.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="produire les conventions valides même si d'autres sont invalides (sortie 1)",
+    )
+    gen.add_argument("--pdf", action="store_true", help="produire aussi un PDF (LibreOffice)")
+    gen.add_argument(
+        "--jobs", type=_positive, default=1, metavar="N", help="nombre de processus (1 par défaut)"
+    )
+    gen.add_argument("--quiet", action="store_true", help="pas de barre de progression")
+
+    wb = sub.add_parser(
+        "workbook-template",
+        help="écrire un classeur Excel vide et documenté à remplir",
+        description=(
+            "Écrit un classeur .xlsx vide : une feuille par type d'enregistrement, en-têtes "
+            "en français, listes déroulantes et une feuille « Notice » expliquant chaque colonne."
+        ),
+    )
+    wb.add_argument("file", metavar="FICHIER.xlsx")
+    wb.add_argument("--force", action="store_true", help="remplacer le fichier s'il existe")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"un nombre entier positif est attendu ({text!r} donné)")
+    return value
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
@@ -62,14 +125,20 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     try:
         if args.command == "check":
             return _check(args.file, stream)
+        if args.command == "generate":
+            return _generate(args, stream, err)
+        if args.command == "workbook-template":
+            return _workbook_template(args.file, args.force, stream)
     except ValidationError as e:
         print(f"{e.message} :", file=err)
-        for line in e.lines():
-            print(f"  - {line}", file=err)
+        _print_grouped(e.problems, err)
         return EXIT_INVALID
     except InputError as e:
         print(f"Erreur : {e}", file=err)
         return EXIT_INPUT
+    except TemplateError as e:
+        print(f"Modèle inutilisable : {e}", file=err)
+        return EXIT_TEMPLATE
     except IscgError as e:
         print(f"Erreur : {e}", file=err)
         return EXIT_OUTPUT
@@ -82,4 +151,116 @@ def _check(path: str, out: TextIO) -> int:
 
     framework = load(path)
     out.write(summarize(framework))
+    return EXIT_OK
+
+
+def _print_grouped(problems: Sequence[Problem], err: TextIO) -> None:
+    """Problems grouped by convention, shared data first."""
+    from iscg_docs.loading import convention_index
+
+    groups: dict[int | None, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault(convention_index(p.path), []).append(p)
+    for index in sorted(groups, key=lambda i: -1 if i is None else i):
+        indent = "  "
+        if index is not None and len(groups) > 1:
+            print(f"  Convention n° {index + 1} (conventions[{index}]) :", file=err)
+            indent = "    "
+        for p in groups[index]:
+            print(f"{indent}- {p}", file=err)
+
+
+def _generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import hashlib
+    from pathlib import Path
+
+    from iscg_docs.batch import generate
+    from iscg_docs.loading import load, load_each
+
+    rejected: tuple[Any, ...] = ()
+    if args.keep_going:
+        framework, rejected = load_each(args.file)
+    else:
+        framework = load(args.file)
+    if args.only:
+        known = {c.reference for c in framework.conventions}
+        unknown = [r for r in args.only if r not in known]
+        if unknown and not rejected:
+            print(
+                "Erreur : aucune convention n'a la référence "
+                + ", ".join(f"« {r} »" for r in unknown)
+                + f" ; références connues : {', '.join(sorted(known))}.",
+                file=err,
+            )
+            return EXIT_INPUT
+        only = [r for r in args.only if r in known]
+    else:
+        only = None
+    input_sha = hashlib.sha256(Path(args.file).read_bytes()).hexdigest()
+    with _ProgressBar(quiet=args.quiet, total=len(only or framework.conventions)) as progress:
+        report = generate(
+            framework,
+            args.out,
+            template=args.template,
+            draft=args.draft,
+            force=args.force,
+            only=only,
+            jobs=args.jobs,
+            pdf=args.pdf,
+            input_sha256=input_sha,
+            progress=progress,
+        )
+    labels = {"written": "écrit", "unchanged": "inchangé"}
+    for o in report.outcomes:
+        line = f"{labels[o.status]} : {report.out_dir / o.file}"
+        if o.pdf:
+            line += f" (+ {o.pdf})"
+        print(line, file=out)
+    if rejected:
+        print(
+            f"{len(rejected)} convention{'s' if len(rejected) > 1 else ''} non produite"
+            f"{'s' if len(rejected) > 1 else ''} car invalide{'s' if len(rejected) > 1 else ''} :",
+            file=err,
+        )
+        for r in rejected:
+            name = f"« {r.reference} »" if r.reference else f"n° {r.index + 1}"
+            print(f"  Convention {name} (conventions[{r.index}]) :", file=err)
+            for p in r.problems:
+                print(f"    - {p}", file=err)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+class _ProgressBar:
+    """A progress bar on a terminal (rich), nothing when quiet or not on a terminal."""
+
+    def __init__(self, *, quiet: bool, total: int) -> None:
+        self.enabled = not quiet and total > 1 and sys.stderr.isatty()
+        self.total = total
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return None
+        from rich.progress import Progress
+
+        self._bar = Progress(transient=True)
+        self._bar.__enter__()
+        self._task = self._bar.add_task("Conventions", total=self.total)
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        self._bar.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+
+def _workbook_template(path: str, force: bool, out: TextIO) -> int:
+    from iscg_docs.workbook import write_workbook_template
+
+    write_workbook_template(path, overwrite=force)
+    print(f"écrit : {path}", file=out)
     return EXIT_OK

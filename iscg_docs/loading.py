@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from iscg_docs.errors import InputError, ValidationError
+from attrs import frozen
+
+from iscg_docs.errors import InputError, Problem, ValidationError
 from iscg_docs.records import Framework
 from iscg_docs.structure import structure
 from iscg_docs.validation import problems
 
-__all__ = ["SUFFIXES", "load", "load_data", "read_data"]
+__all__ = [
+    "SUFFIXES",
+    "Rejected",
+    "convention_index",
+    "load",
+    "load_data",
+    "load_each",
+    "read_data",
+]
 
 #: File suffixes :func:`load` understands.
 SUFFIXES = (".toml", ".json", ".xlsx")
@@ -105,16 +116,112 @@ def load(path: str | os.PathLike[str]) -> Framework:
         InputError: the file cannot be read or parsed.
         ValidationError: the file's content is invalid; every problem is reported.
     """
-    if Path(path).suffix.lower() == ".xlsx":
-        return _load_workbook(Path(path))
-    return load_data(read_data(path), source=str(path))
+    return _load(Path(path), frozenset())
 
 
-def _load_workbook(path: Path) -> Framework:
+def load_each(path: str | os.PathLike[str]) -> tuple[Framework, tuple[Rejected, ...]]:
+    """Like :func:`load`, but set aside the conventions whose own data is invalid.
+
+    A batch run with ``--keep-going`` generates the valid conventions and reports the
+    others. Problems in what the conventions share (the framework's fields, the parties)
+    still stop everything: every convention depends on them.
+
+    Returns:
+        The framework holding only the valid conventions, and the rejected ones.
+
+    Raises:
+        InputError: the file cannot be read or parsed.
+        ValidationError: a problem outside any single convention.
+    """
+    p = Path(path)
+    try:
+        return _load(p, frozenset()), ()
+    except ValidationError as e:
+        groups: dict[int, list[Problem]] = {}
+        for problem in e.problems:
+            index = convention_index(problem.path)
+            if index is None:
+                raise
+            groups.setdefault(index, []).append(problem)
+        conventions = _conventions_data(p)
+        rejected = tuple(
+            Rejected(i, _reference(conventions, i), tuple(found))
+            for i, found in sorted(groups.items())
+        )
+        return _load(p, frozenset(groups)), rejected
+
+
+@frozen
+class Rejected:
+    """A convention left out by :func:`load_each`, with its problems.
+
+    Attributes:
+        index: its position in the file (0 for the first).
+        reference: its reference, when it has a readable one.
+        problems: what is wrong with it, with paths into the file.
+    """
+
+    index: int
+    reference: str | None
+    problems: tuple[Problem, ...]
+
+
+_CONVENTION = re.compile(r"^conventions\[(\d+)\](?:[.\[]|$)")
+
+
+def convention_index(path: str) -> int | None:
+    """The index of the convention a problem path lies in, or None for shared data."""
+    m = _CONVENTION.match(path)
+    return int(m.group(1)) if m else None
+
+
+def _reference(conventions: list[Any], index: int) -> str | None:
+    try:
+        reference = conventions[index]["reference"]
+    except (IndexError, KeyError, TypeError):
+        return None
+    return reference if isinstance(reference, str) else None
+
+
+def _conventions_data(path: Path) -> list[Any]:
+    if path.suffix.lower() == ".xlsx":
+        from iscg_docs.workbook import scan_workbook
+
+        data = scan_workbook(path).data
+    else:
+        data = read_data(path)
+    conventions = data.get("conventions")
+    return conventions if isinstance(conventions, list) else []
+
+
+def _without(data: dict[str, Any], drop: frozenset[int]) -> dict[str, Any]:
+    if not drop:
+        return data
+    conventions = data.get("conventions")
+    if not isinstance(conventions, list):
+        return data
+    kept = [c for i, c in enumerate(conventions) if i not in drop]
+    return {**data, "conventions": kept}
+
+
+def _load(path: Path, drop: frozenset[int]) -> Framework:
+    if path.suffix.lower() == ".xlsx":
+        return _load_workbook(path, drop)
+    return load_data(_without(read_data(path), drop), source=str(path))
+
+
+def _load_workbook(path: Path, drop: frozenset[int] = frozenset()) -> Framework:
     """Load a workbook, reporting its own problems and the records' together, located."""
-    from iscg_docs.workbook import locate, scan_workbook
+    from iscg_docs.workbook import WorkbookReading, locate, scan_workbook
 
     reading = scan_workbook(path)
+    if drop:
+        reading = WorkbookReading(
+            data=_without(reading.data, drop),
+            locations=reading.locations,
+            problems=tuple(p for p in reading.problems if convention_index(p.path) not in drop),
+            covered=reading.covered,
+        )
     try:
         framework = load_data(reading.data, source=str(path))
     except ValidationError as e:

@@ -29,6 +29,8 @@ from iscg_docs.errors import TemplateError
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
+    from iscg_docs.records import Convention, Framework
+
 __all__ = [
     "CORE_PROPERTIES",
     "TEMPLATE_NAME",
@@ -194,6 +196,23 @@ class Renderer:
         core = core_properties_xml(self._core_blob, properties or {})
         with translate_template_errors():
             return self._compiled.render(context, replace={self._core_name: core})
+
+    def render_convention(
+        self, framework: Framework, convention: Convention, *, draft: bool = False
+    ) -> bytes:
+        """Render one convention of ``framework`` (assumed valid) into .docx bytes.
+
+        Args:
+            framework: the framework the convention falls under.
+            convention: the convention.
+            draft: mark every page "PROJET" and leave the signature date blank.
+        """
+        from iscg_docs.context import build_context, document_properties
+
+        return self.render(
+            build_context(framework, convention, draft=draft),
+            properties=document_properties(framework, convention),
+        )
 
     def render_parts(self, context: Mapping[str, Any]) -> dict[str, str]:
         """Only the Jinja stage of each templated part: the floor of what rendering costs."""

@@ -1,0 +1,501 @@
+"""Generate many conventions into a folder: atomically, never overwriting silently.
+
+The guarantees, whatever happens to the process:
+
+- a document is written to a temporary file in the output folder, flushed, then renamed
+  over its name, so the folder only ever holds complete documents;
+- an existing document whose content would change is left alone unless ``force``; the
+  check runs for every document before anything is written, so a refused batch changes
+  nothing;
+- ``manifest.json`` is rewritten (atomically too) after each document, and lists each
+  document present with its SHA-256 and what it was made from (input, template, library
+  version), so a convention can be regenerated identically for an audit;
+- a rerun skips documents that are present and up to date.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+import attrs
+from attrs import frozen
+
+from iscg_docs import __version__
+from iscg_docs.errors import OutputError
+from iscg_docs.records import Convention, Framework
+
+__all__ = [
+    "MANIFEST",
+    "BatchReport",
+    "Outcome",
+    "convert_to_pdf",
+    "generate",
+    "write_atomic",
+]
+
+#: Name of the manifest in the output folder.
+MANIFEST = "manifest.json"
+
+_TEMP_PREFIX = ".iscg-docs-"
+_TEMP_SUFFIX = ".part"
+
+Progress = Callable[[int, int], None]
+
+
+@frozen
+class Outcome:
+    """What happened to one convention's document.
+
+    Attributes:
+        reference: the convention's reference.
+        file: the document's file name in the output folder.
+        status: ``written`` (new or replaced) or ``unchanged`` (already up to date).
+        sha256: the document's SHA-256.
+        pdf: the PDF's file name, when one was made or is up to date.
+    """
+
+    reference: str
+    file: str
+    status: str
+    sha256: str
+    pdf: str | None = None
+
+
+@frozen
+class BatchReport:
+    """The result of :func:`generate`.
+
+    Attributes:
+        out_dir: the output folder.
+        outcomes: one per convention generated, in the framework's order.
+    """
+
+    out_dir: Path
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def written(self) -> tuple[Outcome, ...]:
+        """Documents written by this run."""
+        return tuple(o for o in self.outcomes if o.status == "written")
+
+
+# --------------------------------------------------------------------------- atomic files
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    Readers see the old file or the new one, never a part; a crash leaves at most a
+    hidden ``.part`` file that the next batch removes.
+
+    Raises:
+        OutputError: the folder cannot be written.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException as e:
+        with suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise OutputError(f"écriture impossible ({e.strerror}).", str(path)) from None
+        raise
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_sha256(path: Path) -> str | None:
+    try:
+        return _sha256(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def _remove_stale_temporaries(folder: Path) -> None:
+    """Remove the temporary files a killed batch left behind."""
+    for stale in folder.glob(f"{_TEMP_PREFIX}*{_TEMP_SUFFIX}"):
+        with suppress(OSError):
+            stale.unlink()
+    for stale in folder.glob(f"{_TEMP_PREFIX}pdf-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- the manifest
+
+
+def _read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
+    """Entries by file name, keeping only those whose document is present and intact."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text("utf-8"))
+        entries = data["documents"]
+    except (FileNotFoundError, ValueError, KeyError, TypeError):
+        return {}
+    kept: dict[str, dict[str, Any]] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        try:
+            name = entry["file"]
+            if _file_sha256(folder / name) != entry["sha256"]:
+                continue
+            pdf = entry.get("pdf")
+            if pdf and _file_sha256(folder / pdf) != entry.get("pdf_sha256"):
+                for key in ("pdf", "pdf_of", "pdf_sha256"):
+                    entry.pop(key, None)
+            kept[name] = entry
+        except (KeyError, TypeError, OSError):
+            continue
+    return kept
+
+
+def _write_manifest(folder: Path, entries: dict[str, dict[str, Any]]) -> None:
+    documents = [entries[name] for name in sorted(entries)]
+    payload = {"generator": "iscg-docs", "version": __version__, "documents": documents}
+    text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    write_atomic(folder / MANIFEST, text.encode("utf-8"))
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _fingerprint(framework: Framework, convention: Convention, draft: bool, template: str) -> str:
+    """What a document depends on: its convention, the shared records, the template."""
+    shared = attrs.evolve(framework, conventions=())
+    return _sha256(repr((shared, convention, draft, template, __version__)).encode("utf-8"))
+
+
+# One renderer per worker process, built once by the pool's initializer.
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(template: bytes, framework: Framework, draft: bool) -> None:
+    from iscg_docs.rendering import Renderer
+
+    _WORKER.update(renderer=Renderer(template), framework=framework, draft=draft)
+
+
+def _render_in_worker(index: int) -> tuple[int, bytes]:
+    framework: Framework = _WORKER["framework"]
+    data = _WORKER["renderer"].render_convention(
+        framework, framework.conventions[index], draft=_WORKER["draft"]
+    )
+    return index, data
+
+
+# --------------------------------------------------------------------------- generate
+
+
+def generate(
+    framework: Framework,
+    out_dir: str | os.PathLike[str],
+    *,
+    template: str | os.PathLike[str] | None = None,
+    draft: bool = False,
+    force: bool = False,
+    only: Sequence[str] | None = None,
+    jobs: int = 1,
+    pdf: bool = False,
+    input_sha256: str | None = None,
+    progress: Progress | None = None,
+) -> BatchReport:
+    """Write one .docx per convention of ``framework`` into ``out_dir``.
+
+    Args:
+        framework: a validated framework; every convention in it is generated.
+        out_dir: the output folder, created if needed.
+        template: another .docx template; the bundled one by default.
+        draft: mark every page "PROJET" and leave the signature date blank.
+        force: replace documents whose content changed.
+        only: generate only the conventions with these references.
+        jobs: render in that many processes (the output is the same).
+        pdf: also write a PDF beside each document, through LibreOffice.
+        input_sha256: SHA-256 of the input file, recorded in the manifest.
+        progress: called with (done, total) as documents are finished.
+
+    Returns:
+        What happened to each document.
+
+    Raises:
+        OutputError: documents would change and ``force`` is off (nothing is written),
+            two conventions would share a file name, the folder cannot be written, or
+            the PDF conversion failed.
+        KeyError: a reference in ``only`` is unknown.
+        TemplateError: the template cannot be used.
+    """
+    from iscg_docs.context import file_stem
+    from iscg_docs.rendering import Renderer
+
+    folder = Path(out_dir)
+    renderer = Renderer(template)
+    template_sha = _sha256(renderer.source)
+    template_name = Path(renderer.template_name).name
+
+    selected = _select(framework, only)
+    names = _file_names(framework, selected, file_stem)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(
+            f"dossier de sortie impossible à créer ({e.strerror}).", str(folder)
+        ) from None
+    _remove_stale_temporaries(folder)
+    manifest = _read_manifest(folder)
+
+    fingerprints = {
+        i: _fingerprint(framework, framework.conventions[i], draft, template_sha) for i in selected
+    }
+
+    # Phase 1: documents already present. Up to date (same fingerprint, same bytes) is
+    # skipped without rendering; otherwise render and compare. Nothing is written yet.
+    rendered: dict[int, bytes] = {}
+    unchanged: dict[int, str] = {}
+    conflicts: list[str] = []
+    for i in selected:
+        path = folder / names[i]
+        on_disk = _file_sha256(path)
+        if on_disk is None:
+            continue
+        entry = manifest.get(names[i])
+        if entry and entry.get("fingerprint") == fingerprints[i] and entry["sha256"] == on_disk:
+            unchanged[i] = on_disk
+            continue
+        data = renderer.render_convention(framework, framework.conventions[i], draft=draft)
+        if _sha256(data) == on_disk:
+            unchanged[i] = on_disk
+        elif force:
+            rendered[i] = data
+        else:
+            conflicts.append(names[i])
+    if conflicts:
+        raise OutputError(
+            "ces documents existent déjà avec un contenu différent ; rien n'a été écrit. "
+            "Relancez avec --force pour les remplacer, ou choisissez un autre dossier : "
+            + ", ".join(conflicts)
+            + ".",
+            str(folder),
+        )
+
+    def record(i: int, sha: str) -> None:
+        convention = framework.conventions[i]
+        manifest[names[i]] = {
+            "reference": convention.reference,
+            "file": names[i],
+            "sha256": sha,
+            "fingerprint": fingerprints[i],
+            "input_sha256": input_sha256,
+            "template": template_name,
+            "template_sha256": template_sha,
+            "version": __version__,
+            "draft": draft,
+        }
+
+    outcomes: dict[int, Outcome] = {}
+    total = len(selected)
+
+    def finished(i: int, status: str, sha: str) -> None:
+        outcomes[i] = Outcome(framework.conventions[i].reference, names[i], status, sha)
+        if progress is not None:
+            progress(len(outcomes), total)
+
+    for i, sha in unchanged.items():
+        if names[i] not in manifest or manifest[names[i]].get("fingerprint") != fingerprints[i]:
+            record(i, sha)
+        finished(i, "unchanged", sha)
+    if unchanged:
+        _write_manifest(folder, manifest)
+
+    # Phase 2: write what is new or replaced, each followed by the manifest.
+    def write(i: int, data: bytes) -> None:
+        write_atomic(folder / names[i], data)
+        sha = _sha256(data)
+        record(i, sha)
+        _write_manifest(folder, manifest)
+        finished(i, "written", sha)
+
+    for i, data in rendered.items():
+        write(i, data)
+    todo = [i for i in selected if i not in unchanged and i not in rendered]
+    for i, data in _render_all(renderer, framework, todo, draft, jobs):
+        write(i, data)
+
+    ordered = tuple(outcomes[i] for i in selected)
+    if pdf:
+        ordered = _pdfs(folder, ordered, manifest)
+    return BatchReport(folder, ordered)
+
+
+def _select(framework: Framework, only: Sequence[str] | None) -> list[int]:
+    if not only:
+        return list(range(len(framework.conventions)))
+    references = [c.reference for c in framework.conventions]
+    missing = [r for r in only if r not in references]
+    if missing:
+        raise KeyError(", ".join(missing))
+    return [i for i, r in enumerate(references) if r in only]
+
+
+def _file_names(
+    framework: Framework, selected: Iterable[int], stem: Callable[[Convention], str]
+) -> dict[int, str]:
+    """Each convention's file name; two conventions may not share one (in any case)."""
+    names = {i: stem(framework.conventions[i]) + ".docx" for i in selected}
+    users: dict[str, list[str]] = {}
+    for i, name in names.items():
+        users.setdefault(name.casefold(), []).append(framework.conventions[i].reference)
+    clashes = [refs for refs in users.values() if len(refs) > 1]
+    if clashes:
+        raise OutputError(
+            "plusieurs conventions donneraient le même nom de fichier : "
+            + " ; ".join(" et ".join(f"« {r} »" for r in refs) for refs in clashes)
+            + ". Donnez-leur des références distinctes."
+        )
+    return names
+
+
+def _render_all(
+    renderer: Any, framework: Framework, todo: list[int], draft: bool, jobs: int
+) -> Iterable[tuple[int, bytes]]:
+    """Render ``todo`` in this process or in ``jobs`` worker processes, yielding as done."""
+    if jobs <= 1 or len(todo) <= 1:
+        for i in todo:
+            yield i, renderer.render_convention(framework, framework.conventions[i], draft=draft)
+        return
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs,
+        initializer=_init_worker,
+        initargs=(renderer.source, framework, draft),
+    ) as pool:
+        futures = [pool.submit(_render_in_worker, i) for i in todo]
+        try:
+            for future in concurrent.futures.as_completed(futures):
+                yield future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def _pdfs(
+    folder: Path, outcomes: tuple[Outcome, ...], manifest: dict[str, dict[str, Any]]
+) -> tuple[Outcome, ...]:
+    """Make the PDFs that are missing or older than their document, in one conversion."""
+    wanted = []
+    for o in outcomes:
+        pdf_name = Path(o.file).with_suffix(".pdf").name
+        entry = manifest.get(o.file, {})
+        if (
+            o.status == "unchanged"
+            and entry.get("pdf") == pdf_name
+            and entry.get("pdf_of") == o.sha256
+            and (folder / pdf_name).is_file()
+        ):
+            continue
+        wanted.append(folder / o.file)
+    if wanted:
+        made = convert_to_pdf(wanted, folder)
+        for source, target in made.items():
+            entry = manifest[source.name]
+            entry["pdf"] = target.name
+            entry["pdf_of"] = entry["sha256"]
+            entry["pdf_sha256"] = _file_sha256(target)
+        _write_manifest(folder, manifest)
+    return tuple(attrs.evolve(o, pdf=Path(o.file).with_suffix(".pdf").name) for o in outcomes)
+
+
+def soffice() -> str | None:
+    """The LibreOffice program on this machine, if any."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_pdf(
+    documents: Sequence[Path], out_dir: Path, *, timeout: float | None = None
+) -> dict[Path, Path]:
+    """Convert documents to PDF with one headless LibreOffice process.
+
+    The PDFs are made in a temporary folder, then each is renamed into ``out_dir``, so
+    an interrupted conversion leaves no partial PDF.
+
+    Args:
+        documents: the .docx files.
+        out_dir: where the PDFs go (same stem, ``.pdf``).
+        timeout: seconds allowed; 60 plus 10 per document by default.
+
+    Returns:
+        Each document's PDF.
+
+    Raises:
+        OutputError: LibreOffice is missing, timed out, or made no PDF for a document.
+    """
+    program = soffice()
+    if program is None:
+        raise OutputError(
+            "LibreOffice est introuvable : installez-le (paquet Debian "
+            "libreoffice-writer-nogui) pour produire les PDF.",
+            str(out_dir),
+        )
+    if timeout is None:
+        timeout = 60 + 10 * len(documents)
+    work = Path(tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}pdf-", dir=out_dir))
+    try:
+        profile = work / "profile"
+        command = [
+            program,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            *(str(d) for d in documents),
+        ]
+        try:
+            subprocess.run(
+                command,
+                capture_output=True,
+                timeout=timeout,
+                check=False,
+                stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired:
+            raise OutputError(
+                f"LibreOffice n'a pas terminé la conversion en PDF en {timeout:.0f} s.",
+                str(out_dir),
+            ) from None
+        made: dict[Path, Path] = {}
+        missing = []
+        for document in documents:
+            produced = work / (document.stem + ".pdf")
+            if not produced.is_file():
+                missing.append(document.name)
+                continue
+            target = out_dir / produced.name
+            os.replace(produced, target)
+            made[document] = target
+        if missing:
+            raise OutputError(
+                "LibreOffice n'a pas produit de PDF pour : " + ", ".join(missing) + ".",
+                str(out_dir),
+            )
+        return made
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
