@@ -1,4 +1,16 @@
-"""iscg-docs: funding conventions for social workers in police stations and gendarmerie units."""
+"""iscg-docs: funding conventions for social workers in police stations and gendarmerie units.
+
+The public API, in the order data flows: load records from a file (:func:`load`), or build
+them (:class:`Framework`, :class:`Convention`, …); :func:`validate` them; compute a
+convention's :func:`compute_financing`; render it (:func:`render_convention`, or a
+:class:`Renderer` for many); write it (:func:`write_convention`) or a whole folder
+(:func:`generate`). French formatting lives in :mod:`iscg_docs.french`.
+
+Importing this package does not import docxtpl, python-docx or lxml: rendering does,
+when first used.
+"""
+
+from typing import TYPE_CHECKING
 
 from iscg_docs.errors import (
     InputError,
@@ -8,15 +20,94 @@ from iscg_docs.errors import (
     TemplateError,
     ValidationError,
 )
+from iscg_docs.financing import ROUNDING_RULE, Financing, compute_financing
+from iscg_docs.loading import Rejected, load, load_data, load_each
+from iscg_docs.records import (
+    Convention,
+    Deliberation,
+    EpciKind,
+    Force,
+    Framework,
+    FundingPlan,
+    FundingYear,
+    Gender,
+    Party,
+    PartyKind,
+    Period,
+    Post,
+    Role,
+    Signatory,
+    SplitMethod,
+    SplitShare,
+    StateShare,
+)
+from iscg_docs.validation import validate
+
+if TYPE_CHECKING:  # type checkers see the real names; at run time they load lazily
+    from iscg_docs.batch import BatchReport, generate, write_convention
+    from iscg_docs.rendering import Renderer, default_template, render_convention
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ROUNDING_RULE",
+    "BatchReport",
+    "Convention",
+    "Deliberation",
+    "EpciKind",
+    "Financing",
+    "Force",
+    "Framework",
+    "FundingPlan",
+    "FundingYear",
+    "Gender",
     "InputError",
     "IscgError",
     "OutputError",
+    "Party",
+    "PartyKind",
+    "Period",
+    "Post",
     "Problem",
+    "Rejected",
+    "Renderer",
+    "Role",
+    "Signatory",
+    "SplitMethod",
+    "SplitShare",
+    "StateShare",
     "TemplateError",
     "ValidationError",
     "__version__",
+    "compute_financing",
+    "default_template",
+    "generate",
+    "load",
+    "load_data",
+    "load_each",
+    "render_convention",
+    "validate",
+    "write_convention",
 ]
+
+# Rendering and batch names are resolved on first use, so that importing the package
+# (and running `iscg-docs check`) does not pay for docxtpl, python-docx and lxml.
+_LAZY = {
+    "BatchReport": "iscg_docs.batch",
+    "generate": "iscg_docs.batch",
+    "write_convention": "iscg_docs.batch",
+    "Renderer": "iscg_docs.rendering",
+    "default_template": "iscg_docs.rendering",
+    "render_convention": "iscg_docs.rendering",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'iscg_docs' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

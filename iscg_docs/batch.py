@@ -41,6 +41,7 @@ __all__ = [
     "convert_to_pdf",
     "generate",
     "write_atomic",
+    "write_convention",
 ]
 
 #: Name of the manifest in the output folder.
@@ -135,6 +136,49 @@ def _remove_stale_temporaries(folder: Path) -> None:
             stale.unlink()
     for stale in folder.glob(f"{_TEMP_PREFIX}pdf-*"):
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def write_convention(
+    path: str | os.PathLike[str],
+    framework: Framework,
+    convention: Convention,
+    *,
+    template: str | os.PathLike[str] | None = None,
+    draft: bool = False,
+    force: bool = False,
+) -> bool:
+    """Render one convention and write it to ``path`` atomically.
+
+    Args:
+        path: the .docx file to write.
+        framework: a validated framework.
+        convention: one of its conventions.
+        template: another .docx template; the bundled one by default.
+        draft: mark every page "PROJET" and leave the signature date blank.
+        force: replace an existing file whose content differs.
+
+    Returns:
+        True if the file was written, False if it already held exactly this document.
+
+    Raises:
+        OutputError: the file exists with other content and ``force`` is off, or it
+            cannot be written.
+    """
+    from iscg_docs.rendering import render_convention
+
+    target = Path(path)
+    data = render_convention(framework, convention, template=template, draft=draft)
+    on_disk = _file_sha256(target)
+    if on_disk == _sha256(data):
+        return False
+    if on_disk is not None and not force:
+        raise OutputError(
+            "ce fichier existe déjà avec un autre contenu ; il n'a pas été modifié "
+            "(force=True pour le remplacer).",
+            str(target),
+        )
+    write_atomic(target, data)
+    return True
 
 
 # --------------------------------------------------------------------------- the manifest

@@ -40,6 +40,7 @@ __all__ = [
     "default_template",
     "make_environment",
     "normalize_package",
+    "render_convention",
     "render_docx",
 ]
 
@@ -218,6 +219,27 @@ class Renderer:
         """Only the Jinja stage of each templated part: the floor of what rendering costs."""
         with translate_template_errors():
             return self._compiled.render_parts(context)
+
+
+def render_convention(
+    framework: Framework,
+    convention: Convention,
+    *,
+    template: str | os.PathLike[str] | bytes | None = None,
+    draft: bool = False,
+) -> bytes:
+    """Render one convention into .docx bytes (for many, build one :class:`Renderer`).
+
+    Args:
+        framework: a validated framework.
+        convention: one of its conventions.
+        template: another .docx template; the bundled one by default.
+        draft: mark every page "PROJET" and leave the signature date blank.
+
+    Raises:
+        TemplateError: the template cannot be used.
+    """
+    return Renderer(template).render_convention(framework, convention, draft=draft)
 
 
 def render_docx(
