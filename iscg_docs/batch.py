@@ -102,13 +102,16 @@ def write_atomic(path: Path, data: bytes) -> None:
     Raises:
         OutputError: the folder cannot be written.
     """
-    fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=path.parent)
+    except OSError as e:
+        raise OutputError(f"écriture impossible ({e.strerror}).", str(path)) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the document from colleagues
         os.replace(tmp, path)
     except BaseException as e:
         with suppress(OSError):

@@ -44,8 +44,9 @@ __all__ = [
 ROUNDING_RULE = (
     "Les montants sont arrondis au centime le plus proche (le demi-centime étant arrondi au "
     "centime supérieur) ; les centimes restants sont attribués aux collectivités présentant "
-    "les plus forts restes, dans l'ordre de la clé de répartition, de sorte que chaque total "
-    "est exactement égal à la somme de ses parts."
+    "les plus forts restes, dans l'ordre de la clé de répartition. Les parts exprimées en "
+    "pourcentage sont arrondies de la même manière au centième. Ainsi, chaque total est "
+    "exactement égal à la somme de ses parts."
 )
 
 CENT = Decimal("0.01")

@@ -1,0 +1,281 @@
+"""Tests for iscg_docs.batch and the generate command: files, manifest, safety."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from iscg_docs.batch import MANIFEST, generate, write_atomic, write_convention
+from iscg_docs.cli import main
+from iscg_docs.errors import OutputError
+from iscg_docs.records import Framework
+
+REFS = ["CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"]
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(list(args), out=out), out.getvalue()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def manifest(folder: Path) -> dict[str, dict[str, object]]:
+    data = json.loads((folder / MANIFEST).read_text("utf-8"))
+    return {d["file"]: d for d in data["documents"]}
+
+
+class TestWriteAtomic:
+    def test_writes_and_leaves_no_temporary(self, tmp_path: Path) -> None:
+        """The file holds the data and no temporary file is left beside it."""
+        target = tmp_path / "a.docx"
+        write_atomic(target, b"abc")
+        assert target.read_bytes() == b"abc"
+        assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
+
+    def test_unwritable_folder(self, tmp_path: Path) -> None:
+        """A folder that does not exist is an OutputError naming the file."""
+        with pytest.raises(OutputError) as caught:
+            write_atomic(tmp_path / "absent" / "a.docx", b"abc")
+        assert "absent" in str(caught.value)
+
+
+class TestGenerate:
+    def test_three_documents_and_manifest(self, framework: Framework, tmp_path: Path) -> None:
+        """One document per convention, each listed in the manifest with its SHA-256."""
+        report = generate(framework, tmp_path, input_sha256="0" * 64)
+        assert [o.file for o in report.outcomes] == [f"{r}.docx" for r in REFS]
+        assert all(o.status == "written" for o in report.outcomes)
+        entries = manifest(tmp_path)
+        assert sorted(entries) == [f"{r}.docx" for r in REFS]
+        import hashlib
+
+        for name, entry in entries.items():
+            assert entry["sha256"] == hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
+            assert entry["input_sha256"] == "0" * 64
+            assert entry["template"] == "convention_cadre.docx"
+            assert entry["version"]
+
+    def test_deterministic(self, framework: Framework, tmp_path: Path) -> None:
+        """Generating twice into two folders gives byte-identical files and manifests."""
+        generate(framework, tmp_path / "a")
+        generate(framework, tmp_path / "b")
+        assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+    def test_rerun_skips_up_to_date(self, framework: Framework, tmp_path: Path) -> None:
+        """A second run finds every document up to date and rewrites nothing."""
+        generate(framework, tmp_path)
+        mtimes = {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("*.docx")}
+        report = generate(framework, tmp_path)
+        assert [o.status for o in report.outcomes] == ["unchanged"] * 3
+        assert {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("*.docx")} == mtimes
+
+    def test_changed_input_refused_without_force(
+        self, framework: Framework, tmp_path: Path
+    ) -> None:
+        """Changed documents are refused together, and the folder is left exactly as it was."""
+        generate(framework, tmp_path)
+        before = snapshot(tmp_path)
+        with pytest.raises(OutputError) as caught:
+            generate(framework, tmp_path, draft=True)
+        assert "--force" in str(caught.value)
+        assert all(f"{r}.docx" in str(caught.value) for r in REFS)
+        assert snapshot(tmp_path) == before
+
+    def test_force_replaces(self, framework: Framework, tmp_path: Path) -> None:
+        """With force, changed documents are replaced and the manifest follows."""
+        generate(framework, tmp_path)
+        report = generate(framework, tmp_path, draft=True, force=True)
+        assert [o.status for o in report.outcomes] == ["written"] * 3
+        assert all(e["draft"] for e in manifest(tmp_path).values())
+
+    def test_only(self, framework: Framework, tmp_path: Path) -> None:
+        """only= generates the named convention alone."""
+        report = generate(framework, tmp_path, only=[REFS[1]])
+        assert [o.reference for o in report.outcomes] == [REFS[1]]
+        assert sorted(p.name for p in tmp_path.iterdir()) == [f"{REFS[1]}.docx", MANIFEST]
+
+    def test_manifest_drops_deleted_files(self, framework: Framework, tmp_path: Path) -> None:
+        """A document deleted by hand leaves the manifest at the next run, then comes back."""
+        generate(framework, tmp_path)
+        (tmp_path / f"{REFS[0]}.docx").unlink()
+        report = generate(framework, tmp_path, only=[REFS[1]])
+        assert report.outcomes[0].status == "unchanged"
+        assert sorted(manifest(tmp_path)) == [f"{REFS[1]}.docx", f"{REFS[2]}.docx"]
+        generate(framework, tmp_path)
+        assert sorted(manifest(tmp_path)) == [f"{r}.docx" for r in REFS]
+
+    def test_edited_document_is_a_conflict(self, framework: Framework, tmp_path: Path) -> None:
+        """A document edited by hand after generation is not overwritten silently."""
+        generate(framework, tmp_path)
+        edited = tmp_path / f"{REFS[2]}.docx"
+        edited.write_bytes(edited.read_bytes() + b"\0")
+        with pytest.raises(OutputError, match=REFS[2]):
+            generate(framework, tmp_path)
+
+    def test_jobs_two_equals_one(self, framework: Framework, tmp_path: Path) -> None:
+        """Rendering in two processes gives the same files and manifest as in one."""
+        generate(framework, tmp_path / "one", jobs=1)
+        generate(framework, tmp_path / "two", jobs=2)
+        assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+    def test_stale_temporaries_removed(self, framework: Framework, tmp_path: Path) -> None:
+        """A temporary file left by a killed run is cleaned up by the next one."""
+        (tmp_path / ".iscg-docs-abc.part").write_bytes(b"partial")
+        generate(framework, tmp_path)
+        assert not list(tmp_path.glob("*.part"))
+
+
+class TestWriteConvention:
+    def test_write_then_unchanged_then_conflict(self, framework: Framework, tmp_path: Path) -> None:
+        """Written once, then left alone when identical, then refused when it would change."""
+        target = tmp_path / "c.docx"
+        convention = framework.conventions[0]
+        assert write_convention(target, framework, convention) is True
+        assert write_convention(target, framework, convention) is False
+        with pytest.raises(OutputError):
+            write_convention(target, framework, convention, draft=True)
+        assert write_convention(target, framework, convention, draft=True, force=True) is True
+
+
+class TestInterruption:
+    def test_sigkill_leaves_only_complete_files(self, tmp_path: Path) -> None:
+        """A batch killed mid-way leaves complete documents, listed exactly by the manifest."""
+        big = tmp_path / "big.json"
+        make_large_input(big, 40)
+        out = tmp_path / "out"
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "iscg_docs", "generate", str(big), "--out", str(out), "--quiet"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 5:
+            time.sleep(0.02)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        documents = sorted(p.name for p in out.glob("*.docx"))
+        assert 5 <= len(documents) < 40, "the batch should have been stopped mid-way"
+        for name in documents:
+            with zipfile.ZipFile(out / name) as z:
+                assert z.testzip() is None
+            docx.Document(str(out / name))  # opens: the file is complete
+        listed = sorted(manifest(out))
+        # The kill may fall between a rename and the manifest's update: at most the last
+        # document can be present but not yet listed, never the reverse.
+        assert set(listed) <= set(documents)
+        assert len(documents) - len(listed) <= 1
+        # A rerun completes the batch and the manifest then lists exactly the files.
+        code, _ = run("generate", str(big), "--out", str(out), "--quiet")
+        assert code == 0
+        assert sorted(manifest(out)) == sorted(p.name for p in out.glob("*.docx"))
+        assert len(manifest(out)) == 40
+        assert not list(out.glob(".iscg-docs-*"))
+
+
+def make_large_input(path: Path, n: int) -> None:
+    """Write, as JSON, a valid framework of ``n`` copies of the Bresse convention."""
+    import tomllib
+
+    from tests.conftest import EXAMPLE
+
+    data = tomllib.loads(EXAMPLE.read_text("utf-8"))
+    template = data["conventions"][2]
+    data["etp_authorised"] = str(n)
+    conventions = []
+    for i in range(n):
+        c = json.loads(json.dumps(template, default=str))
+        c["reference"] = f"BIG-{i:04d}"
+        c["territory"] = f"Territoire {i}"
+        c["period"]["start"] = "2021-01-01"
+        c["signed_on"] = "2021-03-08"
+        conventions.append(c)
+    data["conventions"] = conventions
+    path.write_text(json.dumps(data, default=str, ensure_ascii=False), "utf-8")
+
+
+class TestGenerateCommand:
+    def test_example(self, example_path: Path, tmp_path: Path) -> None:
+        """iscg-docs generate writes the three conventions and says so."""
+        code, out = run("generate", str(example_path), "--out", str(tmp_path))
+        assert code == 0
+        for ref in REFS:
+            assert f"écrit : {tmp_path / (ref + '.docx')}" in out
+
+    def test_invalid_writes_nothing(self, example_path: Path, tmp_path: Path) -> None:
+        """Invalid data: every problem shown, exit 1, the output folder not even created."""
+        text = example_path.read_text("utf-8").replace('percent = "17.5"', 'percent = "17.49"')
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text, "utf-8")
+        out = tmp_path / "out"
+        code, printed = run("generate", str(bad), "--out", str(out))
+        assert code == 1
+        assert "conventions[0].funding.split" in printed
+        assert not out.exists()
+
+    def test_conflict_exit_3(self, example_path: Path, tmp_path: Path) -> None:
+        """Changed input into a folder of earlier documents: exit 3, nothing changed."""
+        assert run("generate", str(example_path), "--out", str(tmp_path))[0] == 0
+        before = snapshot(tmp_path)
+        code, printed = run("generate", str(example_path), "--out", str(tmp_path), "--draft")
+        assert code == 3
+        assert "--force" in printed
+        assert snapshot(tmp_path) == before
+        assert (
+            run("generate", str(example_path), "--out", str(tmp_path), "--draft", "--force")[0] == 0
+        )
+
+    def test_keep_going(self, example_path: Path, tmp_path: Path) -> None:
+        """--keep-going writes the valid conventions, reports the bad one, exits 1."""
+        text = example_path.read_text("utf-8").replace('cost = "66000.00"', "cost = 66000.00")
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text, "utf-8")
+        out = tmp_path / "out"
+        code, printed = run("generate", str(bad), "--out", str(out))
+        assert code == 1
+        assert not out.exists()
+        code, printed = run("generate", str(bad), "--out", str(out), "--keep-going")
+        assert code == 1
+        assert sorted(p.name for p in out.glob("*.docx")) == [f"{REFS[0]}.docx", f"{REFS[2]}.docx"]
+        assert "Convention « CD71-ISCG-2021-02 » (conventions[1])" in printed
+        assert "conventions[1].funding.years[0].cost" in printed
+
+    def test_keep_going_shared_problem_stops_all(self, example_path: Path, tmp_path: Path) -> None:
+        """A problem in shared data (a party) stops everything even with --keep-going."""
+        text = example_path.read_text("utf-8").replace('id = "blanzy"', 'id = "blanzy!"')
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text, "utf-8")
+        code, _ = run("generate", str(bad), "--out", str(tmp_path / "out"), "--keep-going")
+        assert code == 1
+        assert not (tmp_path / "out").exists()
+
+    def test_only_unknown(self, example_path: Path, tmp_path: Path) -> None:
+        """--only with an unknown reference lists the known ones, exit 2."""
+        code, printed = run("generate", str(example_path), "--out", str(tmp_path), "--only", "X")
+        assert code == 2
+        assert "CD71-ISCG-2021-01" in printed
+
+    def test_jobs_must_be_positive(self, example_path: Path, tmp_path: Path) -> None:
+        """--jobs 0 is a usage error."""
+        assert run("generate", str(example_path), "--out", str(tmp_path), "--jobs", "0")[0] == 2
+
+    def test_workbook_template(self, tmp_path: Path) -> None:
+        """workbook-template writes an .xlsx once and refuses to overwrite it."""
+        target = tmp_path / "modele.xlsx"
+        assert run("workbook-template", str(target))[0] == 0
+        assert zipfile.is_zipfile(target)
+        code, printed = run("workbook-template", str(target))
+        assert code == 3
+        assert "existe" in printed

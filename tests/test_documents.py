@@ -1,0 +1,144 @@
+"""The generated conventions as a reader gets them: LibreOffice PDFs, read back as text.
+
+These tests use the real programs (LibreOffice headless, pdftotext). Outside CI they are
+skipped where LibreOffice is absent; in CI (CI=true) a missing LibreOffice is a failure,
+so a green CI always means the documents were really opened and converted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from iscg_docs import french
+from iscg_docs.batch import MANIFEST, convert_to_pdf, generate
+from iscg_docs.errors import OutputError
+from iscg_docs.financing import compute_financing
+from iscg_docs.records import Framework
+
+pytestmark = pytest.mark.libreoffice
+
+
+@pytest.fixture(scope="module")
+def tools() -> None:
+    missing = [t for t in ("soffice", "pdftotext") if shutil.which(t) is None]
+    if missing:
+        message = f"not installed: {', '.join(missing)}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text with every run of white space (no-break ones too) made one space."""
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
+
+
+def flat(text: str) -> str:
+    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def pdfs(
+    tools: None, framework: Framework, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, str]:
+    """The three conventions generated with --pdf, as text by reference."""
+    out = tmp_path_factory.mktemp("pdf")
+    report = generate(framework, out, pdf=True)
+    return {o.reference: pdf_text(out / (o.pdf or "")) for o in report.outcomes}
+
+
+class TestPdf:
+    def test_one_pdf_per_convention(self, pdfs: dict[str, str]) -> None:
+        """LibreOffice opened and converted every document."""
+        assert sorted(pdfs) == ["CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"]
+
+    def test_parties_named(self, pdfs: dict[str, str], framework: Framework) -> None:
+        """Every party of each convention is named, in its French designation."""
+        for convention in framework.conventions:
+            text = pdfs[convention.reference]
+            for pid in (
+                framework.state,
+                framework.departement,
+                *convention.parties,
+                *convention.cosignatories,
+            ):
+                party = framework.party(pid)
+                assert flat(party.name) in text or flat(party.designation or "") in text, pid
+                assert party.signatory is not None
+                assert flat(party.signatory.full_name) in text
+
+    def test_amounts_and_totals(self, pdfs: dict[str, str], framework: Framework) -> None:
+        """Each year's amounts, each party's total and the total cost appear in French figures."""
+        for convention in framework.conventions:
+            text = pdfs[convention.reference]
+            financing = compute_financing(convention, framework)
+            for year in financing.years:
+                assert flat(french.money(year.cost)) in text
+                for c in year.contributions:
+                    assert flat(french.money(c.amount)) in text
+            for total in financing.totals:
+                # pdftotext drops the hyphen of a compound word broken at a line end
+                # ("quatre-" / "vingts" -> "quatrevingts"): compare without hyphens. The
+                # exact words are checked in the .docx by test_template.
+                words = flat(french.money_full(total.amount)).replace("-", "")
+                assert words in text.replace("-", "")
+            assert flat(french.money(financing.total_cost)) in text
+
+    def test_dates(self, pdfs: dict[str, str]) -> None:
+        """Dates are written the French legal way: "1er janvier 2021", "17 décembre 2020"."""
+        for text in pdfs.values():
+            assert "du 1er janvier 2021 au 31 décembre 2023" in text
+            assert "17 décembre 2020" in text
+            assert "trois (3) ans" in text
+            assert "Fait à Mâcon, le 8 mars 2021" in text
+
+    def test_state_absent_sentence(self, pdfs: dict[str, str]) -> None:
+        """Bresse: the State pays nothing in year 3, and the document says so."""
+        assert "ne participe pas" in pdfs["CD71-ISCG-2021-03"]
+
+
+class TestDraft:
+    def test_projet_and_blank_date(self, tools: None, framework: Framework, tmp_path: Path) -> None:
+        """A draft shows PROJET on its pages and leaves the signature date blank."""
+        generate(framework, tmp_path, draft=True, only=["CD71-ISCG-2021-03"], pdf=True)
+        text = pdf_text(tmp_path / "CD71-ISCG-2021-03.pdf")
+        assert "PROJET" in text
+        assert "le 8 mars 2021" not in text
+
+
+class TestConversion:
+    def test_rerun_keeps_pdfs(self, tools: None, framework: Framework, tmp_path: Path) -> None:
+        """A rerun with --pdf converts nothing when documents and PDFs are up to date."""
+        generate(framework, tmp_path, pdf=True, only=["CD71-ISCG-2021-01"])
+        pdf = tmp_path / "CD71-ISCG-2021-01.pdf"
+        before = pdf.stat().st_mtime_ns
+        generate(framework, tmp_path, pdf=True, only=["CD71-ISCG-2021-01"])
+        assert pdf.stat().st_mtime_ns == before
+        assert "pdf_sha256" in (tmp_path / MANIFEST).read_text("utf-8")
+
+    def test_libreoffice_missing(
+        self, framework: Framework, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Without LibreOffice on the PATH, --pdf fails with a message saying what to install."""
+        document = tmp_path / "a.docx"
+        document.write_bytes(b"")
+        monkeypatch.setenv("PATH", str(tmp_path))
+        with pytest.raises(OutputError, match="libreoffice-writer-nogui"):
+            convert_to_pdf([document], tmp_path)
+
+    def test_timeout(self, tools: None, framework: Framework, tmp_path: Path) -> None:
+        """A conversion that outlives its timeout is stopped with a clear message."""
+        generate(framework, tmp_path, only=["CD71-ISCG-2021-01"])
+        with pytest.raises(OutputError, match="n'a pas terminé"):
+            convert_to_pdf([tmp_path / "CD71-ISCG-2021-01.docx"], tmp_path, timeout=0.01)
+        assert not list(tmp_path.glob("*.pdf"))
+        assert not list(tmp_path.glob(".iscg-docs-*"))
