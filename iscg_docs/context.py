@@ -847,7 +847,7 @@ def document_properties(framework: Framework, convention: Convention) -> dict[st
         "title": _title(convention),
         "subject": f"Convention {convention.reference} ({convention.territory}), "
         f"sous la convention cadre approuvée le {french.long_date(framework.approved_on)}",
-        "author": _cap(french.designation(departement)),
+        "author": _bare(departement),
         "keywords": "; ".join(
             (
                 "ISCG",

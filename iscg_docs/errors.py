@@ -153,12 +153,14 @@ class TemplateError(IscgError):
     Args:
         message: what is wrong, in French.
         where: where in the template (part, paragraph), if known.
+        name: the unknown variable or attribute, when that is the problem.
     """
 
-    def __init__(self, message: str, where: str | None = None) -> None:
-        super().__init__(message, where)
+    def __init__(self, message: str, where: str | None = None, name: str | None = None) -> None:
+        super().__init__(message, where, name)
         self.message = message
         self.where = where
+        self.name = name
 
     def __str__(self) -> str:
         return f"{self.where} : {self.message}" if self.where else self.message

@@ -56,6 +56,8 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+_PART_NAMES = {"word/document.xml": "corps du document"}
+
 #: File name of the framework template, at the repository root and in the package.
 TEMPLATE_NAME = "convention_cadre.docx"
 
@@ -195,8 +197,31 @@ class Renderer:
         """
         check_context(context)
         core = core_properties_xml(self._core_blob, properties or {})
-        with translate_template_errors():
-            return self._compiled.render(context, replace={self._core_name: core})
+        try:
+            with translate_template_errors():
+                return self._compiled.render(context, replace={self._core_name: core})
+        except TemplateError as e:
+            if e.where is None and e.name:
+                raise TemplateError(e.message, self._locate(e.name), e.name) from e
+            raise
+
+    def _locate(self, name: str) -> str | None:
+        """Where a name first appears inside a tag of the template, as surrounding text.
+
+        Jinja reports an undefined name at render time without its place; the template's
+        paragraphs are searched for a tag that mentions it.
+        """
+        tag = re.compile(r"\{[{%][^}]*\b" + re.escape(name) + r"\b[^}]*[}%]\}")
+        with zipfile.ZipFile(io.BytesIO(self.source)) as package:
+            for member in package.namelist():
+                if not (member.startswith("word/") and member.endswith(".xml")):
+                    continue
+                xml = package.read(member).decode("utf-8", "replace")
+                for paragraph in re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S):
+                    text = "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", paragraph))
+                    if tag.search(text):
+                        return f"{_PART_NAMES.get(member, member)}, près de « {text[:120]} »"
+        return None
 
     def render_convention(
         self, framework: Framework, convention: Convention, *, draft: bool = False
@@ -377,10 +402,12 @@ def translate_template_errors() -> Iterator[None]:
             _where(exc),
         ) from exc
     except UndefinedError as exc:
+        name = _undefined_name(str(exc))
         raise TemplateError(
-            f"variable ou attribut inconnu « {_undefined_name(str(exc))} » : vérifiez son "
-            "orthographe dans le catalogue des variables (iscg-docs variables).",
+            f"variable ou attribut inconnu « {name} » : vérifiez son orthographe dans le "
+            "catalogue des variables (iscg-docs variables).",
             _where(exc),
+            name,
         ) from exc
     except TemplateSyntaxError as exc:
         raise TemplateError(

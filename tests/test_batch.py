@@ -279,3 +279,22 @@ class TestGenerateCommand:
         code, printed = run("workbook-template", str(target))
         assert code == 3
         assert "existe" in printed
+
+
+class TestWorkbookInput:
+    def test_workbook_and_toml_give_identical_documents(
+        self, example_path: Path, tmp_path: Path
+    ) -> None:
+        """The Excel example and the TOML example give byte-identical .docx files."""
+        workbook = example_path.with_suffix(".xlsx")
+        assert run("generate", str(example_path), "--out", str(tmp_path / "toml"))[0] == 0
+        assert run("generate", str(workbook), "--out", str(tmp_path / "xlsx"))[0] == 0
+        for ref in REFS:
+            name = f"{ref}.docx"
+            assert (tmp_path / "toml" / name).read_bytes() == (
+                tmp_path / "xlsx" / name
+            ).read_bytes()
+        # The manifests differ only by the input they record.
+        toml_inputs = {e["input_sha256"] for e in manifest(tmp_path / "toml").values()}
+        xlsx_inputs = {e["input_sha256"] for e in manifest(tmp_path / "xlsx").values()}
+        assert toml_inputs.isdisjoint(xlsx_inputs)

@@ -300,7 +300,7 @@ class TestDocumentProperties:
         """Title, author, keywords and language are set, in French."""
         props = document_properties(framework, framework.conventions[0])
         assert props["language"] == "fr-FR"
-        assert props["author"] == "Le Département de Saône-et-Loire"
+        assert props["author"] == "Département de Saône-et-Loire"
         assert "CD71-ISCG-2021-01" in props["keywords"]
         assert props["title"].startswith("Convention triennale")
 

@@ -1,0 +1,189 @@
+"""Tests for iscg_docs.rendering: sandbox, escaping, errors, properties, reproducibility."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from iscg_docs.errors import TemplateError
+from iscg_docs.loading import load
+from iscg_docs.records import Framework
+from iscg_docs.rendering import (
+    Renderer,
+    check_context,
+    core_properties_xml,
+    default_template,
+    make_environment,
+    render_convention,
+    render_docx,
+)
+
+HOSTILE = "Saint-Vallier & <Cie> {{ 7*7 }}"
+
+
+def template_with(*paragraphs: str) -> bytes:
+    """A one-page .docx holding ``paragraphs``, made with python-docx."""
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def texts(data: bytes) -> list[str]:
+    return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+
+class TestEnvironment:
+    def test_sandboxed_strict_autoescape_no_globals(self) -> None:
+        """The environment is sandboxed, autoescapes, has no globals, and fails on undefined."""
+        from jinja2 import StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
+
+        env = make_environment({"f": str})
+        assert isinstance(env, SandboxedEnvironment)
+        assert env.autoescape is True
+        assert env.undefined is StrictUndefined
+        assert dict(env.globals) == {}
+        assert env.filters["f"] is str
+
+
+class TestSafety:
+    @pytest.mark.parametrize(
+        "tag",
+        [
+            "{{ cycler.__init__.__globals__ }}",
+            "{{ name.__class__.__mro__ }}",
+            "{{ ''.__class__.__subclasses__() }}",
+            "{{ range(10) }}",
+        ],
+        ids=["cycler-globals", "class-mro", "subclasses", "range"],
+    )
+    def test_hostile_templates_refused(self, tag: str) -> None:
+        """A template that reaches for Python internals is refused with a TemplateError."""
+        with pytest.raises(TemplateError):
+            Renderer(template_with("Bonjour {{ name }}", tag)).render({"name": "x"})
+
+    def test_user_text_comes_out_literally(self) -> None:
+        """&, <, > and Jinja braces in user text are printed, never interpreted."""
+        data = Renderer(template_with("{{ name }}")).render({"name": HOSTILE})
+        assert texts(data) == [HOSTILE]
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            assert b"&amp; &lt;Cie&gt;" in z.read("word/document.xml")
+
+    def test_hostile_party_name_in_a_convention(self, example_path: Path, tmp_path: Path) -> None:
+        """A party named with &, < and {{ }} comes out literally in the real convention."""
+        text = example_path.read_text("utf-8").replace('name = "Blanzy"', f'name = "{HOSTILE}"')
+        path = tmp_path / "cadre.toml"
+        path.write_text(text, "utf-8")
+        fw = load(path)
+        data = render_convention(fw, fw.conventions[0])
+        body = "\n".join(texts(data))
+        assert f"la commune de {HOSTILE}" in body
+        assert "49" not in body.split(HOSTILE)[0][-5:]
+
+    def test_control_character_located(self) -> None:
+        """Text XML cannot carry is refused, naming where it is in the context."""
+        with pytest.raises(TemplateError) as caught:
+            check_context({"parties": [{"name": "ok"}, {"name": "a\x0bb"}]})
+        assert caught.value.where == "parties[1].name"
+        assert "U+000B" in caught.value.message
+
+
+class TestErrors:
+    def test_undefined_variable_named(self) -> None:
+        """A misspelt variable is an error that names it, never empty text."""
+        with pytest.raises(TemplateError) as caught:
+            Renderer(template_with("Bonjour {{ nmae }}")).render({"name": "x"})
+        assert "« nmae »" in caught.value.message
+        assert "Bonjour" in (caught.value.where or "")
+
+    def test_unknown_filter(self) -> None:
+        """An unknown filter is reported at compile time."""
+        with pytest.raises(TemplateError, match="syntaxe"):
+            Renderer(template_with("{{ 3|frobnicate }}"))
+
+    def test_syntax_error(self) -> None:
+        """An unclosed block is a syntax error in French with its surroundings."""
+        with pytest.raises(TemplateError) as caught:
+            Renderer(template_with("{% if x %}", "texte"))
+        assert "syntaxe" in caught.value.message
+
+    def test_not_a_docx(self, tmp_path: Path) -> None:
+        """A file that is not a Word document is a TemplateError, not a traceback."""
+        path = tmp_path / "modele.docx"
+        path.write_text("bonjour", "utf-8")
+        with pytest.raises(TemplateError, match="document Word"):
+            Renderer(path)
+
+    def test_missing_template(self, tmp_path: Path) -> None:
+        """A missing template says so."""
+        with pytest.raises(TemplateError, match="illisible"):
+            Renderer(tmp_path / "absent.docx")
+
+
+class TestProperties:
+    def test_core_properties_escaped_once(self) -> None:
+        """Core properties hold the caller's plain text, escaped once, with no clock."""
+        data = Renderer(template_with("x")).render({}, properties={"title": "A & B <c>"})
+        core = docx.Document(io.BytesIO(data)).core_properties
+        assert core.title == "A & B <c>"
+        assert core.revision == 1
+
+    def test_unknown_property(self) -> None:
+        """Only the known core properties can be set."""
+        with pytest.raises(ValueError, match="unknown core properties"):
+            core_properties_xml(None, {"colour": "red"})
+
+    def test_convention_properties(self, framework: Framework) -> None:
+        """A convention's document is titled and authored from its records."""
+        core = docx.Document(
+            io.BytesIO(render_convention(framework, framework.conventions[1]))
+        ).core_properties
+        assert "Mâconnais" in core.subject
+        assert core.author == "Département de Saône-et-Loire"
+        assert core.language == "fr-FR"
+
+
+class TestReproducible:
+    def test_same_bytes(self, framework: Framework) -> None:
+        """The same convention renders to the same bytes, also after pickling the renderer."""
+        renderer = Renderer()
+        first = renderer.render_convention(framework, framework.conventions[0])
+        assert renderer.render_convention(framework, framework.conventions[0]) == first
+        again = pickle.loads(pickle.dumps(renderer))
+        assert again.render_convention(framework, framework.conventions[0]) == first
+
+    def test_compiled_equals_stock(self, framework: Framework) -> None:
+        """The compiled engine gives stock docxtpl's members for the bundled template."""
+        from iscg_docs.context import build_context, document_properties
+        from iscg_docs.french import FILTERS
+
+        convention = framework.conventions[1]
+        context = build_context(framework, convention)
+        properties = document_properties(framework, convention)
+        stock = render_docx(
+            default_template(), context, properties=properties, env=make_environment(FILTERS)
+        )
+        compiled = Renderer().render(context, properties=properties)
+        with zipfile.ZipFile(io.BytesIO(stock)) as a, zipfile.ZipFile(io.BytesIO(compiled)) as b:
+            assert a.namelist() == b.namelist()
+            for name in a.namelist():
+                assert a.read(name) == b.read(name), name
+
+    def test_zip_dates_fixed(self, framework: Framework) -> None:
+        """Every zip member is dated 1980-01-01: the clock never reaches the file."""
+        data = render_convention(framework, framework.conventions[2])
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+    def test_default_template_exists(self) -> None:
+        """The bundled template is found."""
+        assert default_template().name == "convention_cadre.docx"
+        assert default_template().is_file()
