@@ -3,6 +3,7 @@
 from iscg_docs.errors import (
     InputError,
     IscgError,
+    LintError,
     OutputError,
     Problem,
     TemplateError,
@@ -14,6 +15,7 @@ __version__ = "0.1.0"
 __all__ = [
     "InputError",
     "IscgError",
+    "LintError",
     "OutputError",
     "Problem",
     "TemplateError",
