@@ -264,10 +264,11 @@ def _tags(para: _Para) -> list[_Tag]:
         pm = _PREFIX.match(inner)
         if pm:
             prefix, inner = pm.group(1), inner[pm.end() :]
+        if kind != "{#" and not prefix and inner[:1] in ("-", "+"):
+            inner = inner[1:]  # whitespace control sticks to the delimiter: "{%- if"
+        if kind != "{#" and inner[-1:] in ("-", "+"):
+            inner = inner[:-1]
         body = inner.strip()
-        if kind != "{#":
-            body = body.removeprefix("-").removeprefix("+").removesuffix("-").removesuffix("+")
-            body = body.strip()
         km = re.match(r"[A-Za-z_]\w*", body) if kind == "{%" else None
         keyword = km.group() if km else ""
         if keyword == "set" and "=" not in body:
@@ -293,7 +294,7 @@ def _norm(tag_text: str) -> str:
     pm = _PREFIX.match(inner)
     if pm:
         inner = inner[pm.end() :]
-    inner = inner.strip().strip("-+").strip()
+    inner = inner.removeprefix("-").removeprefix("+").removesuffix("-").removesuffix("+")
     return tag_text[:2] + " ".join(inner.split())
 
 
@@ -386,6 +387,8 @@ class _Linter:
 
         if para.element is None or not found:
             return set()
+        if len(found) > 1 and any(t.prefix in ("p", "tr", "tc") for t in found):
+            return set()  # docxtpl drops the rest with the paragraph: texte-supprime says so
         patched = self.scratch.patch_xml(etree.tostring(para.element, encoding="unicode"))
         survivors = Counter(_norm(t) for t in _TAG.findall(patched))
         broken = set()
@@ -637,6 +640,16 @@ class _Linter:
                 )
 
         for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+            key = node.attr if isinstance(node, nodes.Getattr) else getattr(node.arg, "value", None)
+            if isinstance(key, str) and key.startswith("_"):
+                # The sandbox refuses these at render time; say so before a batch starts.
+                self.error(
+                    "construction-interdite",
+                    f"« {key} » est un attribut interne que le modèle ne peut pas lire : un "
+                    "modèle n'affiche que les variables de la convention et les filtres fournis.",
+                    at(node),
+                )
+                continue
             parents = resolve(node.node)
             if not parents:
                 continue
