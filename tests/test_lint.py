@@ -10,9 +10,11 @@ from pathlib import Path
 import docx
 import pytest
 
+from iscg_docs.cli import main
 from iscg_docs.errors import LintError, TemplateError
 from iscg_docs.lint import ERROR, NOTE, Finding, format_report, lint, used_names
-from iscg_docs.rendering import default_template
+from iscg_docs.records import Framework
+from iscg_docs.rendering import Renderer, default_template
 
 CONFORMANCE = (
     Path(__file__).resolve().parents[2] / "shared" / "conformance" / "docxtpl-0.20.2-templates"
@@ -249,3 +251,97 @@ class TestLintError:
         assert str(back) == str(error)
         assert back.lines() == error.lines()
         assert isinstance(back, TemplateError)
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(args), out=out)
+    return code, out.getvalue()
+
+
+class TestLintCommand:
+    """``iscg-docs lint``: 0 clean (notes allowed), 1 errors, 2 not a Word document."""
+
+    def test_clean_template_exits_0(self) -> None:
+        """The bundled template exits 0; its notes are printed."""
+        code, out = run("lint", str(default_template()))
+        assert code == 0
+        assert "0 erreur" in out
+        assert "variable-inutilisee" in out
+
+    def test_errors_exit_1(self, tmp_path: Path) -> None:
+        """A template with an error exits 1 and prints where the error is."""
+        broken = tmp_path / "copie.docx"
+        broken.write_bytes(DEFECTS["unknown-filter"][0])
+        code, out = run("lint", str(broken))
+        assert code == 1
+        assert "erreur [filtre-inconnu] corps, paragraphe" in out
+
+    @pytest.mark.parametrize("name", ["notes.txt", "absent.docx"], ids=["text-file", "missing"])
+    def test_unreadable_exits_2(self, tmp_path: Path, name: str) -> None:
+        """A file that is not a .docx, or no file at all, exits 2 with a clear message."""
+        path = tmp_path / name
+        if name.endswith(".txt"):
+            path.write_text("bonjour", "utf-8")
+        code, out = run("lint", str(path))
+        assert code == 2
+        assert out.startswith("Erreur : ")
+
+
+class TestGenerateWithCustomTemplate:
+    """``generate --template`` lints the template before rendering anything."""
+
+    def test_lint_errors_refuse_the_batch(self, example_path: Path, tmp_path: Path) -> None:
+        """A template with a lint error exits 4, prints the report and writes nothing."""
+        broken = tmp_path / "copie.docx"
+        broken.write_bytes(DEFECTS["unclosed-for"][0])
+        out_dir = tmp_path / "out"
+        code, out = run(
+            "generate", str(example_path), "--out", str(out_dir), "--template", str(broken)
+        )
+        assert code == 4
+        assert "Modèle inutilisable : copie.docx : le modèle a 1 erreur" in out
+        assert "bloc « for » ouvert ici jamais fermé par « endfor »" in out
+        assert not out_dir.exists() or list(out_dir.iterdir()) == []
+
+    @pytest.mark.parametrize(
+        "tag",
+        ["{{ cycler.__init__.__globals__ }}", "{{ ''.__class__ }}", "{{ reference.__class__ }}"],
+        ids=["cycler-globals", "str-class", "variable-class"],
+    )
+    def test_sandbox_escapes_are_refused(
+        self, example_path: Path, tmp_path: Path, tag: str
+    ) -> None:
+        """Reaching Python internals from a template is refused: exit 4, nothing written."""
+        template = tmp_path / "hostile.docx"
+        template.write_bytes(body("{{ posts_total }}", tag))
+        out_dir = tmp_path / "out"
+        code, out = run(
+            "generate", str(example_path), "--out", str(out_dir), "--template", str(template)
+        )
+        assert code == 4
+        assert "Modèle inutilisable" in out
+        assert not out_dir.exists() or list(out_dir.iterdir()) == []
+
+    def test_sandbox_holds_without_the_lint(self, framework: Framework) -> None:
+        """Rendering alone, without the lint, still refuses ``''.__class__``: the sandbox."""
+        renderer = Renderer(body("{{ posts_total }}", "{{ ''.__class__.__mro__ }}"))
+        with pytest.raises(TemplateError, match="construction interdite"):
+            renderer.render_convention(framework, framework.conventions[0])
+
+    def test_clean_custom_template_is_generated(self, example_path: Path, tmp_path: Path) -> None:
+        """A custom template without errors (notes only) goes through."""
+        template = tmp_path / "copie.docx"
+        template.write_bytes(BUNDLED)
+        code, _ = run(
+            "generate",
+            str(example_path),
+            "--out",
+            str(tmp_path / "out"),
+            "--template",
+            str(template),
+            "--only",
+            "CD71-ISCG-2021-01",
+        )
+        assert code == 0
+        assert (tmp_path / "out" / "CD71-ISCG-2021-01.docx").is_file()
