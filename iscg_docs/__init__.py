@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from iscg_docs.errors import (
     InputError,
     IscgError,
+    LintError,
     OutputError,
     Problem,
     TemplateError,
@@ -63,6 +64,7 @@ __all__ = [
     "Gender",
     "InputError",
     "IscgError",
+    "LintError",
     "OutputError",
     "Party",
     "PartyKind",

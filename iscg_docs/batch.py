@@ -31,7 +31,7 @@ import attrs
 from attrs import frozen
 
 from iscg_docs import __version__
-from iscg_docs.errors import OutputError
+from iscg_docs.errors import LintError, OutputError
 from iscg_docs.records import Convention, Framework
 
 __all__ = [
@@ -282,12 +282,15 @@ def generate(
             two conventions would share a file name, the folder cannot be written, or
             the PDF conversion failed.
         KeyError: a reference in ``only`` is unknown.
-        TemplateError: the template cannot be used.
+        TemplateError: the template cannot be used; :class:`LintError` when a custom
+            template has lint errors (nothing is written then).
     """
     from iscg_docs.context import file_stem
     from iscg_docs.rendering import Renderer
 
     folder = Path(out_dir)
+    if template is not None:
+        _lint_custom(template)
     renderer = Renderer(template)
     template_sha = _sha256(renderer.source)
     template_name = Path(renderer.template_name).name
@@ -384,6 +387,22 @@ def generate(
     if pdf:
         ordered = _pdfs(folder, ordered, manifest)
     return BatchReport(folder, ordered)
+
+
+def _lint_custom(template: str | os.PathLike[str]) -> None:
+    """Refuse a custom template the lint finds errors in, before anything is rendered.
+
+    The bundled template is tested; a jurist's copy may hold a misspelt variable that
+    would only fail on the one convention that reaches it, or a broken table that Word
+    would open as a corrupt file.
+    """
+    from iscg_docs.lint import ERROR, lint
+
+    findings = lint(template)
+    if any(f.severity == ERROR for f in findings):
+        raise LintError(
+            [f for f in findings if f.severity == ERROR], Path(os.fspath(template)).name
+        )
 
 
 def _select(framework: Framework, only: Sequence[str] | None) -> list[int]:

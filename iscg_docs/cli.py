@@ -1,9 +1,10 @@
 """The ``iscg-docs`` command line: a thin layer that maps library errors to exit codes.
 
 Exit codes: 0 success; 1 invalid data (every problem is listed; with ``--keep-going``,
-some conventions were set aside); 2 unreadable input or bad usage; 3 an output could not
-be written (an existing document differs, a disk or LibreOffice error); 4 the template
-cannot be used.
+some conventions were set aside), or ``lint`` found errors in the template; 2 unreadable
+input or bad usage; 3 an output could not be written (an existing document differs, a
+disk or LibreOffice error); 4 the template cannot be used (a custom template the lint
+refuses included: its report is printed and nothing is written).
 """
 
 from __future__ import annotations
@@ -14,7 +15,14 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from iscg_docs import __version__
-from iscg_docs.errors import InputError, IscgError, Problem, TemplateError, ValidationError
+from iscg_docs.errors import (
+    InputError,
+    IscgError,
+    LintError,
+    Problem,
+    TemplateError,
+    ValidationError,
+)
 
 __all__ = ["main"]
 
@@ -82,6 +90,30 @@ def _parser() -> argparse.ArgumentParser:
     )
     gen.add_argument("--quiet", action="store_true", help="pas de barre de progression")
 
+    var = sub.add_parser(
+        "variables",
+        help="lister les variables et filtres utilisables dans un modèle",
+        description=(
+            "Affiche chaque variable du modèle (nom, sens, type, exemple tiré de l'exemple de "
+            "Saône-et-Loire) et chaque filtre (description, exemple d'appel et résultat)."
+        ),
+    )
+    var.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text", help="text par défaut"
+    )
+
+    lint = sub.add_parser(
+        "lint",
+        help="vérifier un modèle Word (.docx) avant de générer",
+        description=(
+            "Signale, avec leur emplacement, les variables ou filtres inconnus, les erreurs de "
+            "syntaxe, les blocs non fermés, les boucles mal placées dans un tableau, les "
+            "balises coupées par la mise en forme et les guillemets typographiques ; en note, "
+            "les variables que le modèle n'utilise pas. Sortie 1 s'il y a des erreurs."
+        ),
+    )
+    lint.add_argument("template", metavar="MODELE.docx")
+
     wb = sub.add_parser(
         "workbook-template",
         help="écrire un classeur Excel vide et documenté à remplir",
@@ -127,6 +159,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             return _check(args.file, stream)
         if args.command == "generate":
             return _generate(args, stream, err)
+        if args.command == "variables":
+            return _variables(args.format, stream)
+        if args.command == "lint":
+            return _lint(args.template, stream)
         if args.command == "workbook-template":
             return _workbook_template(args.file, args.force, stream)
     except ValidationError as e:
@@ -136,6 +172,11 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except InputError as e:
         print(f"Erreur : {e}", file=err)
         return EXIT_INPUT
+    except LintError as e:
+        print(f"Modèle inutilisable : {e}", file=err)
+        for line in e.lines():
+            print(line, file=err)
+        return EXIT_TEMPLATE
     except TemplateError as e:
         print(f"Modèle inutilisable : {e}", file=err)
         return EXIT_TEMPLATE
@@ -256,6 +297,28 @@ class _ProgressBar:
     def __exit__(self, *exc: object) -> None:
         if self._bar is not None:
             self._bar.__exit__(*exc)
+
+
+def _variables(fmt: str, out: TextIO) -> int:
+    from iscg_docs.catalogue import render
+
+    out.write(render(fmt))
+    return EXIT_OK
+
+
+def _lint(path: str, out: TextIO) -> int:
+    """Exit 1 on errors, 0 on notes alone; a file that is no .docx is unreadable input (2)."""
+    from pathlib import Path
+
+    from iscg_docs.lint import ERROR, format_report, lint
+
+    try:
+        findings = lint(path)
+    except TemplateError as e:
+        print(f"Erreur : {e}", file=out)
+        return EXIT_INPUT
+    out.write(format_report(findings, name=Path(path).name))
+    return EXIT_INVALID if any(f.severity == ERROR for f in findings) else EXIT_OK
 
 
 def _workbook_template(path: str, force: bool, out: TextIO) -> int:

@@ -8,6 +8,7 @@ Hierarchy::
           ├── Problem (ValueError)      one located validation problem (code, path, message)
           ├── ValidationError           an ExceptionGroup of Problems: everything wrong at once
           ├── TemplateError             a template that cannot be used (syntax, sandbox, tags)
+          │    └── LintError            a custom template the lint refused, with its findings
           └── OutputError (OSError)     a document that cannot be written (exists, disk, …)
 
 Messages meant for a jurist are in French. Every exception pickles, so a batch can move
@@ -22,6 +23,7 @@ from typing import Any, Self
 __all__ = [
     "InputError",
     "IscgError",
+    "LintError",
     "OutputError",
     "Problem",
     "TemplateError",
@@ -164,6 +166,29 @@ class TemplateError(IscgError):
 
     def __str__(self) -> str:
         return f"{self.where} : {self.message}" if self.where else self.message
+
+
+class LintError(TemplateError):
+    """A template the lint refused before anything was rendered.
+
+    Args:
+        findings: the lint's findings (:class:`iscg_docs.lint.Finding`), errors first.
+        source: the template's file name.
+    """
+
+    def __init__(self, findings: Sequence[Any], source: str | None = None) -> None:
+        self.findings = tuple(findings)
+        errors = sum(getattr(f, "severity", "") == "erreur" for f in self.findings)
+        noun = "erreur" if errors == 1 else "erreurs"
+        super().__init__(
+            f"le modèle a {errors} {noun} ; corrigez-les (iscg-docs lint) avant de générer.",
+            source,
+        )
+        self.args = (self.findings, source)
+
+    def lines(self) -> list[str]:
+        """One line (or two, with the excerpt) per finding, as ``iscg-docs lint`` prints them."""
+        return [str(f) for f in self.findings]
 
 
 class OutputError(IscgError, OSError):
