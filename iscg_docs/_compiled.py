@@ -46,6 +46,8 @@ _DANGLING = "rendering referenced a relationship the package lacks (hyperlink or
 _NO_PACKAGE: Any = None
 _FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 _ZIP_LIMIT = 0xFFFFFFFF
+# python-docx refuses to set a longer core property (CT_CoreProperties._set_element_text).
+_CORE_TEXT_LIMIT = 255
 
 
 class _Member(NamedTuple):
@@ -373,7 +375,7 @@ class CompiledTemplate:
             return self._render_stock(context, self._check_stock(stock), date_time, replace or {})
         reason = self.can_compile(context)
         if reason is None:
-            rendered = self._render_compiled(context)
+            rendered = self._render_compiled(context, frozenset(replace or ()))
             if isinstance(rendered, str):
                 reason = rendered
             else:
@@ -402,8 +404,13 @@ class CompiledTemplate:
 
     # -- rendering ----------------------------------------------------------------
 
-    def _render_compiled(self, context: Mapping[str, Any]) -> dict[str, bytes] | str:
-        """Render the templated members, or say why the result cannot be trusted."""
+    def _render_compiled(
+        self, context: Mapping[str, Any], replaced: frozenset[str] = frozenset()
+    ) -> dict[str, bytes] | str:
+        """Render the templated members, or say why the result cannot be trusted.
+
+        Members in ``replaced`` are rendered only as far as stock could fail on them.
+        """
         scratch = _scratch()
         rendered: dict[str, bytes] = {}
 
@@ -427,14 +434,21 @@ class CompiledTemplate:
             )
             rendered[part.membername] = new_part.blob
 
-        # Core properties (render_properties).
-        core_part = CorePropertiesPart.load(
-            self._core_partname, self._core_content_type, self._core_blob, _NO_PACKAGE
-        )
-        core_properties = core_part.core_properties
-        for name, template in self._core_templates:
-            setattr(core_properties, name, template.render(context))
-        rendered[self._core_membername] = core_part.blob
+        # Core properties (render_properties). When the caller replaces the part, only
+        # its templates are rendered, for the errors stock would raise: Jinja's, and
+        # python-docx's refusal of a text over 255 characters (about 0.3 ms saved).
+        if self._core_membername in replaced:
+            for _name, template in self._core_templates:
+                if len(template.render(context)) > _CORE_TEXT_LIMIT:
+                    raise ValueError("exceeded 255 char limit for property")
+        else:
+            core_part = CorePropertiesPart.load(
+                self._core_partname, self._core_content_type, self._core_blob, _NO_PACKAGE
+            )
+            core_properties = core_part.core_properties
+            for name, template in self._core_templates:
+                setattr(core_properties, name, template.render(context))
+            rendered[self._core_membername] = core_part.blob
 
         # Footnotes (render_footnotes): stock renders them once per section of the
         # rendered document; passes after the first recompile, as stock does.
