@@ -220,10 +220,21 @@ def _write_manifest(folder: Path, entries: dict[str, dict[str, Any]]) -> None:
 # --------------------------------------------------------------------------- rendering
 
 
-def _fingerprint(framework: Framework, convention: Convention, draft: bool, template: str) -> str:
-    """What a document depends on: its convention, the shared records, the template."""
-    shared = attrs.evolve(framework, conventions=())
-    return _sha256(repr((shared, convention, draft, template, __version__)).encode("utf-8"))
+def _fingerprints(
+    framework: Framework, selected: Iterable[int], draft: bool, template: str
+) -> dict[int, str]:
+    """What each document depends on: its convention, the shared records, the template.
+
+    Each is the SHA-256 of ``repr((shared, convention, draft, template, version))``,
+    with ``shared`` the framework without its conventions. That tuple's repr is spelt
+    out here so that ``shared``, which grows with the framework, is repr'd once rather
+    than once per convention (a quadratic cost: 40 % of a 300-convention batch).
+    """
+    shared = repr(attrs.evolve(framework, conventions=()))
+    tail = f"{draft!r}, {template!r}, {__version__!r})"
+    return {
+        i: _sha256(f"({shared}, {framework.conventions[i]!r}, {tail}".encode()) for i in selected
+    }
 
 
 # One renderer per worker process, built once by the pool's initializer.
@@ -306,9 +317,7 @@ def generate(
     _remove_stale_temporaries(folder)
     manifest = _read_manifest(folder)
 
-    fingerprints = {
-        i: _fingerprint(framework, framework.conventions[i], draft, template_sha) for i in selected
-    }
+    fingerprints = _fingerprints(framework, selected, draft, template_sha)
 
     # Phase 1: documents already present. Up to date (same fingerprint, same bytes) is
     # skipped without rendering; otherwise render and compare. Nothing is written yet.

@@ -111,6 +111,10 @@ def check_context(context: Mapping[str, Any]) -> None:
     Raises:
         TemplateError: a string holds a control character; ``where`` is its key path.
     """
+    # Paths are spelt out only once a bad string is known to be there: building one
+    # for every value cost more than the search itself.
+    if not _any_illegal(context):
+        return
     for path, value in _strings(context, ""):
         match = _ILLEGAL_XML.search(value)
         if match:
@@ -120,6 +124,21 @@ def check_context(context: Mapping[str, Any]) -> None:
                 f"supprimez-le des données ({value[:40]!r}).",
                 where=path,
             )
+
+
+def _any_illegal(context: Mapping[str, Any]) -> bool:
+    """Whether a string that :func:`_strings` reaches holds a character XML forbids."""
+    stack: list[object] = [context]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _ILLEGAL_XML.search(value):
+                return True
+        elif isinstance(value, Mapping):
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+    return False
 
 
 def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:

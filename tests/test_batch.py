@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -12,13 +13,18 @@ import time
 import zipfile
 from pathlib import Path
 
+import attrs
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from iscg_docs.batch import MANIFEST, generate, write_atomic, write_convention
+from iscg_docs import __version__
+from iscg_docs.batch import MANIFEST, _fingerprints, generate, write_atomic, write_convention
 from iscg_docs.cli import main
 from iscg_docs.errors import OutputError
 from iscg_docs.records import Framework
+from tests.strategies import frameworks
 
 REFS = ["CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"]
 
@@ -60,8 +66,6 @@ class TestGenerate:
         assert all(o.status == "written" for o in report.outcomes)
         entries = manifest(tmp_path)
         assert sorted(entries) == [f"{r}.docx" for r in REFS]
-        import hashlib
-
         for name, entry in entries.items():
             assert entry["sha256"] == hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
             assert entry["input_sha256"] == "0" * 64
@@ -298,3 +302,29 @@ class TestWorkbookInput:
         toml_inputs = {e["input_sha256"] for e in manifest(tmp_path / "toml").values()}
         xlsx_inputs = {e["input_sha256"] for e in manifest(tmp_path / "xlsx").values()}
         assert toml_inputs.isdisjoint(xlsx_inputs)
+
+
+def reference_fingerprint(fw: Framework, index: int, draft: bool, template: str) -> str:
+    """The fingerprint as manifests written so far define it."""
+    shared = attrs.evolve(fw, conventions=())
+    text = repr((shared, fw.conventions[index], draft, template, __version__))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class TestFingerprints:
+    """Fingerprints stay those of existing manifests, so a rerun skips up-to-date files."""
+
+    @pytest.mark.parametrize("draft", [False, True], ids=["final", "draft"])
+    def test_example(self, framework: Framework, draft: bool) -> None:
+        """Each example convention keeps the fingerprint of the tuple-repr definition."""
+        indexes = range(len(framework.conventions))
+        got = _fingerprints(framework, indexes, draft, "abc123")
+        assert got == {i: reference_fingerprint(framework, i, draft, "abc123") for i in indexes}
+
+    @settings(max_examples=25)
+    @given(fw=frameworks(), draft=st.booleans(), template=st.text(max_size=8))
+    def test_generated(self, fw: Framework, draft: bool, template: str) -> None:
+        """Any framework, including quotes and accents in names, gives the same fingerprints."""
+        indexes = range(len(fw.conventions))
+        got = _fingerprints(fw, indexes, draft, template)
+        assert got == {i: reference_fingerprint(fw, i, draft, template) for i in indexes}

@@ -371,6 +371,19 @@ class TestConformance:
         assert outcome(lambda: stock_render(path, context)) is etree.XMLSyntaxError
         assert outcome(lambda: CompiledTemplate(path).render(context)) is etree.XMLSyntaxError
 
+    @pytest.mark.parametrize("replaced", [False, True], ids=["rendered", "replaced"])
+    def test_long_core_property_raises_like_stock(self, replaced: bool) -> None:
+        """A core property rendered over 255 characters fails as in stock, even replaced."""
+        document = Document()
+        document.core_properties.title = "{{ title }}"
+        buffer = io.BytesIO()
+        document.save(buffer)
+        context = {"title": "a" * 256}
+        assert outcome(lambda: stock_render(buffer.getvalue(), context)) is ValueError
+        replace = {"docProps/core.xml": b"<unused/>"} if replaced else None
+        compiled = CompiledTemplate(buffer.getvalue())
+        assert outcome(lambda: compiled.render(context, replace=replace)) is ValueError
+
 
 class TestFallback:
     """Contexts that change the package beyond the templated parts go to stock docxtpl."""
