@@ -22,6 +22,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -93,11 +94,19 @@ class BatchReport:
 # --------------------------------------------------------------------------- atomic files
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     Readers see the old file or the new one, never a part; a crash leaves at most a
     hidden ``.part`` file that the next batch removes.
+
+    Args:
+        path: the file to write.
+        data: its content.
+        durable: flush the data to the disk before the rename, so that even a power cut
+            leaves the old file or the complete new one. The manifest skips it: a
+            killed process cannot tear a renamed file, and a manifest that lags after a
+            power cut is rebuilt from the documents' hashes by the next run.
 
     Raises:
         OutputError: the folder cannot be written.
@@ -109,8 +118,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the document from colleagues
         os.replace(tmp, path)
     except BaseException as e:
@@ -187,6 +197,50 @@ def write_convention(
 # --------------------------------------------------------------------------- the manifest
 
 
+class _Manifest:
+    """The manifest's entries by file name, written back as JSON after each change.
+
+    Each entry's JSON is kept once encoded, so rewriting the manifest after every
+    document costs a join, not a re-encoding of every entry (which made a batch
+    quadratic in the number of documents).
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._entries = _read_manifest(folder)
+        self._encoded: dict[str, str] = {}
+
+    def get(self, name: str) -> dict[str, Any] | None:
+        return self._entries.get(name)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._entries
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        return self._entries[name]
+
+    def __setitem__(self, name: str, entry: dict[str, Any]) -> None:
+        self._entries[name] = entry
+        self._encoded.pop(name, None)
+
+    def write(self) -> None:
+        documents = []
+        for name in sorted(self._entries):
+            if name not in self._encoded:
+                text = json.dumps(self._entries[name], ensure_ascii=False, indent=2, sort_keys=True)
+                self._encoded[name] = textwrap.indent(text, "    ")
+            documents.append(self._encoded[name])
+        body = ",\n".join(documents)
+        text = (
+            "{\n"
+            f'  "documents": [\n{body}\n  ],\n'
+            '  "generator": "iscg-docs",\n'
+            f'  "version": {json.dumps(__version__)}\n'
+            "}\n"
+        )
+        write_atomic(self.folder / MANIFEST, text.encode("utf-8"), durable=False)
+
+
 def _read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
     """Entries by file name, keeping only those whose document is present and intact."""
     try:
@@ -208,13 +262,6 @@ def _read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
         except (KeyError, TypeError, OSError):
             continue
     return kept
-
-
-def _write_manifest(folder: Path, entries: dict[str, dict[str, Any]]) -> None:
-    documents = [entries[name] for name in sorted(entries)]
-    payload = {"generator": "iscg-docs", "version": __version__, "documents": documents}
-    text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    write_atomic(folder / MANIFEST, text.encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- rendering
@@ -315,7 +362,7 @@ def generate(
             f"dossier de sortie impossible à créer ({e.strerror}).", str(folder)
         ) from None
     _remove_stale_temporaries(folder)
-    manifest = _read_manifest(folder)
+    manifest = _Manifest(folder)
 
     fingerprints = _fingerprints(framework, selected, draft, template_sha)
 
@@ -376,14 +423,14 @@ def generate(
             record(i, sha)
         finished(i, "unchanged", sha)
     if unchanged:
-        _write_manifest(folder, manifest)
+        manifest.write()
 
     # Phase 2: write what is new or replaced, each followed by the manifest.
     def write(i: int, data: bytes) -> None:
         write_atomic(folder / names[i], data)
         sha = _sha256(data)
         record(i, sha)
-        _write_manifest(folder, manifest)
+        manifest.write()
         finished(i, "written", sha)
 
     for i, data in rendered.items():
@@ -468,14 +515,12 @@ def _render_all(
 # --------------------------------------------------------------------------- PDF
 
 
-def _pdfs(
-    folder: Path, outcomes: tuple[Outcome, ...], manifest: dict[str, dict[str, Any]]
-) -> tuple[Outcome, ...]:
+def _pdfs(folder: Path, outcomes: tuple[Outcome, ...], manifest: _Manifest) -> tuple[Outcome, ...]:
     """Make the PDFs that are missing or older than their document, in one conversion."""
     wanted = []
     for o in outcomes:
         pdf_name = Path(o.file).with_suffix(".pdf").name
-        entry = manifest.get(o.file, {})
+        entry = manifest.get(o.file) or {}
         if (
             o.status == "unchanged"
             and entry.get("pdf") == pdf_name
@@ -488,10 +533,13 @@ def _pdfs(
         made = convert_to_pdf(wanted, folder)
         for source, target in made.items():
             entry = manifest[source.name]
-            entry["pdf"] = target.name
-            entry["pdf_of"] = entry["sha256"]
-            entry["pdf_sha256"] = _file_sha256(target)
-        _write_manifest(folder, manifest)
+            manifest[source.name] = {
+                **entry,
+                "pdf": target.name,
+                "pdf_of": entry["sha256"],
+                "pdf_sha256": _file_sha256(target),
+            }
+        manifest.write()
     return tuple(attrs.evolve(o, pdf=Path(o.file).with_suffix(".pdf").name) for o in outcomes)
 
 

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal, InvalidOperation, localcontext
 from typing import Any
 
-from babel.numbers import format_currency, format_decimal
+from babel import Locale
+from babel.numbers import format_decimal
 
 from iscg_docs.records import EpciKind, Gender, Party, PartyKind, Role, Signatory
 
@@ -210,6 +211,10 @@ def period(start: dt.date, end: dt.date) -> str:
 # --------------------------------------------------------------------------- figures
 
 
+#: Parsed once: Babel would parse "fr_FR" again on every call.
+_FR = Locale.parse("fr_FR")
+
+
 def _digits(text: str) -> str:
     """Babel's grouping made exact: every separator between digits becomes U+202F."""
     # Older CLDR data used U+00A0 (or a plain space) to group thousands in fr_FR.
@@ -233,8 +238,10 @@ def money(amount: Number) -> str:
         ValueError: not a finite number, negative, or more than two decimals.
     """
     value = _amount(amount)
-    text = format_currency(value, "EUR", locale="fr_FR", decimal_quantization=False)
-    figures = text.replace("€", "").strip(" \u00a0\u202f")
+    # fr_FR's currency pattern is "#,##0.00 ¤"; formatting the figures with that pattern
+    # and writing the sign ourselves gives the same text at a third of the cost, which a
+    # batch of hundreds of financing tables notices.
+    figures = format_decimal(value, format="#,##0.00", locale=_FR, decimal_quantization=False)
     return f"{_digits(figures)}{NBSP}€"
 
 
@@ -258,7 +265,7 @@ def number(n: Number) -> str:
     with localcontext() as context:
         # Babel computes in the current context: give it room for every digit.
         context.prec = len(value.as_tuple().digits) + 28
-        return _digits(format_decimal(value, locale="fr_FR", decimal_quantization=False))
+        return _digits(format_decimal(value, locale=_FR, decimal_quantization=False))
 
 
 def percent(points: Number) -> str:

@@ -10,6 +10,7 @@ stopping at the first one.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -60,7 +61,7 @@ def _record(cls: type, data: object, path: tuple[PathPart, ...], out: list[Probl
             )
         )
         return _MISSING
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     fields = attrs.fields(cls)
     known = {f.name for f in fields}
     for key in data:
@@ -103,6 +104,12 @@ def _record(cls: type, data: object, path: tuple[PathPart, ...], out: list[Probl
     except Problem as p:  # pragma: no cover - every field was already checked
         out.append(p.under(*path))
         return _MISSING
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    # get_type_hints evaluates every annotation string: once per class is enough.
+    return typing.get_type_hints(cls)
 
 
 def _convert(tp: Any, value: object, path: tuple[PathPart, ...], out: list[Problem]) -> Any:
