@@ -348,11 +348,16 @@ class CompiledTemplate:
         deterministic: bool = True,
         stock: Any = None,
         replace: Mapping[str, bytes] | None = None,
+        scan: bool = True,
     ) -> bytes:
         """Render the template with ``context`` into .docx bytes.
 
         Args:
             context: The template context.
+            scan: Look through the context for objects only stock docxtpl renders
+                (:meth:`can_compile`). A caller that knows its context holds plain data
+                only (text, numbers, lists, mappings) may skip the walk; a rendering that
+                references a missing relationship still falls back.
             replace: Members to write instead of what rendering gives, by zip member
                 name (e.g. ``docProps/core.xml`` set by the caller); applied to the
                 stock fallback too.
@@ -373,7 +378,7 @@ class CompiledTemplate:
         if stock is not None:
             logger.debug("stock docxtpl rendering: a stock DocxTemplate was supplied")
             return self._render_stock(context, self._check_stock(stock), date_time, replace or {})
-        reason = self.can_compile(context)
+        reason = self.can_compile(context) if scan else None
         if reason is None:
             rendered = self._render_compiled(context, frozenset(replace or ()))
             if isinstance(rendered, str):

@@ -15,12 +15,14 @@ after rendering, as plain text.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -105,16 +107,21 @@ def make_environment(filters: Mapping[str, Any] | None = None) -> SandboxedEnvir
     return env
 
 
-def check_context(context: Mapping[str, Any]) -> None:
+def check_context(context: Mapping[str, Any]) -> bool:
     """Refuse text that XML cannot hold, saying where it is in the context.
+
+    Returns:
+        Whether the context holds plain data only (text, numbers, dates, lists,
+        mappings): then no object in it needs stock docxtpl (images, sub-documents).
 
     Raises:
         TemplateError: a string holds a control character; ``where`` is its key path.
     """
     # Paths are spelt out only once a bad string is known to be there: building one
     # for every value cost more than the search itself.
-    if not _any_illegal(context):
-        return
+    illegal, plain = _scan(context)
+    if not illegal:
+        return plain
     for path, value in _strings(context, ""):
         match = _ILLEGAL_XML.search(value)
         if match:
@@ -124,21 +131,29 @@ def check_context(context: Mapping[str, Any]) -> None:
                 f"supprimez-le des données ({value[:40]!r}).",
                 where=path,
             )
+    return plain  # pragma: no cover - _scan and _strings reach the same strings
 
 
-def _any_illegal(context: Mapping[str, Any]) -> bool:
-    """Whether a string that :func:`_strings` reaches holds a character XML forbids."""
+_PLAIN_SCALARS = (int, float, Decimal, dt.date, type(None))
+
+
+def _scan(context: Mapping[str, Any]) -> tuple[bool, bool]:
+    """Whether a string :func:`_strings` reaches holds a character XML forbids, and
+    whether every value is plain data."""
+    plain = True
     stack: list[object] = [context]
     while stack:
         value = stack.pop()
         if isinstance(value, str):
             if _ILLEGAL_XML.search(value):
-                return True
+                return True, plain
         elif isinstance(value, Mapping):
             stack.extend(value.values())
         elif isinstance(value, list | tuple):
             stack.extend(value)
-    return False
+        elif not isinstance(value, _PLAIN_SCALARS):
+            plain = False
+    return False, plain
 
 
 def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
@@ -214,11 +229,13 @@ class Renderer:
             TemplateError: an unknown variable or filter, a forbidden construct, or text
                 that XML cannot carry.
         """
-        check_context(context)
+        plain = check_context(context)
         core = core_properties_xml(self._core_blob, properties or {})
         try:
             with translate_template_errors():
-                return self._compiled.render(context, replace={self._core_name: core})
+                return self._compiled.render(
+                    context, replace={self._core_name: core}, scan=not plain
+                )
         except TemplateError as e:
             if e.where is None and e.name:
                 raise TemplateError(e.message, self._locate(e.name), e.name) from e
