@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import signal
@@ -21,17 +20,12 @@ from hypothesis import strategies as st
 
 from iscg_docs import __version__
 from iscg_docs.batch import MANIFEST, _fingerprints, generate, write_atomic, write_convention
-from iscg_docs.cli import main
 from iscg_docs.errors import OutputError
 from iscg_docs.records import Framework
+from tests.helpers import run
 from tests.strategies import frameworks
 
 REFS = ["CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"]
-
-
-def run(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    return main(list(args), out=out), out.getvalue()
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -7,24 +7,17 @@ catalogue is checked against the names the bundled template really uses.
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 
 from iscg_docs.catalogue import UNAVAILABLE, entries, filter_entries, render
-from iscg_docs.cli import main
 from iscg_docs.context import CATALOGUE
 from iscg_docs.french import FILTERS
 from iscg_docs.lint import used_names
 from iscg_docs.rendering import default_template
-
-
-def run(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(args), out=out)
-    return code, out.getvalue()
+from tests.helpers import run
 
 
 class TestEntries:

@@ -10,12 +10,7 @@ from pathlib import Path
 import pytest
 
 from iscg_docs.cli import main
-
-
-def run(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(args), out=out)
-    return code, out.getvalue()
+from tests.helpers import run
 
 
 class TestCheck:

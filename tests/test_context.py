@@ -19,7 +19,8 @@ from iscg_docs.context import (
     file_stem,
     paths,
 )
-from iscg_docs.records import Framework, FundingYear, Period, StateShare
+from iscg_docs.records import Framework, StateShare
+from tests.helpers import with_years
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 REFS = ("CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03")
@@ -27,22 +28,6 @@ REFS = ("CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03")
 
 def _ctx(fw: Framework, ref: str, **kw: Any) -> dict[str, Any]:
     return build_context(fw, fw.convention(ref), **kw)
-
-
-def _with_years(fw: Framework, ref: str, years: int) -> Framework:
-    """The framework with convention ``ref`` lasting ``years`` years."""
-    c = fw.convention(ref)
-    first = c.funding.years[0]
-    funding = attrs.evolve(
-        c.funding,
-        years=tuple(
-            FundingYear(cost=first.cost + i * 100, state=first.state) for i in range(years)
-        ),
-    )
-    c2 = attrs.evolve(c, period=Period(start=c.period.start, years=years), funding=funding)
-    return attrs.evolve(
-        fw, conventions=tuple(c2 if x.reference == ref else x for x in fw.conventions)
-    )
 
 
 class TestBuildContext:
@@ -169,7 +154,7 @@ class TestBuildContext:
     )
     def test_title_not_triennial(self, framework: Framework, years: int, title_end: str) -> None:
         """Only a three-year convention is called "triennale"."""
-        fw = _with_years(framework, REFS[2], years)
+        fw = with_years(framework, REFS[2], years)
         ctx = _ctx(fw, REFS[2])
         assert ctx["title"].startswith("Convention de financement d'un poste")
         assert ctx["title"].endswith(title_end)

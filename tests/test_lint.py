@@ -10,11 +10,11 @@ from pathlib import Path
 import docx
 import pytest
 
-from iscg_docs.cli import main
 from iscg_docs.errors import LintError, TemplateError
 from iscg_docs.lint import ERROR, NOTE, Finding, format_report, lint, used_names
 from iscg_docs.records import Framework
 from iscg_docs.rendering import Renderer, default_template
+from tests.helpers import run
 
 CONFORMANCE = (
     Path(__file__).resolve().parents[2] / "shared" / "conformance" / "docxtpl-0.20.2-templates"
@@ -251,12 +251,6 @@ class TestLintError:
         assert str(back) == str(error)
         assert back.lines() == error.lines()
         assert isinstance(back, TemplateError)
-
-
-def run(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(args), out=out)
-    return code, out.getvalue()
 
 
 class TestLintCommand:

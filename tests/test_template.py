@@ -14,8 +14,9 @@ import pytest
 
 from iscg_docs import french
 from iscg_docs.context import build_context, document_properties
-from iscg_docs.records import Framework, FundingYear, Period
+from iscg_docs.records import Framework
 from iscg_docs.rendering import default_template, make_environment, render_docx
+from tests.helpers import with_years
 
 REFS = ("CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03")
 IDS = ["bassin-minier", "maconnais", "bresse"]
@@ -61,20 +62,6 @@ def financing_table(document: Any) -> Any:
         if table.rows[0].cells[0].text == "Année":
             return table
     raise AssertionError("no financing table")
-
-
-def _with_years(fw: Framework, ref: str, years: int) -> Framework:
-    c = fw.convention(ref)
-    first = c.funding.years[0]
-    funding = attrs.evolve(
-        c.funding,
-        years=tuple(
-            FundingYear(cost=first.cost + Decimal("333.33") * i, state=first.state)
-            for i in range(years)
-        ),
-    )
-    c2 = attrs.evolve(c, period=Period(start=c.period.start, years=years), funding=funding)
-    return attrs.evolve(fw, conventions=(c2,))
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +131,7 @@ class TestRenderedDocument:
     @pytest.mark.parametrize("years", [1, 10], ids=["one-year", "ten-years"])
     def test_financing_table_any_length(self, framework: Framework, years: int) -> None:
         """One to ten years give one row each, still adding up."""
-        fw = _with_years(framework, REFS[0], years)
+        fw = with_years(framework, REFS[0], years, Decimal("333.33"))
         document = docx.Document(io.BytesIO(render(fw, REFS[0])))
         table = financing_table(document)
         assert len(table.rows) == years + 2

@@ -1,0 +1,34 @@
+"""Helpers shared by several test modules."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import attrs
+
+from iscg_docs.cli import main
+from iscg_docs.records import Framework, FundingYear, Period
+
+
+def run(*args: str) -> tuple[int, str]:
+    """Run the command line in process; return its exit code and everything it printed."""
+    out = io.StringIO()
+    code = main(list(args), out=out)
+    return code, out.getvalue()
+
+
+def with_years(fw: Framework, ref: str, years: int, step: Decimal = Decimal(100)) -> Framework:
+    """The framework with convention ``ref`` lasting ``years`` years, costs rising by ``step``."""
+    c = fw.convention(ref)
+    first = c.funding.years[0]
+    funding = attrs.evolve(
+        c.funding,
+        years=tuple(
+            FundingYear(cost=first.cost + step * i, state=first.state) for i in range(years)
+        ),
+    )
+    c2 = attrs.evolve(c, period=Period(start=c.period.start, years=years), funding=funding)
+    return attrs.evolve(
+        fw, conventions=tuple(c2 if x.reference == ref else x for x in fw.conventions)
+    )
