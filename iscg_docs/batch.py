@@ -425,19 +425,33 @@ def generate(
     if unchanged:
         manifest.write()
 
-    # Phase 2: write what is new or replaced, each followed by the manifest.
+    # Phase 2: write what is new or replaced, each followed by the manifest. If the run
+    # is interrupted (Ctrl-C) between a document's rename and the manifest's update, the
+    # manifest is brought up to date before the interruption goes on, so that it lists
+    # exactly the documents present.
+    pending: list[tuple[int, str]] = []
+
     def write(i: int, data: bytes) -> None:
-        write_atomic(folder / names[i], data)
         sha = _sha256(data)
+        pending.append((i, sha))
+        write_atomic(folder / names[i], data)
         record(i, sha)
         manifest.write()
+        pending.clear()
         finished(i, "written", sha)
 
-    for i, data in rendered.items():
-        write(i, data)
-    todo = [i for i in selected if i not in unchanged and i not in rendered]
-    for i, data in _render_all(renderer, framework, todo, draft, jobs):
-        write(i, data)
+    try:
+        for i, data in rendered.items():
+            write(i, data)
+        todo = [i for i in selected if i not in unchanged and i not in rendered]
+        for i, data in _render_all(renderer, framework, todo, draft, jobs):
+            write(i, data)
+    except BaseException:
+        for i, sha in pending:
+            if _file_sha256(folder / names[i]) == sha:
+                record(i, sha)
+                manifest.write()
+        raise
 
     ordered = tuple(outcomes[i] for i in selected)
     if pdf:

@@ -31,6 +31,7 @@ EXIT_INVALID = 1
 EXIT_INPUT = 2
 EXIT_OUTPUT = 3
 EXIT_TEMPLATE = 4
+EXIT_INTERRUPTED = 130  # as a shell reports a process stopped by Ctrl-C
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -183,6 +184,13 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except IscgError as e:
         print(f"Erreur : {e}", file=err)
         return EXIT_OUTPUT
+    except KeyboardInterrupt:
+        print(
+            "Interrompu : les documents déjà écrits sont complets et listés dans le "
+            "manifeste ; relancez la même commande pour terminer.",
+            file=err,
+        )
+        return EXIT_INTERRUPTED
     return EXIT_INPUT  # pragma: no cover - argparse requires a command
 
 
