@@ -17,6 +17,7 @@ from typing import Any
 from attrs import frozen
 
 from iscg_docs import french
+from iscg_docs._resources import bundled_file
 from iscg_docs.context import CATALOGUE, build_context, example_values, paths
 from iscg_docs.records import Gender, Party, PartyKind, Role, Signatory
 
@@ -31,10 +32,12 @@ __all__ = [
     "render",
 ]
 
-#: The example the values are taken from, relative to a source checkout.
-EXAMPLE_FILE = Path(__file__).resolve().parent.parent / "examples" / "saone-et-loire.toml"
+#: The example the values are taken from: shipped in the package, or in a checkout.
+EXAMPLE_FILE = bundled_file("examples", "saone-et-loire.toml") or Path(
+    "examples/saone-et-loire.toml"
+)
 
-#: What stands for an example when the example file is missing (an installed package).
+#: What stands for an example when the example file is missing or invalid.
 UNAVAILABLE = "(exemple indisponible)"
 
 #: The output formats of :func:`render`.

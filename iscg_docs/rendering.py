@@ -21,11 +21,12 @@ import os
 import re
 import zipfile
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from iscg_docs._resources import bundled_file
 from iscg_docs.errors import TemplateError
 
 if TYPE_CHECKING:
@@ -65,25 +66,15 @@ TEMPLATE_NAME = "convention_cadre.docx"
 
 
 def default_template() -> Path:
-    """The bundled framework template.
-
-    An installed package holds it as ``iscg_docs.templates`` (pyproject maps the
-    repository's ``templates/`` folder there); a source checkout or an editable install
-    finds it in ``templates/`` beside the package.
+    """The bundled framework template (see :func:`bundled_file`).
 
     Raises:
         FileNotFoundError: neither place has it (a broken installation).
     """
-    from importlib.resources import files
-
-    candidates = []
-    with suppress(ModuleNotFoundError):
-        candidates.append(Path(str(files("iscg_docs.templates").joinpath(TEMPLATE_NAME))))
-    candidates.append(Path(__file__).resolve().parent.parent / "templates" / TEMPLATE_NAME)
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(f"bundled template {TEMPLATE_NAME} not found; reinstall iscg-docs")
+    found = bundled_file("templates", TEMPLATE_NAME)
+    if found is None:
+        raise FileNotFoundError(f"bundled template {TEMPLATE_NAME} not found; reinstall iscg-docs")
+    return found
 
 
 def make_environment(filters: Mapping[str, Any] | None = None) -> SandboxedEnvironment:
