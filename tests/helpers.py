@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import attrs
 
@@ -32,3 +33,16 @@ def with_years(fw: Framework, ref: str, years: int, step: Decimal = Decimal(100)
     return attrs.evolve(
         fw, conventions=tuple(c2 if x.reference == ref else x for x in fw.conventions)
     )
+
+
+def edited_example(example: Path, folder: Path, old: str, new: str) -> Path:
+    """A copy of the example file in ``folder`` with ``old`` replaced by ``new`` once.
+
+    Raises:
+        AssertionError: ``old`` is not in the example, so the test would check nothing.
+    """
+    text = example.read_text("utf-8")
+    assert old in text, f"{old!r} is not in {example.name}"
+    path = folder / f"edited{example.suffix}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+    return path

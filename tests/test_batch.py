@@ -22,7 +22,7 @@ from iscg_docs import __version__
 from iscg_docs.batch import MANIFEST, _fingerprints, generate, write_atomic, write_convention
 from iscg_docs.errors import OutputError
 from iscg_docs.records import Framework
-from tests.helpers import run
+from tests.helpers import edited_example, run
 from tests.strategies import frameworks
 
 REFS = ["CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"]
@@ -151,19 +151,9 @@ class TestWriteConvention:
 class TestInterruption:
     def test_sigkill_leaves_only_complete_files(self, tmp_path: Path) -> None:
         """A batch killed mid-way leaves complete documents, listed exactly by the manifest."""
-        big = tmp_path / "big.json"
-        make_large_input(big, 40)
-        out = tmp_path / "out"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "iscg_docs", "generate", str(big), "--out", str(out), "--quiet"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 5:
-            time.sleep(0.02)
+        proc, big, out = start_batch(tmp_path)
         os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+        proc.communicate(timeout=60)
         documents = sorted(p.name for p in out.glob("*.docx"))
         assert 5 <= len(documents) < 40, "the batch should have been stopped mid-way"
         for name in documents:
@@ -181,6 +171,27 @@ class TestInterruption:
         assert sorted(manifest(out)) == sorted(p.name for p in out.glob("*.docx"))
         assert len(manifest(out)) == 40
         assert not list(out.glob(".iscg-docs-*"))
+
+
+def start_batch(tmp_path: Path) -> tuple[subprocess.Popen[str], Path, Path]:
+    """Start generating 40 conventions in a subprocess; return once 5 documents exist.
+
+    Returns:
+        The process (its standard error piped, as text), the input and the output folder.
+    """
+    big = tmp_path / "big.json"
+    make_large_input(big, 40)
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "iscg_docs", "generate", str(big), "--out", str(out), "--quiet"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 5:
+        time.sleep(0.02)
+    return proc, big, out
 
 
 def make_large_input(path: Path, n: int) -> None:
@@ -214,9 +225,7 @@ class TestGenerateCommand:
 
     def test_invalid_writes_nothing(self, example_path: Path, tmp_path: Path) -> None:
         """Invalid data: every problem shown, exit 1, the output folder not even created."""
-        text = example_path.read_text("utf-8").replace('percent = "17.5"', 'percent = "17.49"')
-        bad = tmp_path / "bad.toml"
-        bad.write_text(text, "utf-8")
+        bad = edited_example(example_path, tmp_path, 'percent = "17.5"', 'percent = "17.49"')
         out = tmp_path / "out"
         code, printed = run("generate", str(bad), "--out", str(out))
         assert code == 1
@@ -237,9 +246,7 @@ class TestGenerateCommand:
 
     def test_keep_going(self, example_path: Path, tmp_path: Path) -> None:
         """--keep-going writes the valid conventions, reports the bad one, exits 1."""
-        text = example_path.read_text("utf-8").replace('cost = "66000.00"', "cost = 66000.00")
-        bad = tmp_path / "bad.toml"
-        bad.write_text(text, "utf-8")
+        bad = edited_example(example_path, tmp_path, 'cost = "66000.00"', "cost = 66000.00")
         out = tmp_path / "out"
         code, printed = run("generate", str(bad), "--out", str(out))
         assert code == 1
@@ -252,9 +259,7 @@ class TestGenerateCommand:
 
     def test_keep_going_shared_problem_stops_all(self, example_path: Path, tmp_path: Path) -> None:
         """A problem in shared data (a party) stops everything even with --keep-going."""
-        text = example_path.read_text("utf-8").replace('id = "blanzy"', 'id = "blanzy!"')
-        bad = tmp_path / "bad.toml"
-        bad.write_text(text, "utf-8")
+        bad = edited_example(example_path, tmp_path, 'id = "blanzy"', 'id = "blanzy!"')
         code, _ = run("generate", str(bad), "--out", str(tmp_path / "out"), "--keep-going")
         assert code == 1
         assert not (tmp_path / "out").exists()
@@ -324,21 +329,10 @@ class TestFingerprints:
         assert got == {i: reference_fingerprint(fw, i, draft, template) for i in indexes}
 
 
-class TestCtrlC:
+class TestInterruptionByCtrlC:
     def test_sigint_leaves_complete_files_and_a_true_manifest(self, tmp_path: Path) -> None:
         """Ctrl-C mid-batch: exit 130, complete documents, a manifest listing exactly them."""
-        big = tmp_path / "big.json"
-        make_large_input(big, 40)
-        out = tmp_path / "out"
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "iscg_docs", "generate", str(big), "--out", str(out), "--quiet"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 5:
-            time.sleep(0.02)
+        proc, big, out = start_batch(tmp_path)
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)
         assert proc.returncode == 130

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from iscg_docs.cli import main
-from tests.helpers import run
+from tests.helpers import edited_example, run
 
 
 class TestCheck:
@@ -29,9 +29,7 @@ class TestCheck:
 
     def test_split_99_99(self, example_path: Path, tmp_path: Path) -> None:
         """A split adding to 99,99 % exits 1 naming that split's path."""
-        text = example_path.read_text("utf-8").replace('percent = "17.5"', 'percent = "17.49"')
-        bad = tmp_path / "cadre.toml"
-        bad.write_text(text, "utf-8")
+        bad = edited_example(example_path, tmp_path, 'percent = "17.5"', 'percent = "17.49"')
         code, out = run("check", str(bad))
         assert code == 1
         assert "@ conventions[0].funding.split" in out
@@ -39,9 +37,7 @@ class TestCheck:
 
     def test_float_amount(self, example_path: Path, tmp_path: Path) -> None:
         """A money amount written as a bare TOML float exits 1."""
-        text = example_path.read_text("utf-8").replace('cost = "66000.00"', "cost = 66000.00")
-        bad = tmp_path / "cadre.toml"
-        bad.write_text(text, "utf-8")
+        bad = edited_example(example_path, tmp_path, 'cost = "66000.00"', "cost = 66000.00")
         code, out = run("check", str(bad))
         assert code == 1
         assert "@ conventions[1].funding.years[0].cost" in out

@@ -11,6 +11,7 @@ import pytest
 from iscg_docs.errors import InputError, ValidationError
 from iscg_docs.loading import load, load_data, read_data
 from iscg_docs.records import Framework, SplitMethod
+from tests.helpers import edited_example
 
 
 def to_json(data: dict[str, Any]) -> str:
@@ -48,9 +49,7 @@ class TestLoad:
 
     def test_toml_float_refused(self, example_path: Path, tmp_path: Path) -> None:
         """A bare TOML float for money is refused and the message says to quote it."""
-        text = example_path.read_text("utf-8").replace('cost = "44000.00"', "cost = 44000.00")
-        path = tmp_path / "cadre.toml"
-        path.write_text(text, "utf-8")
+        path = edited_example(example_path, tmp_path, 'cost = "44000.00"', "cost = 44000.00")
         with pytest.raises(ValidationError) as caught:
             load(path)
         (problem,) = caught.value.problems

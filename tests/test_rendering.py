@@ -25,6 +25,7 @@ from iscg_docs.rendering import (
     render_convention,
     render_docx,
 )
+from tests.helpers import edited_example
 
 HOSTILE = "Saint-Vallier & <Cie> {{ 7*7 }}"
 
@@ -82,9 +83,7 @@ class TestSafety:
 
     def test_hostile_party_name_in_a_convention(self, example_path: Path, tmp_path: Path) -> None:
         """A party named with &, < and {{ }} comes out literally in the real convention."""
-        text = example_path.read_text("utf-8").replace('name = "Blanzy"', f'name = "{HOSTILE}"')
-        path = tmp_path / "cadre.toml"
-        path.write_text(text, "utf-8")
+        path = edited_example(example_path, tmp_path, 'name = "Blanzy"', f'name = "{HOSTILE}"')
         fw = load(path)
         data = render_convention(fw, fw.conventions[0])
         body = "\n".join(texts(data))
