@@ -9,12 +9,16 @@ a. stock docxtpl as its documentation shows it: ``DocxTemplate(path)``, ``render
    env, autoescape=True)``, ``save`` to memory; on the first ``--stock-n`` contexts only,
    as it is slow (the ratio is per document);
 b. the compiled engine, ``Renderer.render`` with prebuilt contexts, one process;
-c. the same in two worker processes, one Renderer each (built by the pool's initializer,
-   before timing): the prebuilt contexts are sent, the documents sent back;
+c. the same in two worker processes, as ``generate --jobs 2`` splits a batch: each
+   worker builds its Renderer and receives the prebuilt contexts in the pool's
+   initializer (before timing); tasks name a range of conventions and the documents
+   are sent back;
 d. the floor: ``Renderer.render_parts``, the templated parts rendered, no package.
 
 Building the contexts (``build_context`` and ``document_properties``) is timed on its
-own and is in none of a to d. Modes b to d keep the best of ``--repeat`` runs (3). Memory
+own and is in none of a to d. Modes b to d run in turn, ``--repeat`` rounds (5), and
+each keeps its best round: on a shared machine, measuring each mode in a block of its
+own let a slow spell of the machine land on one mode and skew the ratios. Memory
 of mode b is measured in fresh subprocesses for ``n`` and ``3n`` conventions, streaming
 (each context built, rendered and dropped).
 """
@@ -64,14 +68,29 @@ def timed(label: str, run: Callable[[], int], count: int, repeat: int) -> float:
     The best run is the one least disturbed by other processes and collections: on a
     shared two-core machine the spread between runs reaches 30 %.
     """
-    best = float("inf")
+    return report(label, rounds({label: run}, count, repeat)[label], count)
+
+
+def rounds(modes: dict[str, Callable[[], int]], count: int, repeat: int) -> dict[str, list[float]]:
+    """Run every mode once per round, ``repeat`` rounds; seconds of each run by mode."""
+    times: dict[str, list[float]] = {label: [] for label in modes}
     for _ in range(repeat):
-        start = time.perf_counter()
-        done = run()
-        best = min(best, time.perf_counter() - start)
-        assert done == count, (label, done, count)
-    ms = best * 1000 / count
-    print(f"  {label:44s} {ms:8.2f} ms/doc {1000 / ms:8.1f} doc/s   ({count} docs)")
+        for label, run in modes.items():
+            start = time.perf_counter()
+            done = run()
+            times[label].append(time.perf_counter() - start)
+            assert done == count, (label, done, count)
+    return times
+
+
+def report(label: str, seconds: list[float], count: int) -> float:
+    """Print and return the best run's ms per document."""
+    ms = min(seconds) * 1000 / count
+    spread = max(seconds) / min(seconds)
+    print(
+        f"  {label:44s} {ms:8.2f} ms/doc {1000 / ms:8.1f} doc/s   "
+        f"({count} docs, slowest run {spread:4.2f}x the best)"
+    )
     return ms
 
 
@@ -106,10 +125,12 @@ def parts(renderer: Renderer, work: Sequence[Job]) -> int:
 
 
 _RENDERER: list[Renderer] = []
+_JOBS: list[Job] = []
 
 
-def _init_worker() -> None:
+def _init_worker(work: Sequence[Job]) -> None:
     _RENDERER.append(Renderer())
+    _JOBS.extend(work)
 
 
 def _ready(_: int) -> int:
@@ -117,14 +138,18 @@ def _ready(_: int) -> int:
     return os.getpid()
 
 
-def _render_chunk(chunk: Sequence[Job]) -> list[bytes]:
-    return [_RENDERER[0].render(context, properties=properties) for context, properties in chunk]
+def _render_chunk(bounds: tuple[int, int]) -> list[bytes]:
+    renderer = _RENDERER[0]
+    return [
+        renderer.render(context, properties=properties)
+        for context, properties in _JOBS[bounds[0] : bounds[1]]
+    ]
 
 
-def parallel(pool: concurrent.futures.Executor, work: Sequence[Job], size: int) -> int:
-    """Mode c: the work in chunks of ``size`` across the pool; documents come back."""
-    chunks = [work[i : i + size] for i in range(0, len(work), size)]
-    return sum(len(documents) for documents in pool.map(_render_chunk, chunks))
+def parallel(pool: concurrent.futures.Executor, count: int, size: int) -> int:
+    """Mode c: ``count`` documents in tasks of ``size`` across the pool; documents come back."""
+    bounds = [(i, min(i + size, count)) for i in range(0, count, size)]
+    return sum(len(documents) for documents in pool.map(_render_chunk, bounds))
 
 
 # --------------------------------------------------------------------------- memory
@@ -210,8 +235,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=300, help="conventions to render (300)")
     parser.add_argument("--stock-n", type=int, default=30, help="of which stock renders (30)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of b, c, d; best kept")
-    parser.add_argument("--chunk", type=int, default=10, help="documents per task in mode c")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds of b, c, d; best kept")
+    parser.add_argument("--chunk", type=int, default=25, help="documents per task in mode c")
     parser.add_argument("--memory-probe", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_probe:
@@ -240,18 +265,28 @@ def main() -> None:
     stock(stock_work[:2])  # warm imports and caches, as every mode gets
     a = timed("a. stock docxtpl", lambda: stock(stock_work), len(stock_work), 1)
     compiled(renderer, work[:5])
-    b = timed("b. compiled engine, 1 process", lambda: compiled(renderer, work), n, args.repeat)
-    with concurrent.futures.ProcessPoolExecutor(2, initializer=_init_worker) as pool:
+    parts(renderer, work[:5])
+    with concurrent.futures.ProcessPoolExecutor(
+        2, initializer=_init_worker, initargs=(work,)
+    ) as pool:
         pids = set(pool.map(_ready, range(4)))
         assert len(pids) == 2, "both workers should be up before timing"
-        c = timed(
-            "c. compiled engine, 2 processes",
-            lambda: parallel(pool, work, args.chunk),
+        parallel(pool, 4 * args.chunk, args.chunk)  # warm both workers
+        labels = {
+            "b": "b. compiled engine, 1 process",
+            "c": "c. compiled engine, 2 processes",
+            "d": "d. render_parts (floor)",
+        }
+        times = rounds(
+            {
+                labels["b"]: lambda: compiled(renderer, work),
+                labels["c"]: lambda: parallel(pool, n, args.chunk),
+                labels["d"]: lambda: parts(renderer, work),
+            },
             n,
             args.repeat,
         )
-    parts(renderer, work[:5])
-    d = timed("d. render_parts (floor)", lambda: parts(renderer, work), n, args.repeat)
+    b, c, d = (report(labels[mode], times[labels[mode]], n) for mode in "bcd")
 
     memory = {k: measure_memory(k) for k in (n, 3 * n)}
     print("ratios (target)")

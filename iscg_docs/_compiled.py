@@ -12,7 +12,6 @@ import re
 import struct
 import time
 import zipfile
-import zlib
 from collections.abc import Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -23,6 +22,10 @@ from docx.opc.part import XmlPart
 from docx.opc.parts.coreprops import CorePropertiesPart
 from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate, InlineImage, RichText, RichTextParagraph
+from isal import isal_zlib
+from lxml import etree
+
+from iscg_docs import _direct
 
 try:  # docxtpl only exposes Subdoc when docxcompose is installed
     from docxtpl import Subdoc
@@ -45,6 +48,11 @@ _DANGLING = "rendering referenced a relationship the package lacks (hyperlink or
 # Loading a part needs no package; python-docx types the argument as required.
 _NO_PACKAGE: Any = None
 _FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+# Rendered members are deflated with ISA-L (isal) at its fastest level: 20 times faster
+# than zlib's default level, which took as long as a third of rendering the body, for
+# members a quarter larger (1.5 kB of a 43 kB document). Members the template holds
+# unchanged keep the compression python-docx gave them.
+_LEVEL = 0
 _ZIP_LIMIT = 0xFFFFFFFF
 # python-docx refuses to set a longer core property (CT_CoreProperties._set_element_text).
 _CORE_TEXT_LIMIT = 255
@@ -75,6 +83,7 @@ class _Part(NamedTuple):
     source: str
     template: jinja2.Template
     rel_ids: frozenset[str]
+    direct: _direct.Direct | None
 
 
 class _Capture:
@@ -189,11 +198,25 @@ class CompiledTemplate:
         # Body: stock renders get_xml() (the w:body element) and puts the result back
         # in the document element; keep that element with an empty body to put it in.
         self._body = self._compile_part(
-            tpl, main_part, tpl.get_xml(), "utf-8", main_rel_ids, main_part.content_type
+            tpl,
+            main_part,
+            tpl.get_xml(),
+            "utf-8",
+            main_rel_ids,
+            main_part.content_type,
+            body=True,
         )
         root = parse_xml(serialize_part_xml(document.element))
         root.body.clear()
         self._skeleton: bytes = serialize_part_xml(root)
+        self._sections = 0 if self._body.direct is None else self._body.direct.sections
+        self._body_frame = (
+            None if self._body.direct is None else _body_frame(self._skeleton, self._body.direct)
+        )
+        if self._body.direct is not None and self._body_frame is None:
+            logger.debug("the body goes through lxml when rendered: its frame differs")
+        # What python-docx writes before a part's root element.
+        self._declaration = serialize_part_xml(etree.Element("x")).partition(b"<x")[0]
 
         self._headers_footers: list[_Part] = []
         for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
@@ -202,7 +225,13 @@ class CompiledTemplate:
                 encoding = tpl.get_headers_footers_encoding(xml)
                 self._headers_footers.append(
                     self._compile_part(
-                        tpl, part, xml, encoding, frozenset(part.rels), part.content_type
+                        tpl,
+                        part,
+                        xml,
+                        encoding,
+                        frozenset(part.rels),
+                        part.content_type,
+                        body=False,
                     )
                 )
 
@@ -213,7 +242,13 @@ class CompiledTemplate:
                 xml = blob.decode("utf-8") if isinstance(blob, bytes) else blob
                 self._footnotes.append(
                     self._compile_part(
-                        tpl, part, xml, "utf-8", frozenset(part.rels), part.content_type
+                        tpl,
+                        part,
+                        xml,
+                        "utf-8",
+                        frozenset(part.rels),
+                        part.content_type,
+                        body="stock writes footnotes as rendered",
                     )
                 )
 
@@ -225,15 +260,23 @@ class CompiledTemplate:
         self._core_partname = core_part.partname
         self._core_content_type: str = core_part.content_type
         self._core_blob: bytes = core_part.blob
+        sources = {name: getattr(core_properties, name) for name in _CORE_PROPERTIES}
         self._core_templates: tuple[tuple[str, jinja2.Template], ...] = tuple(
-            (name, self._env.from_string(getattr(core_properties, name)))
-            for name in _CORE_PROPERTIES
+            (name, self._env.from_string(source)) for name, source in sources.items()
+        )
+        # The templates that can fail: a property without Jinja tags renders its text.
+        self._core_checks = tuple(
+            template
+            for name, template in self._core_templates
+            if any(kind != "data" for _, kind, _ in self._env.lex(sources[name]))
+            or len(template.render()) > _CORE_TEXT_LIMIT
         )
 
         # Every other member is what python-docx writes for the unrendered package.
         baseline = io.BytesIO()
         document.save(baseline)
         self._members: tuple[_Member, ...] = tuple(_read_members(baseline.getvalue()))
+        self._layout = _layout(self._members, _FIXED_DATE_TIME)
         names = {member.name for member in self._members}
         templated = [self._body.membername, self._core_membername]
         templated += [part.membername for part in self._headers_footers]
@@ -250,16 +293,34 @@ class CompiledTemplate:
         encoding: str,
         rel_ids: frozenset[str],
         content_type: str,
+        *,
+        body: bool | str,
     ) -> _Part:
-        """Patch ``xml`` as docxtpl does and compile the source it would compile."""
+        """Patch ``xml`` as docxtpl does and compile the source it would compile.
+
+        ``body`` tells whether the part is the document's body (which stock runs through
+        ``fix_tables``), a header or footer (False), or why the part never goes through
+        lxml in stock docxtpl, so that direct serialisation does not apply.
+        """
         capture = _Capture(self._env)
         patched = tpl.patch_xml(xml)
         tpl.render_xml_part(patched, part, {}, capture)
         assert capture.template is not None
         # The template itself may hold references; only new ones signal a fallback.
         known = rel_ids | frozenset(_REL_REFERENCE.findall(capture.source))
+        membername = part.partname.membername
+        if isinstance(body, str):
+            direct: _direct.Direct | str = body
+        elif encoding.lower() not in ("utf-8", "utf8"):
+            direct = f"the part declares the {encoding} encoding"
+        else:
+            direct = _direct.analyse(self._env, capture.source, blanks_removed=not body, body=body)
+        if isinstance(direct, str):
+            logger.debug("%s goes through lxml when rendered: %s", membername, direct)
+        else:
+            direct = _direct.hook(capture.template, direct)
         return _Part(
-            membername=part.partname.membername,
+            membername=membername,
             partname=part.partname,
             content_type=content_type,
             encoding=encoding,
@@ -267,6 +328,7 @@ class CompiledTemplate:
             source=capture.source,
             template=capture.template,
             rel_ids=known,
+            direct=None if isinstance(direct, str) else direct,
         )
 
     # -- pickling -----------------------------------------------------------------
@@ -384,7 +446,8 @@ class CompiledTemplate:
             if isinstance(rendered, str):
                 reason = rendered
             else:
-                return _write_zip(self._members, {**rendered, **(replace or {})}, date_time)
+                layout = self._layout if date_time == _FIXED_DATE_TIME else None
+                return _write_zip(self._members, {**rendered, **(replace or {})}, date_time, layout)
         logger.debug("stock docxtpl rendering: %s", reason)
         return self._render_stock(context, self._bound_template(context), date_time, replace or {})
 
@@ -419,19 +482,29 @@ class CompiledTemplate:
         scratch = _scratch()
         rendered: dict[str, bytes] = {}
 
-        # Body, as DocxTemplate.render: build_xml, fix_tables, fix_docpr_ids, map_tree.
+        # Body, as DocxTemplate.render: build_xml, fix_tables, fix_docpr_ids, map_tree;
+        # or written as rendered when that is provably what those steps would give.
         body_xml = _render_part(scratch, self._body, context)
-        if set(_REL_REFERENCE.findall(body_xml)) - self._body.rel_ids:
-            return _DANGLING
-        tree = scratch.fix_tables(body_xml)
-        scratch.fix_docpr_ids(tree)
-        root = parse_xml(self._skeleton)
-        root.replace(root.body, tree)
-        rendered[self._body.membername] = serialize_part_xml(root)
+        root = None
+        direct = self._direct_body(body_xml)
+        if direct is not None:
+            rendered[self._body.membername] = direct
+        else:
+            if set(_REL_REFERENCE.findall(body_xml)) - self._body.rel_ids:
+                return _DANGLING
+            tree = scratch.fix_tables(body_xml)
+            scratch.fix_docpr_ids(tree)
+            root = parse_xml(self._skeleton)
+            root.replace(root.body, tree)
+            rendered[self._body.membername] = serialize_part_xml(root)
 
         # Headers and footers: rendered, then reloaded as a new XmlPart (map_headers_footers_xml).
         for part in self._headers_footers:
             xml = _render_part(scratch, part, context)
+            if part.direct is not None and not _direct.was_flagged():
+                canonical = _direct.canonical(xml.encode("utf-8"), part.direct)
+                rendered[part.membername] = self._declaration + canonical
+                continue
             if set(_REL_REFERENCE.findall(xml)) - part.rel_ids:
                 return _DANGLING
             new_part = XmlPart.load(
@@ -443,7 +516,7 @@ class CompiledTemplate:
         # its templates are rendered, for the errors stock would raise: Jinja's, and
         # python-docx's refusal of a text over 255 characters (about 0.3 ms saved).
         if self._core_membername in replaced:
-            for _name, template in self._core_templates:
+            for template in self._core_checks:
                 if len(template.render(context)) > _CORE_TEXT_LIMIT:
                     raise ValueError("exceeded 255 char limit for property")
         else:
@@ -456,8 +529,9 @@ class CompiledTemplate:
             rendered[self._core_membername] = core_part.blob
 
         # Footnotes (render_footnotes): stock renders them once per section of the
-        # rendered document; passes after the first recompile, as stock does.
-        passes = len(root.sectPr_lst)
+        # rendered document; passes after the first recompile, as stock does. (A body
+        # written directly has as many sections whatever the context.)
+        passes = len(root.sectPr_lst) if root is not None else self._sections
         for part in self._footnotes:
             if passes == 0:
                 continue
@@ -468,6 +542,22 @@ class CompiledTemplate:
                 return _DANGLING
             rendered[part.membername] = xml.encode("utf-8")
         return rendered
+
+    def _direct_body(self, xml: str) -> bytes | None:
+        """The document part for a body rendered as ``xml``, if it can skip lxml."""
+        frame = self._body_frame
+        if frame is None or self._body.direct is None or _direct.was_flagged():
+            return None
+        data = xml.encode("utf-8")
+        start, end = len(frame.start), len(data) - len(frame.end)
+        if not (data.startswith(frame.start) and data.endswith(frame.end)) or start == end:
+            return None  # an empty body is written as an empty-element tag
+        direct = self._body.direct
+        data = _direct.canonical(data, direct)  # leaves the body's own tags alone
+        if direct.grids:
+            data = _direct.regrid(data, direct)
+        end = len(data) - len(frame.end)
+        return b"".join((frame.before, memoryview(data)[start:end], frame.after))
 
     def _check_stock(self, stock: Any) -> Any:
         """Refuse a DocxTemplate that may hold another template."""
@@ -526,14 +616,17 @@ def _effective_env(env: jinja2.Environment | None, autoescape: bool) -> jinja2.E
 class _Scratch(DocxTemplate):  # type: ignore[misc]
     """A DocxTemplate whose listing pass skips parts that hold no listing character."""
 
+    trusted = False
+
     def resolve_listing(self, xml: str) -> str:
         """docxtpl's ``resolve_listing``, skipped when it cannot change anything.
 
         Its three nested regex passes only ever rewrite a tab, ``\\a``, newline or form
         feed inside ``<w:t>``; without any of them it returns its input unchanged, yet
-        costs ten times the Jinja rendering of the bundled template's body.
+        costs ten times the Jinja rendering of the bundled template's body. A part
+        rendered directly (``trusted``) holds none unless a value was flagged.
         """
-        if _LISTING_CHARACTER.search(xml) is None:
+        if (self.trusted and not _direct.was_flagged()) or _LISTING_CHARACTER.search(xml) is None:
             return xml
         result: str = super().resolve_listing(xml)
         return result
@@ -552,6 +645,8 @@ def _render_part(scratch: Any, part: _Part, context: Mapping[str, Any]) -> str:
     So the source is handed over only to render such a failure again, for the
     ``docx_context`` stock would give.
     """
+    scratch.trusted = part.direct is not None
+    _direct.reset()
     try:
         result: str = scratch.render_xml_part("", None, context, _Replay(part.template))
     except jinja2.TemplateError as error:
@@ -571,6 +666,49 @@ def _scratch() -> Any:
     tpl.docx_ids_index = 1000
     tpl.current_rendering_part = None
     return tpl
+
+
+class _Frame(NamedTuple):
+    """A directly written body's tags as rendered, and the document around its content
+    as stock writes it."""
+
+    start: bytes
+    end: bytes
+    before: bytes
+    after: bytes
+
+
+def _body_frame(skeleton: bytes, direct: _direct.Direct) -> _Frame | None:
+    """What surrounds a directly written body: its tags as rendered, and the document
+    around its content as stock writes it.
+
+    Stock parses the rendered body and puts it in the document element, where lxml drops
+    the namespace declarations the body repeats. Checked on the body's static text: if
+    stock would write that text otherwise, there is no frame and the body keeps the lxml
+    path.
+    """
+    match = re.match(r"<([^\s<>/!?]+)[^<>]*>", direct.probe)
+    if match is None:  # pragma: no cover - the probe parsed as a document
+        return None
+    start, end = match.group(), f"</{match.group(1)}>"
+    if not direct.probe.endswith(end):  # pragma: no cover - idem
+        return None
+    recover = etree.XMLParser(recover=True)  # fix_tables' parser
+    holder = etree.fromstring(start + end, recover)
+    marker = etree.PI("iscg-body", "content")
+    holder.append(marker)
+    root = parse_xml(skeleton)
+    root.replace(root.body, holder)
+    before, _, after = serialize_part_xml(root).partition(etree.tostring(marker))
+    root = parse_xml(skeleton)
+    root.replace(root.body, etree.fromstring(direct.probe, recover))
+    inner = direct.probe[len(start) : len(direct.probe) - len(end)]
+    if (
+        serialize_part_xml(root)
+        != before + _direct.canonical(inner.encode("utf-8"), direct) + after
+    ):
+        return None
+    return _Frame(start.encode("utf-8"), end.encode("utf-8"), before, after)
 
 
 def _walk(root: object) -> Iterator[object]:
@@ -618,58 +756,96 @@ def _read_members(package: bytes) -> Iterator[_Member]:
 
 
 def _compress(name: str, data: bytes) -> _Member:
-    """Deflate ``data`` as zipfile does by default."""
-    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    compressed = compressor.compress(data) + compressor.flush()
-    return _Member(name, zipfile.ZIP_DEFLATED, zlib.crc32(data), compressed, len(data))
+    """Deflate ``data`` for a zip member."""
+    compressed = isal_zlib.compress(data, _LEVEL, -15)
+    return _Member(name, zipfile.ZIP_DEFLATED, isal_zlib.crc32(data), compressed, len(data))
+
+
+class _Entry(NamedTuple):
+    """A zip member laid out for a given date: what does not change between documents."""
+
+    name: str
+    local: bytes  # local file header, then the compressed data
+    central: bytes  # central directory record up to its offset field
+    encoded_name: bytes
+
+
+def _headers(member: _Member, dos_time: int, dos_date: int) -> tuple[bytes, bytes, bytes]:
+    """The local header, central record (up to the offset) and encoded name of a member."""
+    if max(member.size, len(member.compressed)) >= _ZIP_LIMIT:
+        raise ValueError("package too large for a zip without ZIP64")
+    name = member.name.encode("utf-8")
+    flags = 0 if member.name.isascii() else 0x800
+    common = struct.pack(
+        "<HHHHHIII",
+        20,
+        flags,
+        member.method,
+        dos_time,
+        dos_date,
+        member.crc,
+        len(member.compressed),
+        member.size,
+    )
+    local = b"PK\x03\x04" + common + struct.pack("<HH", len(name), 0) + name
+    central = (
+        b"PK\x01\x02"
+        + struct.pack("<H", 3 << 8 | 20)
+        + common
+        + struct.pack("<HHHHHI", len(name), 0, 0, 0, 0, 0o600 << 16)
+    )
+    return local, central, name
+
+
+def _dos(date_time: tuple[int, ...]) -> tuple[int, int]:
+    """MS-DOS time and date fields for ``date_time``."""
+    year, month, day, hour, minute, second = date_time
+    return hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
+
+
+def _layout(members: tuple[_Member, ...], date_time: tuple[int, ...]) -> tuple[_Entry, ...]:
+    """Lay ``members`` out once: headers and data of those a document keeps unchanged."""
+    dos_time, dos_date = _dos(date_time)
+    entries = []
+    for member in members:
+        local, central, name = _headers(member, dos_time, dos_date)
+        entries.append(_Entry(member.name, local + member.compressed, central, name))
+    return tuple(entries)
 
 
 def _write_zip(
-    members: tuple[_Member, ...], replaced: Mapping[str, bytes], date_time: tuple[int, ...]
+    members: tuple[_Member, ...],
+    replaced: Mapping[str, bytes],
+    date_time: tuple[int, ...],
+    layout: tuple[_Entry, ...] | None = None,
 ) -> bytes:
     """Write a zip of ``members``, compressing afresh those named in ``replaced``.
 
-    Members keep their order; unreplaced ones are copied compressed, as stored.
+    Members keep their order; unreplaced ones are copied compressed, as stored, from
+    ``layout`` when given (it must be ``_layout(members, date_time)``).
     """
-    year, month, day, hour, minute, second = date_time
-    dos_date = (year - 1980) << 9 | month << 5 | day
-    dos_time = hour << 11 | minute << 5 | second // 2
-    out = io.BytesIO()
-    central = io.BytesIO()
-    for stored in members:
-        member = (
-            _compress(stored.name, replaced[stored.name]) if stored.name in replaced else stored
-        )
-        if max(member.size, len(member.compressed), out.tell()) >= _ZIP_LIMIT:
+    if layout is None:
+        layout = _layout(members, date_time)
+    dos_time, dos_date = _dos(date_time)
+    out: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for entry in layout:
+        if entry.name in replaced:
+            member = _compress(entry.name, replaced[entry.name])
+            local, head, name = _headers(member, dos_time, dos_date)
+            local += member.compressed
+        else:
+            local, head, name = entry.local, entry.central, entry.encoded_name
+        if offset >= _ZIP_LIMIT:
             raise ValueError("package too large for a zip without ZIP64")
-        name = member.name.encode("utf-8")
-        flags = 0 if member.name.isascii() else 0x800
-        offset = out.tell()
-        common = struct.pack(
-            "<HHHHHIII",
-            20,
-            flags,
-            member.method,
-            dos_time,
-            dos_date,
-            member.crc,
-            len(member.compressed),
-            member.size,
-        )
-        out.write(b"PK\x03\x04" + common + struct.pack("<HH", len(name), 0) + name)
-        out.write(member.compressed)
-        central.write(
-            b"PK\x01\x02"
-            + struct.pack("<H", 3 << 8 | 20)
-            + common
-            + struct.pack("<HHHHHII", len(name), 0, 0, 0, 0, 0o600 << 16, offset)
-            + name
-        )
-    directory = central.getvalue()
-    start = out.tell()
-    out.write(directory)
-    out.write(
+        out.append(local)
+        central.append(head + struct.pack("<I", offset) + name)
+        offset += len(local)
+    directory = b"".join(central)
+    out.append(directory)
+    out.append(
         b"PK\x05\x06"
-        + struct.pack("<HHHHIIH", 0, 0, len(members), len(members), len(directory), start, 0)
+        + struct.pack("<HHHHIIH", 0, 0, len(layout), len(layout), len(directory), offset, 0)
     )
-    return out.getvalue()
+    return b"".join(out)
