@@ -12,7 +12,7 @@ import jinja2
 import markupsafe
 from lxml import etree
 
-__all__ = ["Direct", "analyse", "canonical", "hook", "regrid", "reset", "was_flagged"]
+__all__ = ["Direct", "Grid", "analyse", "canonical", "hook", "regrid", "reset", "was_flagged"]
 
 # Stock docxtpl hands every rendered part to lxml and writes what lxml serialises. The
 # compiled engine skips that round trip when it can prove the rendered text is already
@@ -59,9 +59,8 @@ class Direct(NamedTuple):
 
     ``empties`` pairs each start-and-end-tag that rendering may leave empty with the
     empty-element tag lxml writes instead; ``probe`` is the part's static text with a
-    processing instruction in place of each Jinja tag; ``grids`` are the table grids
-    ``fix_tables`` may change, as rendered, each with the text that always follows it
-    in its table and its column widths; ``cells`` the
+    processing instruction in place of each Jinja tag; ``grids`` are the tables whose
+    grid ``fix_tables`` may change, by their grid as rendered; ``cells`` the
     forms a cell's start tag takes there; ``sections`` is the number of sections of a
     body (the same in every rendering); ``quotes`` tells whether the compiled template
     writes quote references (set by :func:`hook`).
@@ -69,10 +68,23 @@ class Direct(NamedTuple):
 
     empties: tuple[tuple[bytes, bytes], ...]
     probe: str
-    grids: Mapping[bytes, tuple[tuple[bytes, tuple[str, ...]], ...]]
+    grids: Mapping[bytes, tuple[Grid, ...]]
     cells: tuple[bytes, ...] = _CELLS
     sections: int = 0
     quotes: bool = False
+
+
+class Grid(NamedTuple):
+    """A table ``fix_tables`` may change, as :func:`regrid` finds and fixes it.
+
+    ``following`` is the text that always follows the grid in this table (it tells the
+    table apart from others with the same grid); ``widths`` are its column widths; if
+    ``rows_only``, every row fills the grid and only a table left without rows changes.
+    """
+
+    following: bytes
+    widths: tuple[str, ...]
+    rows_only: bool
 
 
 class _Unsupported(Exception):
@@ -372,7 +384,7 @@ def _check_blanks(root: Any, constructs: list[_Construct], markers: dict[int, An
 
 def _check_body(
     root: Any, constructs: list[_Construct], markers: dict[int, Any], order: dict[int, int]
-) -> dict[bytes, tuple[tuple[bytes, tuple[str, ...]], ...]]:
+) -> dict[bytes, tuple[Grid, ...]]:
     """Make sure docxtpl's ``fix_tables`` and ``fix_docpr_ids`` can be done on the text.
 
     ``fix_tables`` adds grid columns when a row has more cells than the grid, and
@@ -401,7 +413,7 @@ def _check_body(
         return any(start < position < end for start, end in spans.get(id(anchor), ()))
 
     fixed: dict[str, list[Any]] = {}
-    regridded: dict[str, list[tuple[bytes, tuple[str, ...]]]] = {}
+    regridded: dict[str, list[Grid]] = {}
     for table in root.iter(_TBL):
         grid = table.find(_TBL_GRID)
         if grid is None:
@@ -415,7 +427,8 @@ def _check_body(
         else:
             widths = _regriddable(table, grid, text)
             if widths:  # fix_tables adds no column to a zero width
-                regridded.setdefault(text or "", []).append((_following(table, text), widths))
+                entry = Grid(_following(table, text), widths, _rows_only(table, len(widths)))
+                regridded.setdefault(text or "", []).append(entry)
     # Tables are found after rendering by their grid: one of fixed shape with the grid
     # of a varying one is fixed too (to no change), so it must be as easy to read.
     for text in fixed.keys() & regridded.keys():
@@ -450,6 +463,19 @@ def _fixed_shape(table: Any, grid: Any, optional: Callable[[Any, Any], bool]) ->
         else:
             _row_width(cells, None)
     return filled
+
+
+def _rows_only(table: Any, columns: int) -> bool:
+    """Whether every row of a table has as many cells as always, filling the grid."""
+    for row in table.iter(_TR):
+        cells = row.findall(_TC)
+        if len(cells) > columns or any(child.tag is etree.PI for child in row):
+            return False
+        if any(True for _ in row.iter(etree.PI)) and any(True for _ in row.iter(_GRID_SPAN)):
+            return False  # a span could be left out
+        if _row_width(cells, None) < columns:
+            return False
+    return True
 
 
 def _grid_text(grid: Any) -> str | None:
@@ -504,11 +530,16 @@ def regrid(xml: bytes, direct: Direct) -> bytes:
     position = xml.find(b"<w:tblGrid>")
     while position != -1:
         rows = xml.find(b"</w:tblGrid>", position) + len(b"</w:tblGrid>")
-        for following, widths in direct.grids.get(xml[position:rows], ()):
-            if xml.startswith(following, rows):
+        for grid in direct.grids.get(xml[position:rows], ()):
+            if xml.startswith(grid.following, rows):
                 end = xml.find(b"</w:tbl>", rows)
-                fixed = _fix_tables(widths, *_widest(xml[rows:end], direct.cells))
-                if fixed != widths:
+                if not grid.rows_only:
+                    fixed = _fix_tables(grid.widths, *_widest(xml[rows:end], direct.cells))
+                elif xml.find(b"<w:tr", rows, end) == -1:
+                    fixed = _fix_tables(grid.widths, 0, 0)
+                else:
+                    fixed = grid.widths
+                if fixed != grid.widths:
                     edits.append((position, rows, _write_grid(fixed).encode("utf-8")))
                 rows = end
                 break

@@ -62,7 +62,7 @@ class TestRegrid:
         source = f'<w:body xmlns:w="{W}">{table(grid, rows)}</w:body>'
         expected = etree.tostring(DocxTemplate(io.BytesIO()).fix_tables(source), encoding="unicode")
         widths = tuple(map(str, grid))
-        grids = {_direct._write_grid(widths).encode(): ((b"", widths),)}
+        grids = {_direct._write_grid(widths).encode(): (_direct.Grid(b"", widths, False),)}
         direct = _direct.Direct(empties=(), probe=source, grids=grids)
         assert _direct.regrid(source.encode(), direct).decode() == expected
 
@@ -75,7 +75,7 @@ class TestRegrid:
         )
         direct = analyse(body)
         assert isinstance(direct, _direct.Direct)
-        assert [widths for ((_, widths),) in direct.grids.values()] == [("1000",) * 3]
+        assert [grid.widths for (grid,) in direct.grids.values()] == [("1000",) * 3]
 
     def test_fixed_table_is_left_alone(self) -> None:
         """A table whose rows cannot change needs no work after rendering."""
