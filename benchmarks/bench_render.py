@@ -18,9 +18,10 @@ c. the same in two worker processes, as ``generate --jobs 2`` splits a batch: ea
 d. the floor: ``Renderer.render_parts``, the templated parts rendered, no package.
 
 Building the contexts (``build_context`` and ``document_properties``) is timed on its
-own and is in none of a to d. Modes b to d run in turn, ``--repeat`` rounds (5), and
-each keeps its best round: on a shared machine, measuring each mode in a block of its
-own let a slow spell of the machine land on one mode and skew the ratios. Memory
+own and is in none of a to d. Modes b to d run in ``--repeat`` rounds (5), in an order
+that changes each round, b and d alternating every ``--slice`` documents (20); each mode
+keeps its best round: on a shared machine, measuring each mode in a block of its own let
+a slow spell of the machine land on one mode and skew the ratios by 30 %. Memory
 of mode b is measured in fresh subprocesses for ``n`` and ``3n`` conventions, streaming
 (each context built, rendered and dropped).
 """
@@ -167,6 +168,26 @@ def machine_parallel(pool: concurrent.futures.Executor, iterations: int) -> floa
     return one / (time.perf_counter() - start)
 
 
+def alternating(renderer: Renderer, work: Sequence[Job], size: int) -> tuple[float, float]:
+    """Modes b and d over ``work``, alternating every ``size`` documents: their seconds.
+
+    Alternating this often gives both modes the same moments of a machine whose speed
+    drifts, so that their ratio holds even when their own figures move.
+    """
+    b_total = d_total = 0.0
+    for index, first in enumerate(range(0, len(work), size)):
+        chunk = work[first : first + size]
+        for mode in ("b", "d") if index % 2 == 0 else ("d", "b"):
+            start = time.perf_counter()
+            if mode == "b":
+                compiled(renderer, chunk)
+                b_total += time.perf_counter() - start
+            else:
+                parts(renderer, chunk)
+                d_total += time.perf_counter() - start
+    return b_total, d_total
+
+
 def parallel(pool: concurrent.futures.Executor, count: int, size: int) -> int:
     """Mode c: ``count`` documents in tasks of ``size`` across the pool; documents come back."""
     bounds = [(i, min(i + size, count)) for i in range(0, count, size)]
@@ -258,6 +279,9 @@ def main() -> None:
     parser.add_argument("--stock-n", type=int, default=30, help="of which stock renders (30)")
     parser.add_argument("--repeat", type=int, default=5, help="rounds of b, c, d; best kept")
     parser.add_argument("--chunk", type=int, default=25, help="documents per task in mode c")
+    parser.add_argument(
+        "--slice", type=int, default=20, help="documents between switches of b and d (20)"
+    )
     parser.add_argument("--memory-probe", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_probe:
@@ -293,38 +317,44 @@ def main() -> None:
         pids = set(pool.map(_ready, range(4)))
         assert len(pids) == 2, "both workers should be up before timing"
         parallel(pool, 4 * args.chunk, args.chunk)  # warm both workers
-        labels = {
-            "b": "b. compiled engine, 1 process",
-            "c": "c. compiled engine, 2 processes",
-            "d": "d. render_parts (floor)",
-        }
+        times: dict[str, list[float]] = {"b": [], "c": [], "d": []}
         speedups: list[float] = []
 
-        def calibrate() -> int:
-            speedups.append(machine_parallel(pool, 3_000_000))
-            return n
+        def b_and_d() -> None:
+            b_total, d_total = alternating(renderer, work, args.slice)
+            times["b"].append(b_total)
+            times["d"].append(d_total)
 
-        times = rounds(
-            {
-                labels["b"]: lambda: compiled(renderer, work),
-                labels["c"]: lambda: parallel(pool, n, args.chunk),
-                labels["d"]: lambda: parts(renderer, work),
-                "machine": calibrate,
-            },
-            n,
-            args.repeat,
-        )
-    b, c, d = (report(labels[mode], times[labels[mode]], n) for mode in "bcd")
+        def c_alone() -> None:
+            start = time.perf_counter()
+            assert parallel(pool, n, args.chunk) == n
+            times["c"].append(time.perf_counter() - start)
+
+        def machine_alone() -> None:
+            speedups.append(machine_parallel(pool, 3_000_000))
+
+        steps = [b_and_d, c_alone, machine_alone]
+        for index in range(args.repeat):
+            # A different order each round, so no mode always follows the same one.
+            for step in steps[index % 3 :] + steps[: index % 3]:
+                step()
+    labels = {
+        "b": "b. compiled engine, 1 process",
+        "c": "c. compiled engine, 2 processes",
+        "d": "d. render_parts (floor)",
+    }
+    b, c, d = (report(labels[mode], times[mode], n) for mode in "bcd")
     print(
         "  the machine meanwhile: a pure-Python loop ran "
         + ", ".join(f"{x:.2f}" for x in speedups)
         + " times faster in two processes than in one"
     )
-    # Within a round the modes run seconds apart, so their ratios are spared most of
-    # the machine's drift; the median round is reported beside the ratio of the bests.
+    # Ratios of the same round are spared most of the machine's drift (b and d even
+    # alternate every few documents); the median round is printed beside the ratio of
+    # the bests.
     per_round = {
         ratio: statistics.median(
-            times[labels[ratio[0]]][i] / times[labels[ratio[2]]][i] for i in range(args.repeat)
+            times[ratio[0]][i] / times[ratio[2]][i] for i in range(args.repeat)
         )
         for ratio in ("b/d", "b/c")
     }

@@ -196,6 +196,8 @@ def analyse(
         return "autoescaping is not on for every template"
     if env.extensions or env.line_statement_prefix or env.line_comment_prefix:
         return "the environment has extensions or line statements"
+    if env.newline_sequence != "\n":
+        return "the environment rewrites line breaks"
     try:
         probe, constructs, found = _probe(env, source)
         empties = dict(found)
