@@ -27,9 +27,12 @@ __all__ = ["Direct", "Grid", "analyse", "canonical", "hook", "regrid", "reset", 
 #   to flag any value that is not plain text (Markup, RichText, control characters,
 #   tabs or line breaks docxtpl rewrites); a flagged part goes through lxml as before.
 #
-# What remains differs from lxml's output in two known ways only, which `canonical`
-# undoes: markupsafe writes quotes as character references, and a tag whose content
-# rendered empty is written as a start and end tag.
+# What remains differs from lxml's output in known ways only. markupsafe writes quotes
+# as character references: the hooked escape writes them as characters, and `canonical`
+# rewrites those of constants Jinja escaped when compiling. A tag whose content rendered
+# empty is written as a start and an end tag: `canonical` rewrites it. A table whose
+# cells vary needs the grid docxtpl's `fix_tables` would give it: `regrid` computes it
+# from the rendered rows.
 
 _MARKER_TARGET = "iscg-jinja"
 _OPENERS = frozenset({"if", "for", "macro", "call", "filter", "with"})
@@ -329,7 +332,7 @@ def _sections(
     spans = [(order[id(block[0])], order[id(block[-1])]) for block in _blocks(constructs, markers)]
     for node in breaks:
         if any(start < order[id(node)] < end for start, end in spans):
-            raise _Unsupported("a section break inside a Jinja block, with footnotes")
+            raise _Unsupported("a section break inside a Jinja block")
     return len(breaks)
 
 

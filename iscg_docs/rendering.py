@@ -374,7 +374,10 @@ def core_properties_xml(blob: bytes | None, properties: Mapping[str, str]) -> by
     if blob is None:
         blob = _EMPTY_CORE
     values = list(properties.values())
-    if not all(type(v) is str and 0 < len(v) <= 255 and _plain_text(v) for v in values):
+    if not all(
+        type(v) is str and 0 < len(v) <= 255 and "\ue000" not in v and _plain_text(v)
+        for v in values
+    ):
         return _core_properties_xml(blob, properties)
     # python-docx writes the same part for any values but for the values themselves:
     # it is written once per set of names, with placeholders, which are then replaced
@@ -392,7 +395,7 @@ def _plain_text(value: str) -> bool:
 
 
 def _placeholder(name: str) -> bytes:
-    """A text no property value holds (private-use characters), standing for ``name``."""
+    """A text standing for ``name``, between private-use characters no value may hold."""
     return f"\ue000{name}\ue001".encode()
 
 

@@ -10,14 +10,16 @@ from typing import Any
 
 import docx
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iscg_docs.errors import TemplateError
 from iscg_docs.loading import load
 from iscg_docs.records import Framework
 from iscg_docs.rendering import (
+    _EMPTY_CORE,
     Renderer,
+    _core_properties_xml,
     check_context,
     core_properties_xml,
     default_template,
@@ -26,6 +28,8 @@ from iscg_docs.rendering import (
     render_docx,
 )
 from tests.helpers import edited_example
+from tests.strategies import user_text
+from tests.test_compiled import outcome
 
 HOSTILE = "Saint-Vallier & <Cie> {{ 7*7 }}"
 
@@ -137,6 +141,26 @@ class TestProperties:
         core = docx.Document(io.BytesIO(data)).core_properties
         assert core.title == "A & B <c>"
         assert core.revision == 1
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        values=st.lists(
+            user_text
+            | st.sampled_from(["", "x" * 256, "a\rb", "\ue000title\ue001", "l'État & <Co>"]),
+            min_size=1,
+            max_size=4,
+        ),
+        bundled=st.booleans(),
+    )
+    def test_core_properties_as_python_docx_writes_them(
+        self, values: list[str], bundled: bool
+    ) -> None:
+        """The cached part with placeholders gives python-docx's bytes, or its error."""
+        names = ["title", "author", "subject", "keywords"][: len(values)]
+        properties = dict(zip(names, values, strict=True))
+        blob = Renderer()._core_blob if bundled else None
+        expected = outcome(lambda: _core_properties_xml(blob or _EMPTY_CORE, properties))
+        assert outcome(lambda: core_properties_xml(blob, properties)) == expected
 
     def test_unknown_property(self) -> None:
         """Only the known core properties can be set."""
