@@ -114,11 +114,10 @@ class TestAnalysis:
                 id="block-across-cells",
             ),
             pytest.param(
-                table([1, 1], [[1, 1]])
-                .replace("<w:p/></w:tc></w:tr>", f"{table([1], [[1]])}<w:p/></w:tc></w:tr>")
-                .replace("<w:tr><w:tc>", "<w:tr>{% for c in cols %}<w:tc>", 1)
-                .replace("</w:tc></w:tr></w:tbl></w:body>", "</w:tc>{% endfor %}</w:tr></w:tbl>"),
-                "",
+                '<w:tbl><w:tblPr/><w:tblGrid><w:gridCol w:w="1"/></w:tblGrid><w:tr>'
+                "{% for c in cols %}<w:tc>" + table([1], [[1]]) + "<w:p/></w:tc>{% endfor %}"
+                "</w:tr></w:tbl>",
+                "nested table of varying shape",
                 id="nested-varying-table",
             ),
             pytest.param(
