@@ -455,7 +455,9 @@ class CompiledTemplate:
         """Render only the Jinja stage of each templated XML part.
 
         This is docxtpl's ``render_xml_part`` output, before table fixing, XML
-        re-serialisation and packaging; core properties are left out.
+        re-serialisation and packaging; core properties are left out. In the parts
+        written directly (:mod:`iscg_docs._direct`), quotes in values come out as
+        characters rather than markupsafe's references: the same XML.
 
         Args:
             context: The template context.
