@@ -138,7 +138,9 @@ class CompiledTemplate:
 
     Thread safety: an instance holds no mutable state after construction; each render
     works on its own objects, and compiled Jinja templates are safe to render
-    concurrently, so one instance may serve many threads.
+    concurrently, so one instance may serve many threads. The one piece of state a
+    render leaves behind, whether a part met a value that sends it through lxml
+    (:mod:`iscg_docs._direct`), is kept per thread and reset before each part.
 
     Processes: an instance pickles as its source bytes, its Jinja environment and its
     autoescape flag, and recompiles on unpickling (about the cost of one stock render).
