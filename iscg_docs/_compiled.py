@@ -317,10 +317,10 @@ class CompiledTemplate:
             direct = f"the part declares the {encoding} encoding"
         else:
             direct = _direct.analyse(self._env, capture.source, blanks_removed=not body, body=body)
+        if not isinstance(direct, str):
+            direct = _direct.hook(capture.template, direct)
         if isinstance(direct, str):
             logger.debug("%s goes through lxml when rendered: %s", membername, direct)
-        else:
-            direct = _direct.hook(capture.template, direct)
         return _Part(
             membername=membername,
             partname=part.partname,

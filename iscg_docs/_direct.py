@@ -35,10 +35,12 @@ __all__ = ["Direct", "Grid", "analyse", "canonical", "hook", "regrid", "reset", 
 # from the rendered rows.
 
 _MARKER_TARGET = "iscg-jinja"
-_OPENERS = frozenset({"if", "for", "macro", "call", "filter", "with"})
+_OPENERS = frozenset({"if", "for", "with"})
 _MIDDLES = frozenset({"elif", "else"})
-_CLOSERS = frozenset({"endif", "endfor", "endmacro", "endcall", "endfilter", "endwith", "endset"})
-# The only tags whose effect the analysis knows; anything else keeps the lxml path.
+_CLOSERS = frozenset({"endif", "endfor", "endwith", "endset"})
+# The only tags whose effect the analysis knows; anything else keeps the lxml path. Not
+# macros, call or filter blocks, recursive loops: they write text elsewhere than where
+# it stands in the source, or (call, filter) without passing it through `escape`.
 _STATEMENTS = _OPENERS | _MIDDLES | _CLOSERS | {"set"}
 # docxtpl's render_xml_part puts a newline before each paragraph for Jinja's line
 # numbers and removes it after rendering.
@@ -127,32 +129,45 @@ def _escape(value: Any, escape: Any = markupsafe.escape) -> markupsafe.Markup:
     return escaped
 
 
-def hook(template: jinja2.Template, direct: Direct) -> Direct:
+def hook(template: jinja2.Template, direct: Direct) -> Direct | str:
     """Make ``template`` flag the values lxml would rewrite (see :func:`was_flagged`).
 
     The template then renders what it rendered before but for the quotes in values,
-    written as characters (the same XML). Returns ``direct`` completed with whether
-    the compiled template itself holds quote references: Jinja escapes constant
-    output, such as ``{{ "l'État" }}``, when compiling.
+    written as characters (the same XML). Jinja writes constant output, such as
+    ``{{ "l'État" }}``, into the compiled code already escaped, out of the escape
+    function's sight: the code's constants are searched first.
+
+    Returns:
+        ``direct`` completed with whether the compiled code holds quote references, or
+        why the part must keep the lxml path (a constant holds a tab, a line break or a
+        character lxml rewrites), and then the template is left as it was.
     """
+    quotes = False
+    for constant in _constants(template):
+        # The only line breaks static text may hold are docxtpl's before paragraphs.
+        if _SPECIAL.search(_PARAGRAPH_NEWLINE.sub("", constant)):
+            return "a constant in the template holds characters docxtpl or lxml rewrite"
+        quotes = quotes or "&#34;" in constant or "&#39;" in constant
     # Generated code looks `escape` up in the namespace its module was executed in,
     # which this template alone owns (from_string executes the code afresh).
     template.root_render_func.__globals__["escape"] = _escape
+    return direct._replace(quotes=quotes)
+
+
+def _constants(template: jinja2.Template) -> Iterator[str]:
+    """Every string constant of a compiled template's code, blocks and macros included."""
     codes = [template.root_render_func.__code__]
     codes += [block.__code__ for block in template.blocks.values()]
-    constants: list[object] = []
     while codes:
-        code = codes.pop()
-        constants.extend(code.co_consts)
+        constants: list[object] = list(codes.pop().co_consts)
         while constants:
             constant = constants.pop()
-            if isinstance(constant, str) and ("&#34;" in constant or "&#39;" in constant):
-                return direct._replace(quotes=True)
-            if isinstance(constant, tuple | frozenset):
+            if isinstance(constant, str):
+                yield constant
+            elif isinstance(constant, tuple | frozenset):
                 constants.extend(constant)
             elif isinstance(constant, types.CodeType):
                 codes.append(constant)
-    return direct
 
 
 def reset() -> None:
@@ -270,8 +285,8 @@ def _probe(
             constructs.append(_Construct("comment", None))
         elif kind == "block_end":
             keyword = words[0] if words else ""
-            if keyword not in _STATEMENTS:
-                raise _Unsupported(f"the template uses {{% {keyword} %}}")
+            if keyword not in _STATEMENTS or (keyword == "for" and "recursive" in words):
+                raise _Unsupported(f"the template uses {{% {' '.join(words[:1])} %}} blocks")
             if keyword in _OPENERS or (keyword == "set" and not assigns):
                 blocks += 1
                 open_blocks.append(blocks)
