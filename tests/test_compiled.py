@@ -85,6 +85,16 @@ def outcome(render: Callable[[], bytes]) -> bytes | type[BaseException]:
         return type(error)
 
 
+def assert_same_outcome(
+    expected: bytes | type[BaseException], actual: bytes | type[BaseException]
+) -> None:
+    """Assert two :func:`outcome` results agree: the same package, or the same error."""
+    if isinstance(expected, bytes) and isinstance(actual, bytes):
+        assert_same_package(expected, actual)
+    else:
+        assert actual == expected
+
+
 def needs_conformance() -> None:
     """Skip when docxtpl's example templates are not on this machine."""
     if not CONFORMANCE.is_dir():
@@ -558,10 +568,7 @@ class TestEscaping:
         actual = outcome(
             lambda: CompiledTemplate(own_template, autoescape=autoescape).render(context)
         )
-        if isinstance(expected, bytes) and isinstance(actual, bytes):
-            assert_same_package(expected, actual)
-        else:
-            assert actual == expected
+        assert_same_outcome(expected, actual)
 
     @settings(max_examples=15, deadline=None)
     @given(texts=st.lists(user_text, min_size=3, max_size=3))

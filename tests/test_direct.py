@@ -21,7 +21,13 @@ from iscg_docs import _direct
 from iscg_docs._compiled import CompiledTemplate
 from iscg_docs.rendering import default_template, make_environment
 from tests.strategies import user_text
-from tests.test_compiled import assert_same_package, outcome, sandboxed, stock_render
+from tests.test_compiled import (
+    assert_same_outcome,
+    assert_same_package,
+    outcome,
+    sandboxed,
+    stock_render,
+)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -173,10 +179,7 @@ class TestAnalysis:
         assert template._body.direct is None
         expected = outcome(lambda: stock_render(buffer.getvalue(), {"x": "y"}, sandboxed()))
         actual = outcome(lambda: template.render({"x": "y"}))
-        if isinstance(expected, bytes) and isinstance(actual, bytes):
-            assert_same_package(expected, actual)
-        else:
-            assert actual == expected
+        assert_same_outcome(expected, actual)
 
     def test_constant_with_quotes(self) -> None:
         """A constant Jinja escaped when compiling has its quote references rewritten."""
@@ -265,10 +268,7 @@ class TestConformance:
         context = varying_context(a, b, cols, rows)
         expected = outcome(lambda: stock_render(varying_template, context, sandboxed()))
         actual = outcome(lambda: CompiledTemplate(varying_template, sandboxed()).render(context))
-        if isinstance(expected, bytes) and isinstance(actual, bytes):
-            assert_same_package(expected, actual)
-        else:
-            assert actual == expected
+        assert_same_outcome(expected, actual)
 
     @pytest.mark.parametrize(
         "value",
@@ -394,7 +394,4 @@ class TestRandomTemplates:
         context = {"v0": v0, "v1": v1, "flag": flag, "cols": list(range(cols)), "rows": rows}
         expected = outcome(lambda: stock_render(template, context, sandboxed()))
         actual = outcome(lambda: CompiledTemplate(template, sandboxed()).render(context))
-        if isinstance(expected, bytes) and isinstance(actual, bytes):
-            assert_same_package(expected, actual)
-        else:
-            assert actual == expected
+        assert_same_outcome(expected, actual)
