@@ -67,24 +67,14 @@ def jobs(fw: Framework) -> list[Job]:
 
 
 def timed(label: str, run: Callable[[], int], count: int, repeat: int) -> float:
-    """Best of ``repeat`` runs of ``run`` (each renders ``count`` documents), in ms per doc.
-
-    The best run is the one least disturbed by other processes and collections: on a
-    shared two-core machine the spread between runs reaches 30 %.
-    """
-    return report(label, rounds({label: run}, count, repeat)[label], count)
-
-
-def rounds(modes: dict[str, Callable[[], int]], count: int, repeat: int) -> dict[str, list[float]]:
-    """Run every mode once per round, ``repeat`` rounds; seconds of each run by mode."""
-    times: dict[str, list[float]] = {label: [] for label in modes}
+    """Best of ``repeat`` runs of ``run`` (each renders ``count`` documents), in ms per doc."""
+    seconds = []
     for _ in range(repeat):
-        for label, run in modes.items():
-            start = time.perf_counter()
-            done = run()
-            times[label].append(time.perf_counter() - start)
-            assert done == count, (label, done, count)
-    return times
+        start = time.perf_counter()
+        done = run()
+        seconds.append(time.perf_counter() - start)
+        assert done == count, (label, done, count)
+    return report(label, seconds, count)
 
 
 def report(label: str, seconds: list[float], count: int) -> float:

@@ -211,7 +211,6 @@ class CompiledTemplate:
         root = parse_xml(serialize_part_xml(document.element))
         root.body.clear()
         self._skeleton: bytes = serialize_part_xml(root)
-        self._sections = 0 if self._body.direct is None else self._body.direct.sections
         self._body_frame = (
             None if self._body.direct is None else _body_frame(self._skeleton, self._body.direct)
         )
@@ -535,7 +534,11 @@ class CompiledTemplate:
         # Footnotes (render_footnotes): stock renders them once per section of the
         # rendered document; passes after the first recompile, as stock does. (A body
         # written directly has as many sections whatever the context.)
-        passes = len(root.sectPr_lst) if root is not None else self._sections
+        if root is not None:
+            passes = len(root.sectPr_lst)
+        else:
+            assert self._body.direct is not None  # only a direct body leaves no tree
+            passes = self._body.direct.sections
         for part in self._footnotes:
             if passes == 0:
                 continue

@@ -470,13 +470,20 @@ def _following(table: Any, grid: str | None) -> bytes:
     return text[: text.rfind("<")].encode("utf-8") if "<" in text else b""
 
 
+def _fixed_cells(row: Any, columns: int) -> list[Any] | None:
+    """A row's cells, if no Jinja tag can change their number and they fit the grid."""
+    cells: list[Any] = row.findall(_TC)
+    if len(cells) > columns or any(child.tag is etree.PI for child in row):
+        return None
+    return cells
+
+
 def _fixed_shape(table: Any, grid: Any, optional: Callable[[Any, Any], bool]) -> bool:
     """Whether ``fix_tables`` leaves ``table`` unchanged in every rendering."""
     columns = len(grid.findall(_GRID_COL))
     filled = False
     for row in table.iter(_TR):
-        cells = row.findall(_TC)
-        if len(cells) > columns or any(child.tag is etree.PI for child in row):
+        if (cells := _fixed_cells(row, columns)) is None:
             return False
         if _table_anchor(row) is table and not optional(row, table):
             filled = _row_width(cells, optional) >= columns or filled
@@ -488,8 +495,7 @@ def _fixed_shape(table: Any, grid: Any, optional: Callable[[Any, Any], bool]) ->
 def _rows_only(table: Any, columns: int) -> bool:
     """Whether every row of a table has as many cells as always, filling the grid."""
     for row in table.iter(_TR):
-        cells = row.findall(_TC)
-        if len(cells) > columns or any(child.tag is etree.PI for child in row):
+        if (cells := _fixed_cells(row, columns)) is None:
             return False
         if any(True for _ in row.iter(etree.PI)) and any(True for _ in row.iter(_GRID_SPAN)):
             return False  # a span could be left out
