@@ -20,11 +20,12 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import suppress
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -111,24 +112,51 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     Raises:
         OutputError: the folder cannot be written.
     """
+    _commit(_write_temporary(path, data, durable=durable), path)
+
+
+def _write_temporary(path: Path, data: bytes, *, durable: bool = True) -> str:
+    """Write ``data`` to a new hidden temporary beside ``path``; return its path.
+
+    The temporary is complete (and on the disk, if ``durable``) when this returns, and
+    removed if writing it fails. :func:`_commit` renames it over ``path``.
+    """
     try:
         fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=path.parent)
     except OSError as e:
         raise OutputError(f"écriture impossible ({e.strerror}).", str(path)) from None
-    try:
+    with _discarded_on_failure(tmp, path):
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             if durable:
                 f.flush()
                 os.fsync(f.fileno())
         os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the document from colleagues
+    return tmp
+
+
+def _commit(tmp: str, path: Path) -> None:
+    """Rename the complete temporary ``tmp`` over ``path``."""
+    with _discarded_on_failure(tmp, path):
         os.replace(tmp, path)
+
+
+@contextmanager
+def _discarded_on_failure(tmp: str, path: Path) -> Iterator[None]:
+    """Remove ``tmp`` if the block fails; an OSError becomes an OutputError naming ``path``."""
+    try:
+        yield
     except BaseException as e:
-        with suppress(OSError):
-            os.unlink(tmp)
+        _discard(tmp)
         if isinstance(e, OSError):
             raise OutputError(f"écriture impossible ({e.strerror}).", str(path)) from None
         raise
+
+
+def _discard(tmp: str) -> None:
+    """Remove a temporary; one already renamed or removed is no longer there, which is fine."""
+    with suppress(OSError):
+        os.unlink(tmp)
 
 
 def _sha256(data: bytes) -> str:
@@ -287,19 +315,45 @@ def _fingerprints(
 # One renderer per worker process, built once by the pool's initializer.
 _WORKER: dict[str, Any] = {}
 
+#: What a worker hands back for each document: its index, its complete temporary file
+#: (beside its final name, flushed to the disk) and its SHA-256.
+_Written = tuple[int, str, str]
 
-def _init_worker(template: bytes, framework: Framework, draft: bool) -> None:
+
+def _init_worker(
+    template: bytes, framework: Framework, draft: bool, paths: dict[int, Path]
+) -> None:
     from iscg_docs.rendering import Renderer
 
-    _WORKER.update(renderer=Renderer(template), framework=framework, draft=draft)
+    # Ctrl-C reaches every process of the terminal's group: the parent alone handles it
+    # (it waits for the tasks under way, then removes what they wrote).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER.update(renderer=Renderer(template), framework=framework, draft=draft, paths=paths)
 
 
-def _render_in_worker(index: int) -> tuple[int, bytes]:
+def _write_in_worker(indices: Sequence[int]) -> list[_Written]:
+    """Render and write the temporaries of ``indices``; remove them all if one fails."""
     framework: Framework = _WORKER["framework"]
-    data = _WORKER["renderer"].render_convention(
-        framework, framework.conventions[index], draft=_WORKER["draft"]
-    )
-    return index, data
+    written: list[_Written] = []
+    try:
+        for i in indices:
+            written.append(
+                _render_and_write(
+                    _WORKER["renderer"], framework, i, _WORKER["draft"], _WORKER["paths"][i]
+                )
+            )
+    except BaseException:
+        for _, tmp, _sha in written:
+            _discard(tmp)
+        raise
+    return written
+
+
+def _render_and_write(
+    renderer: Any, framework: Framework, i: int, draft: bool, path: Path
+) -> _Written:
+    data = renderer.render_convention(framework, framework.conventions[i], draft=draft)
+    return i, _write_temporary(path, data), _sha256(data)
 
 
 # --------------------------------------------------------------------------- generate
@@ -431,10 +485,9 @@ def generate(
     # exactly the documents present.
     pending: list[tuple[int, str]] = []
 
-    def write(i: int, data: bytes) -> None:
-        sha = _sha256(data)
+    def commit(i: int, tmp: str, sha: str) -> None:
         pending.append((i, sha))
-        write_atomic(folder / names[i], data)
+        _commit(tmp, folder / names[i])
         record(i, sha)
         manifest.write()
         pending.clear()
@@ -442,10 +495,10 @@ def generate(
 
     try:
         for i, data in rendered.items():
-            write(i, data)
+            commit(i, _write_temporary(folder / names[i], data), _sha256(data))
         todo = [i for i in selected if i not in unchanged and i not in rendered]
-        for i, data in _render_all(renderer, framework, todo, draft, jobs):
-            write(i, data)
+        paths = {i: folder / names[i] for i in todo}
+        _write_all(renderer, framework, todo, draft, jobs, paths, commit)
     except BaseException:
         for i, sha in pending:
             if _file_sha256(folder / names[i]) == sha:
@@ -503,27 +556,62 @@ def _file_names(
     return names
 
 
-def _render_all(
-    renderer: Any, framework: Framework, todo: list[int], draft: bool, jobs: int
-) -> Iterable[tuple[int, bytes]]:
-    """Render ``todo`` in this process or in ``jobs`` worker processes, yielding as done."""
-    if jobs <= 1 or len(todo) <= 1:
-        for i in todo:
-            yield i, renderer.render_convention(framework, framework.conventions[i], draft=draft)
-        return
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs,
-        initializer=_init_worker,
-        initargs=(renderer.source, framework, draft),
-    ) as pool:
-        futures = [pool.submit(_render_in_worker, i) for i in todo]
-        try:
-            for future in concurrent.futures.as_completed(futures):
-                yield future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+def _write_all(
+    renderer: Any,
+    framework: Framework,
+    todo: list[int],
+    draft: bool,
+    jobs: int,
+    paths: dict[int, Path],
+    commit: Callable[[int, str, str], None],
+) -> None:
+    """Render ``todo`` to temporaries beside ``paths`` and hand each to ``commit``.
+
+    With ``jobs`` > 1, worker processes render, hash and write the documents themselves,
+    in tasks of a few conventions, and only names and hashes come back: the parent's
+    share is renaming and the manifest. If anything fails or is interrupted, the tasks
+    under way are waited for and every temporary not committed is removed.
+    """
+    produced: list[str] = []
+    try:
+        if jobs <= 1 or len(todo) <= 1:
+            for i in todo:
+                written = _render_and_write(renderer, framework, i, draft, paths[i])
+                produced.append(written[1])
+                commit(*written)
+            return
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=jobs,
+            initializer=_init_worker,
+            initargs=(renderer.source, framework, draft, paths),
+        ) as pool:
+            futures = [pool.submit(_write_in_worker, task) for task in _tasks(todo, jobs)]
+            try:
+                for future in concurrent.futures.as_completed(futures):
+                    results = future.result()
+                    produced.extend(tmp for _, tmp, _sha in results)
+                    for written in results:
+                        commit(*written)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                for future in futures:
+                    if future.done() and not future.cancelled() and future.exception() is None:
+                        produced.extend(tmp for _, tmp, _sha in future.result())
+                raise
+    except BaseException:
+        for tmp in produced:  # a committed one was renamed: nothing left to remove
+            _discard(tmp)
+        raise
+
+
+def _tasks(todo: list[int], jobs: int) -> list[list[int]]:
+    """``todo`` cut into tasks: about eight per process, at most eight conventions each.
+
+    Small enough that the processes finish together and progress shows, large enough
+    that a task's round trip (a few hundred microseconds) stays small beside its work.
+    """
+    size = max(1, min(8, -(-len(todo) // (8 * jobs))))
+    return [todo[first : first + size] for first in range(0, len(todo), size)]
 
 
 # --------------------------------------------------------------------------- PDF

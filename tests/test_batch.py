@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -11,6 +12,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import attrs
 import docx
@@ -19,9 +21,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iscg_docs import __version__
-from iscg_docs.batch import MANIFEST, _fingerprints, generate, write_atomic, write_convention
-from iscg_docs.errors import OutputError
+from iscg_docs.batch import (
+    MANIFEST,
+    _fingerprints,
+    _tasks,
+    generate,
+    write_atomic,
+    write_convention,
+)
+from iscg_docs.errors import OutputError, TemplateError
+from iscg_docs.loading import load
 from iscg_docs.records import Framework
+from iscg_docs.rendering import Renderer
 from tests.helpers import edited_example, run
 from tests.strategies import frameworks
 
@@ -136,6 +147,55 @@ class TestGenerate:
         assert not list(tmp_path.glob("*.part"))
 
 
+class TestWorkers:
+    """``jobs`` > 1: workers render and write their documents; the parent renames them."""
+
+    def test_tasks_cover_every_convention_once_in_order(self) -> None:
+        for count in (1, 2, 3, 15, 16, 17, 40, 300, 1001):
+            for jobs in (2, 3, 8):
+                tasks = _tasks(list(range(count)), jobs)
+                assert [i for task in tasks for i in task] == list(range(count))
+                assert all(1 <= len(task) <= 8 for task in tasks)
+                # At least four tasks a process (when there are enough conventions), so
+                # that the processes finish close together.
+                assert len(tasks) >= min(count, 4 * jobs)
+
+    @pytest.mark.skipif(
+        multiprocessing.get_start_method() != "fork",
+        reason="the failure is planted in this process and reaches workers only by fork",
+    )
+    def test_a_failing_convention_leaves_complete_files_and_no_temporary(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A worker failing mid-task: the error comes back, whatever was written is whole."""
+        big = tmp_path / "big.json"
+        make_large_input(big, 40)
+        framework = load(big)
+        failing = framework.conventions[13].reference  # in the middle of a task of three
+        render = Renderer.render_convention
+
+        def render_or_fail(self: Renderer, fw: Framework, convention: Any, **kw: Any) -> bytes:
+            if convention.reference == failing:
+                raise TemplateError("panne simulée", failing)
+            return render(self, fw, convention, **kw)
+
+        monkeypatch.setattr(Renderer, "render_convention", render_or_fail)
+        out = tmp_path / "out"
+        with pytest.raises(TemplateError, match="panne simulée"):
+            generate(framework, out, jobs=2)
+        documents = sorted(p.name for p in out.glob("*.docx"))
+        assert f"{failing}.docx" not in documents
+        for name in documents:
+            docx.Document(str(out / name))
+        assert sorted(manifest(out)) == documents
+        assert not list(out.glob(".iscg-docs-*")), "temporaries left behind"
+        # Once the fault is gone, a rerun completes the batch.
+        monkeypatch.setattr(Renderer, "render_convention", render)
+        generate(framework, out, jobs=2)
+        assert len(manifest(out)) == 40
+        assert not list(out.glob(".iscg-docs-*"))
+
+
 class TestWriteConvention:
     def test_write_then_unchanged_then_conflict(self, framework: Framework, tmp_path: Path) -> None:
         """Written once, then left alone when identical, then refused when it would change."""
@@ -173,8 +233,11 @@ class TestInterruption:
         assert not list(out.glob(".iscg-docs-*"))
 
 
-def start_batch(tmp_path: Path) -> tuple[subprocess.Popen[str], Path, Path]:
+def start_batch(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[str], Path, Path]:
     """Start generating 40 conventions in a subprocess; return once 5 documents exist.
+
+    The process leads a process group of its own (its workers, with ``--jobs``, join
+    it), as a command started from a terminal does.
 
     Returns:
         The process (its standard error piped, as text), the input and the output folder.
@@ -182,11 +245,13 @@ def start_batch(tmp_path: Path) -> tuple[subprocess.Popen[str], Path, Path]:
     big = tmp_path / "big.json"
     make_large_input(big, 40)
     out = tmp_path / "out"
+    command = [sys.executable, "-m", "iscg_docs", "generate", str(big), "--out", str(out)]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "iscg_docs", "generate", str(big), "--out", str(out), "--quiet"],
+        [*command, "--quiet", *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 5:
@@ -330,10 +395,17 @@ class TestFingerprints:
 
 
 class TestInterruptionByCtrlC:
-    def test_sigint_leaves_complete_files_and_a_true_manifest(self, tmp_path: Path) -> None:
-        """Ctrl-C mid-batch: exit 130, complete documents, a manifest listing exactly them."""
-        proc, big, out = start_batch(tmp_path)
-        proc.send_signal(signal.SIGINT)
+    @pytest.mark.parametrize("jobs", ["1", "2"])
+    def test_sigint_leaves_complete_files_and_a_true_manifest(
+        self, tmp_path: Path, jobs: str
+    ) -> None:
+        """Ctrl-C mid-batch: exit 130, complete documents, a manifest listing exactly them.
+
+        The signal goes to the whole process group, workers included, as a terminal
+        sends it.
+        """
+        proc, big, out = start_batch(tmp_path, "--jobs", jobs)
+        os.killpg(proc.pid, signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)
         assert proc.returncode == 130
         assert "Interrompu" in stderr
