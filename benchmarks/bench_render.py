@@ -9,30 +9,36 @@ a. stock docxtpl as its documentation shows it: ``DocxTemplate(path)``, ``render
    env, autoescape=True)``, ``save`` to memory; on the first ``--stock-n`` contexts only,
    as it is slow (the ratio is per document);
 b. the compiled engine, ``Renderer.render`` with prebuilt contexts, one process;
-c. the same in two worker processes, as ``generate --jobs 2`` splits a batch: each
-   worker builds its Renderer and receives the prebuilt contexts in the pool's
-   initializer (before timing); tasks name a range of conventions and the documents
-   are sent back. Each round also times a pure-Python loop in one and two processes:
-   the speed-up the machine itself offers at that moment, which other tenants of a
-   shared machine lower;
+c. the same in two worker processes, each with its own Renderer and half of the
+   prebuilt contexts, made before timing; the documents stay in the worker that
+   rendered them, as in ``generate --jobs 2``, whose workers write them to disk;
 d. the floor: ``Renderer.render_parts``, the templated parts rendered, no package.
 
 Building the contexts (``build_context`` and ``document_properties``) is timed on its
-own and is in none of a to d. Modes b to d run in ``--repeat`` rounds (5), in an order
-that changes each round, b and d alternating every ``--slice`` documents (20); each mode
-keeps its best round: on a shared machine, measuring each mode in a block of its own let
-a slow spell of the machine land on one mode and skew the ratios by 30 %. Memory
-of mode b is measured in fresh subprocesses for ``n`` and ``3n`` conventions, streaming
-(each context built, rendered and dropped).
+own and is in none of a to d.
+
+The speed of this shared machine drifts by up to 70 % within a second, for any code;
+only modes timed at the same moments give ratios that hold. So b, c and d are timed in
+short windows of time (``--window``, 50 ms) one right after the other, d b c s2 s1 and
+back, ``--windows`` turns (8) a round, ``--repeat`` rounds (5). In its window a mode
+renders the conventions in order, round and round, and counts the documents it
+finishes; c's two processes start together and the window ends when the later one
+finishes its last document. s1 and s2 time a pure-Python loop the same way in one
+process and in two: s1/s2 is what work that shares nothing gains from a second process
+at those moments, the machine's own speed-up, which other tenants lower; b/c cannot be
+expected to beat it.
+
+Memory of mode b is measured in fresh subprocesses for ``n`` and ``3n`` conventions,
+streaming (each context built, rendered and dropped).
 """
 
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import gc
 import io
 import json
+import multiprocessing
 import os
 import platform
 import resource
@@ -42,6 +48,7 @@ import sys
 import time
 import tracemalloc
 from collections.abc import Callable, Sequence
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -66,25 +73,13 @@ def jobs(fw: Framework) -> list[Job]:
     return [(build_context(fw, c), document_properties(fw, c)) for c in fw.conventions]
 
 
-def timed(label: str, run: Callable[[], int], count: int, repeat: int) -> float:
-    """Best of ``repeat`` runs of ``run`` (each renders ``count`` documents), in ms per doc."""
-    seconds = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        done = run()
-        seconds.append(time.perf_counter() - start)
-        assert done == count, (label, done, count)
-    return report(label, seconds, count)
-
-
-def report(label: str, seconds: list[float], count: int) -> float:
-    """Print and return the best run's ms per document."""
-    ms = min(seconds) * 1000 / count
-    spread = max(seconds) / min(seconds)
-    print(
-        f"  {label:44s} {ms:8.2f} ms/doc {1000 / ms:8.1f} doc/s   "
-        f"({count} docs, slowest run {spread:4.2f}x the best)"
-    )
+def timed(label: str, run: Callable[[], int], count: int) -> float:
+    """Time ``run`` (which renders ``count`` documents); print and return ms per document."""
+    start = time.perf_counter()
+    done = run()
+    ms = (time.perf_counter() - start) * 1000 / count
+    assert done == count, (label, done, count)
+    print(f"  {label:44s} {ms:8.2f} ms/doc {1000 / ms:8.1f} doc/s   ({count} docs)")
     return ms
 
 
@@ -104,84 +99,115 @@ def stock(work: Sequence[Job]) -> int:
     return len(work)
 
 
-def compiled(renderer: Renderer, work: Sequence[Job]) -> int:
-    """Mode b: the compiled engine, the whole document, in this process."""
-    for context, properties in work:
-        renderer.render(context, properties=properties)
-    return len(work)
-
-
-def parts(renderer: Renderer, work: Sequence[Job]) -> int:
-    """Mode d: only the Jinja stage of the templated parts."""
-    for context, _properties in work:
-        renderer.render_parts(context)
-    return len(work)
-
-
-_RENDERER: list[Renderer] = []
-_JOBS: list[Job] = []
-
-
-def _init_worker(work: Sequence[Job]) -> None:
-    _RENDERER.append(Renderer())
-    _JOBS.extend(work)
-
-
-def _ready(_: int) -> int:
-    time.sleep(0.2)  # long enough that both workers take one
-    return os.getpid()
-
-
-def _render_chunk(bounds: tuple[int, int]) -> list[bytes]:
-    renderer = _RENDERER[0]
-    return [
-        renderer.render(context, properties=properties)
-        for context, properties in _JOBS[bounds[0] : bounds[1]]
-    ]
-
-
 def spin(iterations: int) -> int:
-    """Pure-Python work, to measure the parallel speed-up the machine offers right now."""
+    """Pure-Python work that touches almost no memory."""
     total = 0
     for i in range(iterations):
         total += i & 7
     return total
 
 
-def machine_parallel(pool: concurrent.futures.Executor, iterations: int) -> float:
-    """Seconds for ``spin(iterations)`` here, over seconds for two halves in the pool."""
-    start = time.perf_counter()
-    spin(iterations)
-    one = time.perf_counter() - start
-    start = time.perf_counter()
-    list(pool.map(spin, [iterations // 2] * 2))
-    return one / (time.perf_counter() - start)
+# --------------------------------------------------------------------------- windows of time
+
+#: One document's work in each mode: the whole document, its parts, or a pure-Python
+#: loop of about the same length.
+STEPS: dict[str, Callable[[Renderer, Job], object]] = {
+    "b": lambda renderer, job: renderer.render(job[0], properties=job[1]),
+    "d": lambda renderer, job: renderer.render_parts(job[0]),
+    "s": lambda renderer, job: spin(12_000),
+}
 
 
-def alternating(renderer: Renderer, work: Sequence[Job], size: int) -> tuple[float, float]:
-    """Modes b and d over ``work``, alternating every ``size`` documents: their seconds.
+class Cycle:
+    """The conventions of ``work`` in order, round and round, in windows of time."""
 
-    Alternating this often gives both modes the same moments of a machine whose speed
-    drifts, so that their ratio holds even when their own figures move.
-    """
-    b_total = d_total = 0.0
-    for index, first in enumerate(range(0, len(work), size)):
-        chunk = work[first : first + size]
-        for mode in ("b", "d") if index % 2 == 0 else ("d", "b"):
+    def __init__(self, renderer: Renderer, work: Sequence[Job]) -> None:
+        self.renderer = renderer
+        self.work = work
+        self.next = 0
+
+    def until(self, deadline: float, step: str) -> tuple[int, float]:
+        """Do ``step`` document after document until ``deadline`` has passed.
+
+        Returns:
+            How many documents were finished, and when the last one was.
+        """
+        work = STEPS[step]
+        done = 0
+        while True:
+            work(self.renderer, self.work[self.next])
+            self.next = (self.next + 1) % len(self.work)
+            done += 1
+            end = time.perf_counter()
+            if end >= deadline:
+                return done, end
+
+
+def _worker(pipe: Connection, work: Sequence[Job]) -> None:
+    """One process of the pair: for each (step, deadline) received, work and report."""
+    cycle = Cycle(Renderer(), work)
+    cycle.until(0.0, "b")  # warm: every mode renders a few documents before timing
+    pipe.send("ready")
+    while (message := pipe.recv()) is not None:
+        step, deadline = message
+        pipe.send(cycle.until(deadline, step))
+
+
+class Pair:
+    """Two worker processes, each with its own Renderer and half of the conventions."""
+
+    def __init__(self, work: Sequence[Job]) -> None:
+        context = multiprocessing.get_context()
+        self.pipes: list[Connection] = []
+        self.processes = []
+        for half in (work[0::2], work[1::2]):
+            here, there = context.Pipe()
+            process = context.Process(target=_worker, args=(there, half), daemon=True)
+            process.start()
+            self.pipes.append(here)
+            self.processes.append(process)
+        for pipe in self.pipes:
+            assert pipe.recv() == "ready"
+
+    def until(self, deadline: float, step: str) -> tuple[int, float]:
+        """Both processes work until ``deadline``: documents finished, when the later ended."""
+        for pipe in self.pipes:
+            pipe.send((step, deadline))
+        results = [pipe.recv() for pipe in self.pipes]
+        return sum(done for done, _ in results), max(end for _, end in results)
+
+    def close(self) -> None:
+        for pipe in self.pipes:
+            pipe.send(None)
+        for process in self.processes:
+            process.join()
+
+
+#: Each mode: who works (this process or the pair) and what it does. In this order, or
+#: the reverse, each ratio compares two modes timed one right after the other.
+MODES = {
+    "d": ("one", "d"),
+    "b": ("one", "b"),
+    "c": ("two", "b"),
+    "s2": ("two", "s"),
+    "s1": ("one", "s"),
+}
+
+
+def one_round(
+    one: Cycle, two: Pair, window: float, turns: int, first_turn: int
+) -> dict[str, tuple[int, float]]:
+    """``turns`` turns of every mode, a window each: each mode's documents and seconds."""
+    totals = dict.fromkeys(MODES, (0, 0.0))
+    for turn in range(first_turn, first_turn + turns):
+        # Every other turn in reverse, so that no mode always goes first.
+        for mode in reversed(MODES) if turn % 2 else MODES:
+            who, step = MODES[mode]
             start = time.perf_counter()
-            if mode == "b":
-                compiled(renderer, chunk)
-                b_total += time.perf_counter() - start
-            else:
-                parts(renderer, chunk)
-                d_total += time.perf_counter() - start
-    return b_total, d_total
-
-
-def parallel(pool: concurrent.futures.Executor, count: int, size: int) -> int:
-    """Mode c: ``count`` documents in tasks of ``size`` across the pool; documents come back."""
-    bounds = [(i, min(i + size, count)) for i in range(0, count, size)]
-    return sum(len(documents) for documents in pool.map(_render_chunk, bounds))
+            done, end = (one if who == "one" else two).until(start + window, step)
+            count, seconds = totals[mode]
+            totals[mode] = (count + done, seconds + end - start)
+    return totals
 
 
 # --------------------------------------------------------------------------- memory
@@ -267,11 +293,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", type=int, default=300, help="conventions to render (300)")
     parser.add_argument("--stock-n", type=int, default=30, help="of which stock renders (30)")
-    parser.add_argument("--repeat", type=int, default=5, help="rounds of b, c, d; best kept")
-    parser.add_argument("--chunk", type=int, default=25, help="documents per task in mode c")
-    parser.add_argument(
-        "--slice", type=int, default=20, help="documents between switches of b and d (20)"
-    )
+    parser.add_argument("--repeat", type=int, default=5, help="rounds (5)")
+    parser.add_argument("--windows", type=int, default=8, help="turns of every mode a round (8)")
+    parser.add_argument("--window", type=float, default=50, help="ms of one mode's window (50)")
     parser.add_argument("--memory-probe", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_probe:
@@ -298,75 +322,60 @@ def main() -> None:
 
     stock_work = work[: min(args.stock_n, n)]
     stock(stock_work[:2])  # warm imports and caches, as every mode gets
-    a = timed("a. stock docxtpl", lambda: stock(stock_work), len(stock_work), 1)
-    compiled(renderer, work[:5])
-    parts(renderer, work[:5])
-    with concurrent.futures.ProcessPoolExecutor(
-        2, initializer=_init_worker, initargs=(work,)
-    ) as pool:
-        pids = set(pool.map(_ready, range(4)))
-        assert len(pids) == 2, "both workers should be up before timing"
-        parallel(pool, 4 * args.chunk, args.chunk)  # warm both workers
-        # "b~" is b measured alternating with d; "b" is b alone, as c runs.
-        times: dict[str, list[float]] = {"b": [], "b~": [], "c": [], "d": []}
-        speedups: list[float] = []
-
-        def b_and_d() -> None:
-            b_total, d_total = alternating(renderer, work, args.slice)
-            times["b~"].append(b_total)
-            times["d"].append(d_total)
-
-        def b_alone() -> None:
-            start = time.perf_counter()
-            compiled(renderer, work)
-            times["b"].append(time.perf_counter() - start)
-
-        def c_alone() -> None:
-            start = time.perf_counter()
-            assert parallel(pool, n, args.chunk) == n
-            times["c"].append(time.perf_counter() - start)
-
-        def machine_alone() -> None:
-            speedups.append(machine_parallel(pool, 3_000_000))
-
-        steps = [b_and_d, b_alone, c_alone, machine_alone]
+    a = timed("a. stock docxtpl", lambda: stock(stock_work), len(stock_work))
+    one = Cycle(renderer, work)
+    for step in "bd":
+        one.until(0.0, step)  # warm
+    two = Pair(work)
+    rounds: list[dict[str, float]] = []  # ms per document of each mode, each round
+    totals = dict.fromkeys(MODES, (0, 0.0))
+    try:
         for index in range(args.repeat):
-            # A different order each round, so no mode always follows the same one.
-            for step in steps[index % 4 :] + steps[: index % 4]:
-                step()
+            result = one_round(one, two, args.window / 1000, args.windows, index * args.windows)
+            rounds.append({mode: s * 1000 / count for mode, (count, s) in result.items()})
+            for mode, (count, seconds) in result.items():
+                totals[mode] = (totals[mode][0] + count, totals[mode][1] + seconds)
+    finally:
+        two.close()
     labels = {
         "b": "b. compiled engine, 1 process",
         "c": "c. compiled engine, 2 processes",
-        "b~": "b, alternating with d",
-        "d": "d. render_parts (floor), alternating with b",
+        "d": "d. render_parts (floor)",
+        "s1": "s1. pure-Python loop, 1 process",
+        "s2": "s2. pure-Python loop, 2 processes",
     }
-    b, c, b_alternating, d = (report(labels[mode], times[mode], n) for mode in labels)
-    print(
-        "  per round, b/c against the speed-up a pure-Python loop got from two processes "
-        "meanwhile: "
-        + ", ".join(
-            f"{times['b'][i] / times['c'][i]:.2f} ({speedups[i]:.2f})" for i in range(args.repeat)
+    ms = {}
+    for mode, label in labels.items():
+        count, seconds = totals[mode]
+        ms[mode] = seconds * 1000 / count
+        per_round = [r[mode] for r in rounds]
+        print(
+            f"  {label:44s} {ms[mode]:8.2f} ms/doc {1000 / ms[mode]:8.1f} doc/s   "
+            f"({count} docs; rounds {min(per_round):.2f} to {max(per_round):.2f})"
         )
-    )
-    # Ratios of the same round are spared most of the machine's drift; the median round
-    # is printed beside the ratio of the bests. b/d compares b and d alternating every
-    # few documents (switching code paths slows both a little, alike); b/c compares b
-    # alone with c, each a block of n documents.
-    per_round = {
-        "b/d": statistics.median(times["b~"][i] / times["d"][i] for i in range(args.repeat)),
-        "b/c": statistics.median(times["b"][i] / times["c"][i] for i in range(args.repeat)),
+    b, c, d = ms["b"], ms["c"], ms["d"]
+    ratios = {
+        "b/d": [r["b"] / r["d"] for r in rounds],
+        "b/c": [r["b"] / r["c"] for r in rounds],
+        "s1/s2": [r["s1"] / r["s2"] for r in rounds],
     }
+    for ratio, values in ratios.items():
+        print(f"  {ratio:5s} each round: " + ", ".join(f"{v:.2f}" for v in values))
 
     memory = {k: measure_memory(k) for k in (n, 3 * n)}
     print("ratios (target)")
     print(f"  a/b  stock / compiled                 {a / b:6.2f}   (>= 12)")
     print(
-        f"  b/d  compiled / floor                 {b_alternating / d:6.2f}   (<= 1.5)"
-        f"   median round {per_round['b/d']:.2f}"
+        f"  b/d  compiled / floor                 {b / d:6.2f}   (<= 1.5)"
+        f"   median round {statistics.median(ratios['b/d']):.2f}"
     )
     print(
         f"  b/c  two processes / one              {b / c:6.2f}   (>= 1.7)"
-        f"   median round {per_round['b/c']:.2f}, machine {statistics.median(speedups):.2f}"
+        f"   median round {statistics.median(ratios['b/c']):.2f}"
+    )
+    print(
+        f"  s1/s2  the machine's own speed-up    {ms['s1'] / ms['s2']:6.2f}"
+        f"            median round {statistics.median(ratios['s1/s2']):.2f}"
     )
     print("memory of mode b, streaming, a fresh process for each count")
     for k, m in memory.items():
