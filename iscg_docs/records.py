@@ -32,6 +32,7 @@ import datetime as dt
 import re
 from decimal import Decimal
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 import attrs
@@ -624,10 +625,16 @@ class Framework:
         Raises:
             KeyError: no party has it.
         """
+        return self._parties_by_id[party_id]
+
+    @cached_property
+    def _parties_by_id(self) -> dict[str, Party]:
+        # Built once: a convention's context looks up some twenty parties, and a
+        # département's framework lists hundreds. The first party of an identifier wins.
+        by_id: dict[str, Party] = {}
         for p in self.parties:
-            if p.id == party_id:
-                return p
-        raise KeyError(party_id)
+            by_id.setdefault(p.id, p)
+        return by_id
 
     def convention(self, reference: str) -> Convention:
         """The convention with that reference.
