@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import jinja2
 import pytest
+from babel.numbers import format_decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -587,6 +588,37 @@ class TestNumber:
         """Floats and booleans are type errors; negatives and NaN value errors."""
         with pytest.raises(error):
             number(n)  # type: ignore[arg-type]
+
+
+class TestFiguresAgainstBabel:
+    """money and number write what Babel writes for fr_FR, the separators made U+202F."""
+
+    @staticmethod
+    def babel(value: Decimal, pattern: str | None = None) -> str:
+        # As the code formatted them before: through Babel's pattern, in a decimal
+        # context wide enough for every digit, then every separator made U+202F.
+        with localcontext() as context:
+            context.prec = len(value.as_tuple().digits) + 28
+            text = format_decimal(value, format=pattern, locale="fr_FR", decimal_quantization=False)
+        return re.sub(r"(?<=\d)[ \u00a0\u202f](?=\d)", NNBSP, text)
+
+    @given(
+        st.decimals(min_value=0, max_value=Decimal("999999999999.99"), places=2, allow_nan=False)
+    )
+    def test_money(self, amount: Decimal) -> None:
+        assert money(amount) == self.babel(amount.copy_abs(), "#,##0.00") + NBSP + "€"
+
+    @given(
+        st.decimals(min_value=0, allow_nan=False, allow_infinity=False)
+        | st.integers(min_value=0, max_value=10**40).map(Decimal)
+        | st.builds(
+            lambda digits, exponent: Decimal(f"{digits}E{exponent}"),
+            st.integers(min_value=0, max_value=10**30),
+            st.integers(min_value=-40, max_value=12),
+        )
+    )
+    def test_number(self, n: Decimal) -> None:
+        assert number(n) == self.babel(french._plain(n.copy_abs()))
 
 
 class TestPercent:
