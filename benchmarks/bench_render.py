@@ -146,7 +146,7 @@ class Cycle:
 def _worker(pipe: Connection, work: Sequence[Job]) -> None:
     """One process of the pair: for each (step, deadline) received, work and report."""
     cycle = Cycle(Renderer(), work)
-    cycle.until(0.0, "b")  # warm: every mode renders a few documents before timing
+    cycle.until(0.0, "b")  # warm: one document before timing, as in this process
     pipe.send("ready")
     while (message := pipe.recv()) is not None:
         step, deadline = message
