@@ -678,7 +678,9 @@ def convert_to_pdf(
         )
     if timeout is None:
         timeout = 60 + 10 * len(documents)
-    work = Path(tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}pdf-", dir=out_dir))
+    # Absolute: LibreOffice's profile is given as a file URI, which a relative path
+    # (``--out out/``) cannot be.
+    work = Path(tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}pdf-", dir=out_dir)).absolute()
     try:
         profile = work / "profile"
         command = [

@@ -20,6 +20,7 @@ from iscg_docs.batch import MANIFEST, convert_to_pdf, generate
 from iscg_docs.errors import OutputError
 from iscg_docs.financing import compute_financing
 from iscg_docs.records import Framework
+from tests.helpers import run
 
 pytestmark = pytest.mark.libreoffice
 
@@ -124,6 +125,17 @@ class TestConversion:
         generate(framework, tmp_path, pdf=True, only=["CD71-ISCG-2021-01"])
         assert pdf.stat().st_mtime_ns == before
         assert "pdf_sha256" in (tmp_path / MANIFEST).read_text("utf-8")
+
+    def test_relative_output_folder(
+        self, tools: None, example_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """``--out out/ --pdf``, relative to the current folder as a user types it."""
+        monkeypatch.chdir(tmp_path)
+        code, output = run(
+            "generate", str(example_path), "--out", "out/", "--pdf", "--only", "CD71-ISCG-2021-03"
+        )
+        assert code == 0, output
+        assert "le 8 mars 2021" in flat(pdf_text(tmp_path / "out" / "CD71-ISCG-2021-03.pdf"))
 
     def test_libreoffice_missing(
         self, framework: Framework, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
