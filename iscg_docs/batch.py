@@ -33,7 +33,7 @@ import attrs
 from attrs import frozen
 
 from iscg_docs import __version__
-from iscg_docs.errors import LintError, OutputError
+from iscg_docs.errors import LintError, OutputError, os_reason
 from iscg_docs.records import Convention, Framework
 
 __all__ = [
@@ -124,7 +124,7 @@ def _write_temporary(path: Path, data: bytes, *, durable: bool = True) -> str:
     try:
         fd, tmp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX, dir=path.parent)
     except OSError as e:
-        raise OutputError(f"écriture impossible ({e.strerror}).", str(path)) from None
+        raise OutputError(f"écriture impossible ({os_reason(e)}).", str(path)) from None
     with _discarded_on_failure(tmp, path):
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -149,7 +149,7 @@ def _discarded_on_failure(tmp: str, path: Path) -> Iterator[None]:
     except BaseException as e:
         _discard(tmp)
         if isinstance(e, OSError):
-            raise OutputError(f"écriture impossible ({e.strerror}).", str(path)) from None
+            raise OutputError(f"écriture impossible ({os_reason(e)}).", str(path)) from None
         raise
 
 
@@ -417,7 +417,7 @@ def generate(
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(
-            f"dossier de sortie impossible à créer ({e.strerror}).", str(folder)
+            f"dossier de sortie impossible à créer ({os_reason(e)}).", str(folder)
         ) from None
     _remove_stale_temporaries(folder)
     manifest = _Manifest(folder)

@@ -17,6 +17,7 @@ errors between processes.
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Iterable, Sequence
 from typing import Any, Self
 
@@ -29,9 +30,45 @@ __all__ = [
     "TemplateError",
     "ValidationError",
     "format_path",
+    "os_reason",
 ]
 
 PathPart = str | int
+
+#: What the system's most common refusals mean, in French. The C library's own text
+#: (``strerror``) is in the machine's language, English on most servers.
+_OS_REASONS = {
+    errno.ENOENT: "fichier ou dossier introuvable",
+    errno.EACCES: "permission refusée",
+    errno.EPERM: "opération non permise",
+    errno.EEXIST: "un fichier porte déjà ce nom",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.EISDIR: "c'est un dossier, pas un fichier",
+    errno.ENOSPC: "plus de place sur le disque",
+    errno.EDQUOT: "quota de disque dépassé",
+    errno.EROFS: "disque en lecture seule",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.EMFILE: "trop de fichiers ouverts",
+    errno.EIO: "erreur d'entrée-sortie du disque",
+    errno.EBUSY: "fichier ou dossier occupé",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the system refused, in French, for a message a jurist reads.
+
+    Args:
+        error: what ``open``, ``mkdir``, ``rename`` and the like raised.
+
+    Returns:
+        The French reason for the common cases ("permission refusée", "plus de place
+        sur le disque"…); otherwise the system's own text, and its error code.
+    """
+    if error.errno in _OS_REASONS:
+        return _OS_REASONS[error.errno]
+    text = error.strerror or type(error).__name__
+    name = errno.errorcode.get(error.errno) if error.errno is not None else None
+    return f"{text}, {name}" if name else text
 
 
 def format_path(parts: Iterable[PathPart]) -> str:

@@ -23,7 +23,7 @@ from typing import Any
 
 from attrs import frozen
 
-from iscg_docs.errors import TemplateError
+from iscg_docs.errors import TemplateError, os_reason
 
 __all__ = ["ERROR", "NOTE", "Finding", "format_report", "lint", "used_names"]
 
@@ -123,7 +123,7 @@ def _read(source: str | os.PathLike[str] | bytes) -> tuple[bytes, Any]:
     try:
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
     except OSError as e:
-        raise TemplateError(f"modèle illisible ({e.strerror}).", name) from None
+        raise TemplateError(f"modèle illisible ({os_reason(e)}).", name) from None
     try:
         return data, docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, OpcError, KeyError, ValueError, etree.XMLSyntaxError) as e:

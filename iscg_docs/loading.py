@@ -11,7 +11,7 @@ from typing import Any
 
 from attrs import frozen
 
-from iscg_docs.errors import InputError, Problem, ValidationError
+from iscg_docs.errors import InputError, Problem, ValidationError, os_reason
 from iscg_docs.records import Framework
 from iscg_docs.structure import structure
 from iscg_docs.validation import problems
@@ -55,7 +55,7 @@ def read_data(path: str | os.PathLike[str]) -> dict[str, Any]:
     except FileNotFoundError:
         raise InputError("fichier introuvable.", str(p)) from None
     except OSError as e:
-        raise InputError(f"lecture impossible ({e.strerror}).", str(p)) from None
+        raise InputError(f"lecture impossible ({os_reason(e)}).", str(p)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

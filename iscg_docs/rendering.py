@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from iscg_docs._resources import bundled_file
-from iscg_docs.errors import TemplateError
+from iscg_docs.errors import TemplateError, os_reason
 
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
@@ -211,7 +211,7 @@ class Renderer:
         try:
             data = source if isinstance(source, bytes) else Path(source).read_bytes()
         except OSError as e:
-            raise TemplateError(f"modèle illisible ({e.strerror}).", self.template_name) from None
+            raise TemplateError(f"modèle illisible ({os_reason(e)}).", self.template_name) from None
         self.env = make_environment(filters)
         with translate_template_errors(), _bad_package(self.template_name):
             self._compiled = CompiledTemplate(data, self.env, autoescape=True)

@@ -45,6 +45,7 @@ from iscg_docs.errors import (
     Problem,
     ValidationError,
     format_path,
+    os_reason,
 )
 from iscg_docs.records import EpciKind, Force, Gender, PartyKind, Role, SplitMethod
 
@@ -816,7 +817,7 @@ def _open(path: Path, *, data_only: bool) -> Any:
             str(path),
         ) from None
     except OSError as e:
-        raise InputError(f"lecture impossible ({e.strerror}).", str(path)) from None
+        raise InputError(f"lecture impossible ({os_reason(e)}).", str(path)) from None
 
 
 class _Bad(Exception):
@@ -1371,7 +1372,7 @@ def _save_atomically(workbook: Any, target: Path, *, overwrite: bool) -> None:
             str(target),
         ) from None
     except OSError as e:
-        raise OutputError(f"écriture impossible ({e.strerror}).", str(target)) from None
+        raise OutputError(f"écriture impossible ({os_reason(e)}).", str(target)) from None
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -329,6 +329,16 @@ class TestGenerateCommand:
         assert code == 1
         assert not (tmp_path / "out").exists()
 
+    def test_output_folder_is_a_file(self, example_path: Path, tmp_path: Path) -> None:
+        """An output "folder" that is a file: exit 3 and why, in French; nothing written."""
+        target = tmp_path / "sortie"
+        target.write_text("")
+        code, printed = run("generate", str(example_path), "--out", str(target))
+        assert code == 3
+        assert "un fichier porte déjà ce nom" in printed
+        assert "File exists" not in printed
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["sortie"]
+
     def test_only_unknown(self, example_path: Path, tmp_path: Path) -> None:
         """--only with an unknown reference lists the known ones, exit 2."""
         code, printed = run("generate", str(example_path), "--out", str(tmp_path), "--only", "X")

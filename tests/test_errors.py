@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import pickle
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +17,7 @@ from iscg_docs.errors import (
     TemplateError,
     ValidationError,
     format_path,
+    os_reason,
 )
 
 
@@ -110,3 +114,38 @@ class TestPickling:
         assert type(again) is type(error)
         assert str(again) == str(error)
         assert isinstance(again, IscgError)
+
+
+class TestOsReason:
+    """The system's refusals, in French for the messages a jurist reads."""
+
+    @pytest.mark.parametrize(
+        ("code", "expected"),
+        [
+            (errno.EEXIST, "un fichier porte déjà ce nom"),
+            (errno.EACCES, "permission refusée"),
+            (errno.ENOSPC, "plus de place sur le disque"),
+            (errno.ENOTDIR, "un élément du chemin n'est pas un dossier"),
+            (errno.EROFS, "disque en lecture seule"),
+        ],
+        ids=["exists", "permission", "disk-full", "not-a-folder", "read-only"],
+    )
+    def test_common_reasons_in_french(self, code: int, expected: str) -> None:
+        assert os_reason(OSError(code, os.strerror(code))) == expected
+
+    def test_raised_by_the_system(self, tmp_path: Path) -> None:
+        """What ``mkdir`` really raises over a file reads in French."""
+        target = tmp_path / "a"
+        target.write_text("")
+        with pytest.raises(FileExistsError) as caught:
+            os.mkdir(target)
+        assert os_reason(caught.value) == "un fichier porte déjà ce nom"
+
+    def test_other_reasons_keep_the_system_text_and_code(self) -> None:
+        """A rarer refusal keeps the system's words and names its code, to look it up."""
+        assert os_reason(OSError(errno.ELOOP, "Too many levels of symbolic links")) == (
+            "Too many levels of symbolic links, ELOOP"
+        )
+
+    def test_without_a_code(self) -> None:
+        assert os_reason(OSError("no code")) == "OSError"
