@@ -69,7 +69,7 @@ def read_data(path: str | os.PathLike[str]) -> dict[str, Any]:
         else:
             data = json.loads(text, parse_float=_refuse_json_float)
     except tomllib.TOMLDecodeError as e:
-        raise InputError(f"syntaxe TOML incorrecte : {e}.", str(p)) from None
+        raise InputError(f"syntaxe TOML incorrecte {_toml_place(str(e))}.", str(p)) from None
     except json.JSONDecodeError as e:
         raise InputError(
             f"syntaxe JSON incorrecte ligne {e.lineno}, colonne {e.colno} : {e.msg}.", str(p)
@@ -81,6 +81,18 @@ def read_data(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 class _JsonFloat(float):
     """A JSON number with a fraction, kept as a float so the record refuses it by name."""
+
+
+def _toml_place(message: str) -> str:
+    """tomllib's message with its place first, in French, as JSON errors are given.
+
+    ``Invalid value (at line 3, column 9)`` becomes ``ligne 3, colonne 9 : Invalid value``.
+    """
+    if match := re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", message, re.DOTALL):
+        return f"ligne {match[2]}, colonne {match[3]} : {match[1]}"
+    if match := re.fullmatch(r"(.*) \(at end of document\)", message, re.DOTALL):
+        return f"à la fin du fichier : {match[1]}"
+    return f": {message}"
 
 
 def _refuse_json_float(literal: str) -> float:

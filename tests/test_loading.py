@@ -69,11 +69,12 @@ class TestReadErrors:
         [
             ("a.toml", None, "fichier introuvable"),
             ("a.txt", "x", "format de fichier non reconnu"),
-            ("a.toml", "title = ", "syntaxe TOML incorrecte"),
+            ("a.toml", "title = ", "syntaxe TOML incorrecte à la fin du fichier : "),
+            ("a.toml", 'a = 1\ntitle = "x\n', "syntaxe TOML incorrecte ligne 2, colonne 11 : "),
             ("a.json", "{", "syntaxe JSON incorrecte ligne 1"),
             ("a.json", "[1]", "doit contenir un objet"),
         ],
-        ids=["missing", "suffix", "toml-syntax", "json-syntax", "json-list"],
+        ids=["missing", "suffix", "toml-end", "toml-syntax", "json-syntax", "json-list"],
     )
     def test_messages(self, tmp_path: Path, name: str, content: str | None, message: str) -> None:
         """Unreadable input is an InputError naming the file, in French."""
