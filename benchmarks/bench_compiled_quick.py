@@ -11,7 +11,7 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from iscg_docs._compiled import CompiledTemplate
+from iscg_docs.docx.engine.compiled import CompiledTemplate
 
 DEFAULT = Path("/work/shared/conformance/docxtpl-0.20.2-templates/order_tpl.docx")
 

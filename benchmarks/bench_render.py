@@ -54,11 +54,11 @@ from typing import Any
 
 from make_large_input import framework_data
 
-from iscg_docs.context import build_context, document_properties
+from iscg_docs.convention.context import build_context, document_properties
+from iscg_docs.docx.renderer import Renderer, default_template, make_environment
 from iscg_docs.french import FILTERS
-from iscg_docs.loading import load_data
-from iscg_docs.records import Framework
-from iscg_docs.rendering import Renderer, default_template, make_environment
+from iscg_docs.inputs.loading import load_data
+from iscg_docs.model.records import Framework
 
 Job = tuple[dict[str, Any], dict[str, str]]
 

@@ -12,6 +12,7 @@ when first used.
 
 from typing import TYPE_CHECKING
 
+from iscg_docs._version import __version__
 from iscg_docs.errors import (
     InputError,
     IscgError,
@@ -21,9 +22,9 @@ from iscg_docs.errors import (
     TemplateError,
     ValidationError,
 )
-from iscg_docs.financing import ROUNDING_RULE, Financing, compute_financing
-from iscg_docs.loading import Rejected, load, load_data, load_each
-from iscg_docs.records import (
+from iscg_docs.inputs.loading import Rejected, load, load_data, load_each
+from iscg_docs.model.financing import ROUNDING_RULE, Financing, compute_financing
+from iscg_docs.model.records import (
     Convention,
     Deliberation,
     EpciKind,
@@ -42,13 +43,11 @@ from iscg_docs.records import (
     SplitShare,
     StateShare,
 )
-from iscg_docs.validation import validate
+from iscg_docs.model.rules import validate
 
 if TYPE_CHECKING:  # type checkers see the real names; at run time they load lazily
-    from iscg_docs.batch import BatchReport, generate, write_convention
-    from iscg_docs.rendering import Renderer, default_template, render_convention
-
-__version__ = "0.1.0"
+    from iscg_docs.docx.renderer import Renderer, default_template, render_convention
+    from iscg_docs.output.batch import BatchReport, generate, write_convention
 
 __all__ = [
     "ROUNDING_RULE",
@@ -95,12 +94,12 @@ __all__ = [
 # Rendering and batch names are resolved on first use, so that importing the package
 # (and running `iscg-docs check`) does not pay for docxtpl, python-docx and lxml.
 _LAZY = {
-    "BatchReport": "iscg_docs.batch",
-    "generate": "iscg_docs.batch",
-    "write_convention": "iscg_docs.batch",
-    "Renderer": "iscg_docs.rendering",
-    "default_template": "iscg_docs.rendering",
-    "render_convention": "iscg_docs.rendering",
+    "BatchReport": "iscg_docs.output.batch",
+    "generate": "iscg_docs.output.batch",
+    "write_convention": "iscg_docs.output.batch",
+    "Renderer": "iscg_docs.docx.renderer",
+    "default_template": "iscg_docs.docx.renderer",
+    "render_convention": "iscg_docs.docx.renderer",
 }
 
 

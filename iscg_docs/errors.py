@@ -209,7 +209,7 @@ class LintError(TemplateError):
     """A template the lint refused before anything was rendered.
 
     Args:
-        findings: the lint's findings (:class:`iscg_docs.lint.Finding`), errors first.
+        findings: the lint's findings (:class:`iscg_docs.docx.lint.Finding`), errors first.
         source: the template's file name.
     """
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from iscg_docs.loading import load
-from iscg_docs.records import Framework
+from iscg_docs.inputs.loading import load
+from iscg_docs.model.records import Framework
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "saone-et-loire.toml"

@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 
 from iscg_docs.cli import main
-from iscg_docs.records import Framework, FundingYear, Period
+from iscg_docs.model.records import Framework, FundingYear, Period
 
 
 def run(*args: str) -> tuple[int, str]:

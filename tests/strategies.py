@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from hypothesis import strategies as st
 
-from iscg_docs.records import (
+from iscg_docs.model.records import (
     Convention,
     Deliberation,
     EpciKind,

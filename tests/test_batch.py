@@ -1,4 +1,4 @@
-"""Tests for iscg_docs.batch and the generate command: files, manifest, safety."""
+"""Tests for iscg_docs.output.batch and the generate command: files, manifest, safety."""
 
 from __future__ import annotations
 
@@ -20,8 +20,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iscg_docs import __version__
-from iscg_docs.batch import (
+from iscg_docs._version import __version__
+from iscg_docs.docx.renderer import Renderer
+from iscg_docs.errors import OutputError, TemplateError
+from iscg_docs.inputs.loading import load
+from iscg_docs.model.records import Framework
+from iscg_docs.output.batch import (
     MANIFEST,
     _fingerprints,
     _tasks,
@@ -29,10 +33,6 @@ from iscg_docs.batch import (
     write_atomic,
     write_convention,
 )
-from iscg_docs.errors import OutputError, TemplateError
-from iscg_docs.loading import load
-from iscg_docs.records import Framework
-from iscg_docs.rendering import Renderer
 from tests.helpers import edited_example, run
 from tests.strategies import frameworks
 

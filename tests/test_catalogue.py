@@ -1,4 +1,4 @@
-"""Tests for iscg_docs.catalogue and ``iscg-docs variables``: what a template may use.
+"""Tests for iscg_docs.convention.catalogue and ``iscg-docs variables``: what a template may use.
 
 That every context entry has a description is tested once, in
 tests/test_context.py (TestCatalogue.test_every_key_is_described); here the printed
@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from iscg_docs.catalogue import UNAVAILABLE, entries, filter_entries, render
-from iscg_docs.context import CATALOGUE
+from iscg_docs.convention.catalogue import UNAVAILABLE, entries, filter_entries, render
+from iscg_docs.convention.context import CATALOGUE
+from iscg_docs.docx.lint import used_names
+from iscg_docs.docx.renderer import default_template
 from iscg_docs.french import FILTERS
-from iscg_docs.lint import used_names
-from iscg_docs.rendering import default_template
 from tests.helpers import run
 
 

@@ -24,14 +24,14 @@ from hypothesis import strategies as st
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from iscg_docs._compiled import CompiledTemplate
+from iscg_docs.docx.engine.compiled import CompiledTemplate
 from tests.strategies import user_text
 
 # The conformance templates sit in ../shared beside the repository (CI puts a copy there).
 CONFORMANCE = (
     Path(__file__).resolve().parents[2] / "shared" / "conformance" / "docxtpl-0.20.2-templates"
 )
-LOGGER = "iscg_docs.rendering"
+LOGGER = "iscg_docs.docx.renderer"
 
 
 # -- helpers --------------------------------------------------------------------------

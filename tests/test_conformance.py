@@ -14,10 +14,15 @@ from docxtpl import DocxTemplate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iscg_docs.context import build_context, document_properties
+from iscg_docs.convention.context import build_context, document_properties
+from iscg_docs.docx.renderer import (
+    Renderer,
+    core_properties_xml,
+    default_template,
+    make_environment,
+)
 from iscg_docs.french import FILTERS
-from iscg_docs.records import Framework
-from iscg_docs.rendering import Renderer, core_properties_xml, default_template, make_environment
+from iscg_docs.model.records import Framework
 from tests.strategies import frameworks, user_text
 
 REFS = ("CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03")

@@ -1,4 +1,4 @@
-"""Tests for iscg_docs.context: French strings, article numbering, catalogue, file names."""
+"""Tests for iscg_docs.convention.context: French strings, article numbering, catalogue, file names."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 import pytest
 
-from iscg_docs.context import (
+from iscg_docs.convention.context import (
     ARTICLES,
     BLANK_DATE,
     CATALOGUE,
@@ -19,7 +19,7 @@ from iscg_docs.context import (
     file_stem,
     paths,
 )
-from iscg_docs.records import Framework, StateShare
+from iscg_docs.model.records import Framework, StateShare
 from tests.helpers import with_years
 
 NNBSP, NBSP = "\u202f", "\u00a0"

@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from iscg_docs import _direct
-from iscg_docs._compiled import CompiledTemplate
-from iscg_docs.rendering import default_template, make_environment
+from iscg_docs.docx.engine import direct as _direct
+from iscg_docs.docx.engine.compiled import CompiledTemplate
+from iscg_docs.docx.renderer import default_template, make_environment
 from tests.strategies import user_text
 from tests.test_compiled import (
     assert_same_outcome,
@@ -291,8 +291,8 @@ class TestConformance:
         self, monkeypatch: pytest.MonkeyPatch, example_data: Any
     ) -> None:
         """The bundled template's documents are written without parsing the body."""
-        from iscg_docs.context import build_context
-        from iscg_docs.loading import load_data
+        from iscg_docs.convention.context import build_context
+        from iscg_docs.inputs.loading import load_data
 
         framework = load_data(example_data, source="example")
         template = CompiledTemplate(default_template(), make_environment(), autoescape=True)

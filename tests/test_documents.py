@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from iscg_docs import french
-from iscg_docs.batch import MANIFEST, convert_to_pdf, generate
 from iscg_docs.errors import OutputError
-from iscg_docs.financing import compute_financing
-from iscg_docs.records import Framework
+from iscg_docs.model.financing import compute_financing
+from iscg_docs.model.records import Framework
+from iscg_docs.output.batch import MANIFEST, convert_to_pdf, generate
 from tests.helpers import run
 
 pytestmark = pytest.mark.libreoffice

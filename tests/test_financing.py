@@ -1,4 +1,4 @@
-"""Tests for iscg_docs.financing."""
+"""Tests for iscg_docs.model.financing."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iscg_docs.financing import (
+from iscg_docs.model.financing import (
     ROUNDING_RULE,
     FunderRole,
     allocate,
     compute_financing,
     round_half_up,
 )
-from iscg_docs.records import Framework
-from iscg_docs.validation import problems
+from iscg_docs.model.records import Framework
+from iscg_docs.model.rules import problems
 from tests.strategies import frameworks
 
 D = Decimal

@@ -40,7 +40,7 @@ from iscg_docs.french import (
     to_all,
     typography,
 )
-from iscg_docs.records import EpciKind, Gender, Party, PartyKind, Role, Signatory
+from iscg_docs.model.records import EpciKind, Gender, Party, PartyKind, Role, Signatory
 
 NNBSP = "\u202f"  # narrow no-break space
 NBSP = "\u00a0"  # no-break space

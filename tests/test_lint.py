@@ -1,4 +1,4 @@
-"""Tests for iscg_docs.lint: the bundled template is clean, each planted defect is found once."""
+"""Tests for iscg_docs.docx.lint: the bundled template is clean, each planted defect is found once."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 import docx
 import pytest
 
+from iscg_docs.docx.lint import ERROR, NOTE, Finding, format_report, lint, used_names
+from iscg_docs.docx.renderer import Renderer, default_template
 from iscg_docs.errors import LintError, TemplateError
-from iscg_docs.lint import ERROR, NOTE, Finding, format_report, lint, used_names
-from iscg_docs.records import Framework
-from iscg_docs.rendering import Renderer, default_template
+from iscg_docs.model.records import Framework
 from tests.helpers import run
 
 CONFORMANCE = (

@@ -1,4 +1,4 @@
-"""Tests for iscg_docs.loading and iscg_docs.structure: files to records, errors by key path."""
+"""Tests for iscg_docs.inputs.loading and iscg_docs.inputs.structure: files to records, errors by key path."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from iscg_docs.errors import InputError, ValidationError
-from iscg_docs.loading import load, load_data, read_data
-from iscg_docs.records import Framework, SplitMethod
+from iscg_docs.inputs.loading import load, load_data, read_data
+from iscg_docs.model.records import Framework, SplitMethod
 from tests.helpers import edited_example
 
 

@@ -1,4 +1,4 @@
-"""Tests for iscg_docs.records."""
+"""Tests for iscg_docs.model.records."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import attrs
 import pytest
 
 from iscg_docs.errors import Problem
-from iscg_docs.records import (
+from iscg_docs.model.records import (
     Deliberation,
     Force,
     FundingYear,

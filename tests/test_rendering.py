@@ -1,4 +1,4 @@
-"""Tests for iscg_docs.rendering: sandbox, escaping, errors, properties, reproducibility."""
+"""Tests for iscg_docs.docx.renderer: sandbox, escaping, errors, properties, reproducibility."""
 
 from __future__ import annotations
 
@@ -13,10 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iscg_docs.errors import TemplateError
-from iscg_docs.loading import load
-from iscg_docs.records import Framework
-from iscg_docs.rendering import (
+from iscg_docs.docx.renderer import (
     _EMPTY_CORE,
     Renderer,
     _core_properties_xml,
@@ -27,6 +24,9 @@ from iscg_docs.rendering import (
     render_convention,
     render_docx,
 )
+from iscg_docs.errors import TemplateError
+from iscg_docs.inputs.loading import load
+from iscg_docs.model.records import Framework
 from tests.helpers import edited_example
 from tests.strategies import user_text
 from tests.test_compiled import outcome
@@ -188,7 +188,7 @@ class TestReproducible:
 
     def test_compiled_equals_stock(self, framework: Framework) -> None:
         """The compiled engine gives stock docxtpl's members for the bundled template."""
-        from iscg_docs.context import build_context, document_properties
+        from iscg_docs.convention.context import build_context, document_properties
         from iscg_docs.french import FILTERS
 
         convention = framework.conventions[1]

@@ -13,9 +13,9 @@ import docx
 import pytest
 
 from iscg_docs import french
-from iscg_docs.context import build_context, document_properties
-from iscg_docs.records import Framework
-from iscg_docs.rendering import default_template, make_environment, render_docx
+from iscg_docs.convention.context import build_context, document_properties
+from iscg_docs.docx.renderer import default_template, make_environment, render_docx
+from iscg_docs.model.records import Framework
 from tests.helpers import with_years
 
 REFS = ("CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03")

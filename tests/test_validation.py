@@ -1,4 +1,4 @@
-"""Tests for iscg_docs.validation, through load_data so paths are the file's paths."""
+"""Tests for iscg_docs.model.rules, through load_data so paths are the file's paths."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iscg_docs.errors import ValidationError
-from iscg_docs.loading import load_data
-from iscg_docs.records import Framework, SplitMethod, SplitShare
-from iscg_docs.validation import problems, validate
+from iscg_docs.inputs.loading import load_data
+from iscg_docs.model.records import Framework, SplitMethod, SplitShare
+from iscg_docs.model.rules import problems, validate
 from tests.strategies import frameworks
 
 

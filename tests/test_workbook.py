@@ -1,4 +1,4 @@
-"""Tests for iscg_docs.workbook and the ``.xlsx`` path of iscg_docs.loading."""
+"""Tests for iscg_docs.inputs.workbook and the ``.xlsx`` path of iscg_docs.inputs.loading."""
 
 from __future__ import annotations
 
@@ -17,9 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iscg_docs.errors import OutputError, Problem, ValidationError
-from iscg_docs.loading import load, load_data, read_data
-from iscg_docs.records import EpciKind, Force, Framework, Gender, PartyKind, Role, SplitMethod
-from iscg_docs.workbook import (
+from iscg_docs.inputs.loading import load, load_data, read_data
+from iscg_docs.inputs.workbook import (
     LABELS,
     SHEETS,
     locate,
@@ -27,6 +26,7 @@ from iscg_docs.workbook import (
     write_workbook,
     write_workbook_template,
 )
+from iscg_docs.model.records import EpciKind, Force, Framework, Gender, PartyKind, Role, SplitMethod
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_TOML = ROOT / "examples" / "saone-et-loire.toml"
@@ -468,11 +468,11 @@ class TestLocate:
 
 
 class TestLoading:
-    """The ``.xlsx`` path of iscg_docs.loading."""
+    """The ``.xlsx`` path of iscg_docs.inputs.loading."""
 
     def test_openpyxl_is_imported_lazily(self) -> None:
         """Importing the loader (as the command line does) does not import openpyxl."""
-        code = "import sys, iscg_docs.loading, iscg_docs.workbook; print('openpyxl' in sys.modules)"
+        code = "import sys, iscg_docs.inputs.loading, iscg_docs.inputs.workbook; print('openpyxl' in sys.modules)"
         out = subprocess.run(
             [sys.executable, "-c", code],
             capture_output=True,

@@ -7,7 +7,7 @@ repository root::
     python tools/build_template.py [output.docx]
 
 Static French text goes through :func:`iscg_docs.french.typography` so its no-break spaces
-are right. Variable names come from :mod:`iscg_docs.context` (see its CATALOGUE).
+are right. Variable names come from :mod:`iscg_docs.convention.context` (see its CATALOGUE).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from iscg_docs.rendering import normalize_package
+from iscg_docs.docx.renderer import normalize_package
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

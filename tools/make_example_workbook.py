@@ -10,8 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from iscg_docs.loading import load, read_data
-from iscg_docs.workbook import write_workbook
+from iscg_docs.inputs.loading import load, read_data
+from iscg_docs.inputs.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "examples" / "saone-et-loire.toml"

@@ -33,7 +33,7 @@ from iscg_docs.errors import TemplateError, os_reason
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-    from iscg_docs.records import Convention, Framework
+    from iscg_docs.model.records import Convention, Framework
 
 __all__ = [
     "CORE_PROPERTIES",
@@ -179,7 +179,7 @@ def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
 class Renderer:
     """A template read and compiled once, rendering any number of documents.
 
-    The template is patched and compiled once (:mod:`iscg_docs._compiled`); each document
+    The template is patched and compiled once (:mod:`iscg_docs.docx.engine.compiled`); each document
     then renders only its Jinja parts and copies every other member of the package as it
     is. The output equals stock docxtpl's for the same template, context and environment.
 
@@ -200,7 +200,7 @@ class Renderer:
         *,
         filters: Mapping[str, Any] | None = None,
     ) -> None:
-        from iscg_docs._compiled import CompiledTemplate
+        from iscg_docs.docx.engine.compiled import CompiledTemplate
 
         if filters is None:
             from iscg_docs.french import FILTERS
@@ -278,7 +278,7 @@ class Renderer:
             convention: the convention.
             draft: mark every page "PROJET" and leave the signature date blank.
         """
-        from iscg_docs.context import build_context, document_properties
+        from iscg_docs.convention.context import build_context, document_properties
 
         return self.render(
             build_context(framework, convention, draft=draft),

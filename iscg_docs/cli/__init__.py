@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from iscg_docs import __version__
+from iscg_docs._version import __version__
 from iscg_docs.errors import (
     InputError,
     IscgError,
@@ -195,8 +195,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
 
 
 def _check(path: str, out: TextIO) -> int:
-    from iscg_docs.loading import load
-    from iscg_docs.summary import summarize
+    from iscg_docs.cli.summary import summarize
+    from iscg_docs.inputs.loading import load
 
     framework = load(path)
     out.write(summarize(framework))
@@ -205,7 +205,7 @@ def _check(path: str, out: TextIO) -> int:
 
 def _print_grouped(problems: Sequence[Problem], err: TextIO) -> None:
     """Problems grouped by convention, shared data first."""
-    from iscg_docs.loading import convention_index
+    from iscg_docs.inputs.loading import convention_index
 
     groups: dict[int | None, list[Problem]] = {}
     for p in problems:
@@ -223,8 +223,8 @@ def _generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     import hashlib
     from pathlib import Path
 
-    from iscg_docs.batch import generate
-    from iscg_docs.loading import load, load_each
+    from iscg_docs.inputs.loading import load, load_each
+    from iscg_docs.output.batch import generate
 
     rejected: tuple[Any, ...] = ()
     if args.keep_going:
@@ -308,7 +308,7 @@ class _ProgressBar:
 
 
 def _variables(fmt: str, out: TextIO) -> int:
-    from iscg_docs.catalogue import render
+    from iscg_docs.convention.catalogue import render
 
     out.write(render(fmt))
     return EXIT_OK
@@ -318,7 +318,7 @@ def _lint(path: str, out: TextIO) -> int:
     """Exit 1 on errors, 0 on notes alone; a file that is no .docx is unreadable input (2)."""
     from pathlib import Path
 
-    from iscg_docs.lint import ERROR, format_report, lint
+    from iscg_docs.docx.lint import ERROR, format_report, lint
 
     try:
         findings = lint(path)
@@ -330,7 +330,7 @@ def _lint(path: str, out: TextIO) -> int:
 
 
 def _workbook_template(path: str, force: bool, out: TextIO) -> int:
-    from iscg_docs.workbook import write_workbook_template
+    from iscg_docs.inputs.workbook import write_workbook_template
 
     write_workbook_template(path, overwrite=force)
     print(f"écrit : {path}", file=out)

@@ -33,7 +33,7 @@ def structure(cls: type[T], data: object, *, source: str | None = None) -> T:
     """Build a ``cls`` record from plain data.
 
     Args:
-        cls: an attrs record class (usually :class:`~iscg_docs.records.Framework`).
+        cls: an attrs record class (usually :class:`~iscg_docs.model.records.Framework`).
         data: what a TOML, JSON or spreadsheet reader produced.
         source: the file it came from, named in the error.
 

@@ -25,7 +25,7 @@ from docxtpl import DocxTemplate, InlineImage, RichText, RichTextParagraph
 from isal import isal_zlib
 from lxml import etree
 
-from iscg_docs import _direct
+from iscg_docs.docx.engine import direct as _direct
 
 try:  # docxtpl only exposes Subdoc when docxcompose is installed
     from docxtpl import Subdoc
@@ -34,7 +34,7 @@ except ImportError:  # pragma: no cover - docxcompose is a docxtpl dependency
 
 __all__ = ["CompiledTemplate"]
 
-logger = logging.getLogger("iscg_docs.rendering")
+logger = logging.getLogger("iscg_docs.docx.renderer")
 
 # The core properties docxtpl 0.20.2 renders (DocxTemplate.render_properties).
 _CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
@@ -134,13 +134,13 @@ class CompiledTemplate:
     ``DocxTemplate.save`` (every zip member, after decompression), for the same
     template, context and Jinja environment. Contexts the engine cannot render alone
     (images, sub-documents, hyperlinks: anything that adds relationships or media to
-    the package) fall back to stock docxtpl, logged at DEBUG on ``iscg_docs.rendering``.
+    the package) fall back to stock docxtpl, logged at DEBUG on ``iscg_docs.docx.renderer``.
 
     Thread safety: an instance holds no mutable state after construction; each render
     works on its own objects, and compiled Jinja templates are safe to render
     concurrently, so one instance may serve many threads. The one piece of state a
     render leaves behind, whether a part met a value that sends it through lxml
-    (:mod:`iscg_docs._direct`), is kept per thread and reset before each part.
+    (:mod:`iscg_docs.docx.engine.direct`), is kept per thread and reset before each part.
 
     Processes: an instance pickles as its source bytes, its Jinja environment and its
     autoescape flag, and recompiles on unpickling (about the cost of one stock render).
@@ -457,7 +457,7 @@ class CompiledTemplate:
 
         This is docxtpl's ``render_xml_part`` output, before table fixing, XML
         re-serialisation and packaging; core properties are left out. In the parts
-        written directly (:mod:`iscg_docs._direct`), quotes in values come out as
+        written directly (:mod:`iscg_docs.docx.engine.direct`), quotes in values come out as
         characters rather than markupsafe's references: the same XML.
 
         Args:

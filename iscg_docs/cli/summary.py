@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from iscg_docs import french
-from iscg_docs.financing import compute_financing
-from iscg_docs.records import Framework
+from iscg_docs.model.financing import compute_financing
+from iscg_docs.model.records import Framework
 
 __all__ = ["summarize"]
 

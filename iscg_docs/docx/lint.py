@@ -305,9 +305,9 @@ class _Linter:
     def __init__(self) -> None:
         from docxtpl import DocxTemplate
 
-        from iscg_docs.context import CATALOGUE
+        from iscg_docs.convention.context import CATALOGUE
+        from iscg_docs.docx.renderer import make_environment
         from iscg_docs.french import FILTERS
-        from iscg_docs.rendering import make_environment
 
         self.env = make_environment(FILTERS)
         self.scratch = DocxTemplate(io.BytesIO())
@@ -697,7 +697,7 @@ class _Linter:
     # -- the whole template --------------------------------------------------------
 
     def unused(self) -> None:
-        from iscg_docs.context import CATALOGUE
+        from iscg_docs.convention.context import CATALOGUE
 
         def used(name: str) -> bool:
             return any(u == name or u.startswith((name + ".", name + "[")) for u in self.used)
@@ -774,7 +774,7 @@ def lint(source: str | os.PathLike[str] | bytes) -> list[Finding]:
     if not any(f.severity == ERROR for f in linter.findings):
         # The lint reads tags in text; docxtpl also compiles what hides elsewhere
         # (attributes, deleted text). A clean lint must mean a template that compiles.
-        from iscg_docs.rendering import Renderer
+        from iscg_docs.docx.renderer import Renderer
 
         try:
             Renderer(data)

@@ -27,7 +27,7 @@ from fractions import Fraction
 
 from attrs import frozen
 
-from iscg_docs.records import Convention, Framework, SplitMethod
+from iscg_docs.model.records import Convention, Framework, SplitMethod
 
 __all__ = [
     "ROUNDING_RULE",
@@ -221,7 +221,7 @@ def _split_weights(convention: Convention) -> list[Fraction]:
 def compute_financing(convention: Convention, framework: Framework) -> Financing:
     """Compute the financing table of ``convention`` under ``framework``.
 
-    The convention is assumed valid (see :func:`iscg_docs.validation.validate`).
+    The convention is assumed valid (see :func:`iscg_docs.model.rules.validate`).
 
     Args:
         convention: the convention.

@@ -2,7 +2,7 @@
 
 Legal and finance services keep their figures in spreadsheets. This module reads a workbook
 (``.xlsx``, through openpyxl) into the same plain data the TOML loader produces, so that
-:func:`~iscg_docs.structure.structure` and the validation apply unchanged, and writes
+:func:`~iscg_docs.inputs.structure.structure` and the validation apply unchanged, and writes
 documented workbooks (drop-down lists, a « Notice » sheet) to be filled in.
 
 Layout (headers on row 1, one record per row, empty rows ignored):
@@ -47,7 +47,7 @@ from iscg_docs.errors import (
     format_path,
     os_reason,
 )
-from iscg_docs.records import EpciKind, Force, Gender, PartyKind, Role, SplitMethod
+from iscg_docs.model.records import EpciKind, Force, Gender, PartyKind, Role, SplitMethod
 
 __all__ = [
     "LABELS",
@@ -745,7 +745,7 @@ def read_workbook(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[st
         path: the ``.xlsx`` file.
 
     Returns:
-        The plain data (as :func:`iscg_docs.loading.read_data` gives for TOML) and, for
+        The plain data (as :func:`iscg_docs.inputs.loading.read_data` gives for TOML) and, for
         every data path, where it stands in the workbook, in French.
 
     Raises:
@@ -761,7 +761,7 @@ def read_workbook(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[st
 def scan_workbook(path: str | os.PathLike[str]) -> WorkbookReading:
     """Read a workbook, collecting its problems instead of raising them.
 
-    :func:`iscg_docs.loading.load` uses it to report the workbook's problems together with
+    :func:`iscg_docs.inputs.loading.load` uses it to report the workbook's problems together with
     those the records and the validation find.
 
     Raises:

@@ -32,9 +32,9 @@ from typing import Any
 import attrs
 from attrs import frozen
 
-from iscg_docs import __version__
+from iscg_docs._version import __version__
 from iscg_docs.errors import LintError, OutputError, os_reason
-from iscg_docs.records import Convention, Framework
+from iscg_docs.model.records import Convention, Framework
 
 __all__ = [
     "MANIFEST",
@@ -205,7 +205,7 @@ def write_convention(
         OutputError: the file exists with other content and ``force`` is off, or it
             cannot be written.
     """
-    from iscg_docs.rendering import render_convention
+    from iscg_docs.docx.renderer import render_convention
 
     target = Path(path)
     data = render_convention(framework, convention, template=template, draft=draft)
@@ -327,7 +327,7 @@ _Written = tuple[int, str, str]
 def _init_worker(
     template: bytes, framework: Framework, draft: bool, paths: dict[int, Path]
 ) -> None:
-    from iscg_docs.rendering import Renderer
+    from iscg_docs.docx.renderer import Renderer
 
     # Ctrl-C reaches every process of the terminal's group: the parent alone handles it
     # (it waits for the tasks under way, then removes what they wrote).
@@ -401,8 +401,8 @@ def generate(
         TemplateError: the template cannot be used; :class:`LintError` when a custom
             template has lint errors (nothing is written then).
     """
-    from iscg_docs.context import file_stem
-    from iscg_docs.rendering import Renderer
+    from iscg_docs.convention.context import file_stem
+    from iscg_docs.docx.renderer import Renderer
 
     folder = Path(out_dir)
     if template is not None:
@@ -523,7 +523,7 @@ def _lint_custom(template: str | os.PathLike[str]) -> None:
     would only fail on the one convention that reaches it, or a broken table that Word
     would open as a corrupt file.
     """
-    from iscg_docs.lint import ERROR, lint
+    from iscg_docs.docx.lint import ERROR, lint
 
     findings = lint(template)
     if any(f.severity == ERROR for f in findings):

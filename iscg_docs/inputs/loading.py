@@ -12,9 +12,9 @@ from typing import Any
 from attrs import frozen
 
 from iscg_docs.errors import InputError, Problem, ValidationError, os_reason
-from iscg_docs.records import Framework
-from iscg_docs.structure import structure
-from iscg_docs.validation import problems
+from iscg_docs.inputs.structure import structure
+from iscg_docs.model.records import Framework
+from iscg_docs.model.rules import problems
 
 __all__ = [
     "SUFFIXES",
@@ -47,7 +47,7 @@ def read_data(path: str | os.PathLike[str]) -> dict[str, Any]:
             str(p),
         )
     if suffix == ".xlsx":
-        from iscg_docs.workbook import read_workbook  # lazily: openpyxl is slow to import
+        from iscg_docs.inputs.workbook import read_workbook  # lazily: openpyxl is slow to import
 
         return read_workbook(p)[0]
     try:
@@ -197,7 +197,7 @@ def _reference(conventions: list[Any], index: int) -> str | None:
 
 def _conventions_data(path: Path) -> list[Any]:
     if path.suffix.lower() == ".xlsx":
-        from iscg_docs.workbook import scan_workbook
+        from iscg_docs.inputs.workbook import scan_workbook
 
         data = scan_workbook(path).data
     else:
@@ -224,7 +224,7 @@ def _load(path: Path, drop: frozenset[int]) -> Framework:
 
 def _load_workbook(path: Path, drop: frozenset[int] = frozenset()) -> Framework:
     """Load a workbook, reporting its own problems and the records' together, located."""
-    from iscg_docs.workbook import WorkbookReading, locate, scan_workbook
+    from iscg_docs.inputs.workbook import WorkbookReading, locate, scan_workbook
 
     reading = scan_workbook(path)
     if drop:

@@ -20,8 +20,8 @@ from typing import Any
 from attrs import frozen
 
 from iscg_docs import french
-from iscg_docs.financing import ROUNDING_RULE, Financing, compute_financing
-from iscg_docs.records import (
+from iscg_docs.model.financing import ROUNDING_RULE, Financing, compute_financing
+from iscg_docs.model.records import (
     Convention,
     Force,
     Framework,
@@ -840,7 +840,7 @@ def document_properties(framework: Framework, convention: Convention) -> dict[st
         convention: the convention.
 
     Returns:
-        Plain-text values for :func:`iscg_docs.rendering.render_docx` ``properties``.
+        Plain-text values for :func:`iscg_docs.docx.renderer.render_docx` ``properties``.
     """
     departement = framework.party(framework.departement)
     return {

@@ -1,6 +1,6 @@
 """What a template may use, for the jurist who edits it: variables and filters, with examples.
 
-The variables come from :data:`iscg_docs.context.CATALOGUE` and their example values from
+The variables come from :data:`iscg_docs.convention.context.CATALOGUE` and their example values from
 the context actually built for the first convention of the Saône-et-Loire example, so
 the list cannot drift from the code. ``iscg-docs variables`` prints :func:`render`.
 """
@@ -18,8 +18,8 @@ from attrs import frozen
 
 from iscg_docs import french
 from iscg_docs._resources import bundled_file
-from iscg_docs.context import CATALOGUE, build_context, example_values, paths
-from iscg_docs.records import Gender, Party, PartyKind, Role, Signatory
+from iscg_docs.convention.context import CATALOGUE, build_context, example_values, paths
+from iscg_docs.model.records import Gender, Party, PartyKind, Role, Signatory
 
 __all__ = [
     "EXAMPLE_FILE",
@@ -82,7 +82,7 @@ class FilterEntry:
 def _example_context(path: Path) -> dict[str, Any] | None:
     """The context of the example's first convention, or None if it cannot be had."""
     from iscg_docs.errors import IscgError
-    from iscg_docs.loading import load
+    from iscg_docs.inputs.loading import load
 
     if not path.is_file():
         return None

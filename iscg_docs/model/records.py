@@ -2,7 +2,7 @@
 
 Each record checks its own fields when it is built (types, ranges, money as ``Decimal``);
 rules that span several records (shares adding up, references to parties, ETP under the
-framework) live in :mod:`iscg_docs.validation`, which reports all of them at once.
+framework) live in :mod:`iscg_docs.model.rules`, which reports all of them at once.
 
 Glossary (identifier → French legal term):
 

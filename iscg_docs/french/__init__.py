@@ -11,7 +11,7 @@ from typing import Any
 
 from babel import Locale
 
-from iscg_docs.records import EpciKind, Gender, Party, PartyKind, Role, Signatory
+from iscg_docs.model.records import EpciKind, Gender, Party, PartyKind, Role, Signatory
 
 __all__ = [
     "FILTERS",

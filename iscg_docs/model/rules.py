@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from iscg_docs.errors import PathPart, Problem, ValidationError, format_path
-from iscg_docs.records import (
+from iscg_docs.model.records import (
     COLLECTIVITY_KINDS,
     Convention,
     Framework,

@@ -1,0 +1,1 @@
+"""The convention: the context its template reads, its articles, its properties."""

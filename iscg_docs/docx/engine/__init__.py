@@ -1,0 +1,1 @@
+"""The compiled docxtpl engine and its direct serialisation."""

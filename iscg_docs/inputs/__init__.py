@@ -1,0 +1,1 @@
+"""Inputs: reading TOML, JSON and Excel files into records."""

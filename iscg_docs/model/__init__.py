@@ -1,0 +1,1 @@
+"""The model: records, their rules and the financing computed from them."""

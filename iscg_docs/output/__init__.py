@@ -1,0 +1,1 @@
+"""Output: atomic writes, batches, the manifest and PDFs."""
