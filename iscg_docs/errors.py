@@ -18,6 +18,7 @@ errors between processes.
 from __future__ import annotations
 
 import errno
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any, Self
 
@@ -167,6 +168,17 @@ class ValidationError(IscgError, ExceptionGroup[Problem]):
 
     def __init__(self, message: str, problems: Sequence[Problem]) -> None:
         super().__init__(message, list(problems))
+
+    @classmethod
+    def of(cls, problems: Sequence[Problem], source: str | os.PathLike[str] | None = None) -> Self:
+        """The error every reader and rule raises: « Données invalides [dans FICHIER] ».
+
+        Args:
+            problems: what was found, in order.
+            source: the file the data came from, when there is one.
+        """
+        where = f" dans {os.fspath(source)}" if source is not None else ""
+        return cls(f"Données invalides{where}", problems)
 
     def derive(self, excs: Sequence[Any]) -> ValidationError:  # type: ignore[override]
         return ValidationError(self.message, excs)

@@ -79,6 +79,17 @@ class TestValidationError:
         assert error.lines() == ["m1 @ x", "m2 @ y"]
         assert str(error) == "Données invalides (2 problèmes)"
 
+    @pytest.mark.parametrize(
+        ("source", "headline"),
+        [(None, "Données invalides"), ("cadre.toml", "Données invalides dans cadre.toml")],
+        ids=["no-file", "file"],
+    )
+    def test_one_headline(self, source: str | None, headline: str) -> None:
+        """Every reader and rule raises the same headline, naming the file when known."""
+        error = ValidationError.of([Problem("a", "x", "m")], source)
+        assert error.message == headline
+        assert str(error) == f"{headline} (1 problème)"
+
     def test_except_star(self) -> None:
         """except* Problem catches the problems of the group."""
         seen: list[Problem] = []

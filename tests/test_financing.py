@@ -15,6 +15,7 @@ from iscg_docs.model.financing import (
     FunderRole,
     allocate,
     compute_financing,
+    departement_rate,
     round_half_up,
 )
 from iscg_docs.model.records import Framework
@@ -168,3 +169,21 @@ class TestProperties:
             assert sum(t.amount for t in f.totals) == f.total_cost
             for t in f.totals:
                 assert t.amount == sum(y.amount_of(t.party) for y in f.years)
+
+
+class TestDepartementRate:
+    def test_framework_rate_by_default(self, framework: Framework) -> None:
+        """A plan that states no rate takes the framework's."""
+        convention = framework.conventions[0]
+        assert convention.funding.departement_rate is None
+        assert departement_rate(convention, framework) == framework.departement_rate
+
+    def test_own_rate_wins(self, framework: Framework) -> None:
+        """A plan's own rate, even 0, is the one used."""
+        convention = framework.conventions[0]
+        own = attrs.evolve(
+            convention, funding=attrs.evolve(convention.funding, departement_rate=D(0))
+        )
+        assert departement_rate(own, framework) == D(0)
+        financing = compute_financing(own, framework)
+        assert financing.total_of(framework.departement) == D(0)

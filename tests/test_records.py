@@ -11,8 +11,10 @@ import pytest
 
 from iscg_docs.errors import Problem
 from iscg_docs.model.records import (
+    Convention,
     Deliberation,
     Force,
+    FundingPlan,
     FundingYear,
     Gender,
     Party,
@@ -192,3 +194,34 @@ class TestShares:
         """A population is a positive whole number."""
         with pytest.raises(Problem):
             SplitShare("c", population=0)
+
+
+class TestConverters:
+    def test_records_from_any_iterable(self) -> None:
+        """A generator of records becomes the field's tuple."""
+        year = FundingYear(cost=Decimal(1000))
+        plan = FundingPlan(years=(y for y in [year]), split=[])
+        assert plan.years == (year,)
+        assert plan.split == ()
+
+    @pytest.mark.parametrize("value", ["nonsense", {"a": 1}, 3], ids=["text", "mapping", "int"])
+    def test_not_a_list_of_records(self, value: object) -> None:
+        """A text, a mapping or a number is refused in French, not split into items."""
+        with pytest.raises(Problem) as caught:
+            FundingPlan(years=value, split=[])  # type: ignore[arg-type]
+        assert caught.value.code == "type"
+        assert caught.value.path == "years"
+
+    def test_a_lone_text_is_not_a_list_of_identifiers(self) -> None:
+        """Identifiers come as a list; a text is refused rather than read letter by letter."""
+        with pytest.raises(Problem) as caught:
+            Convention(
+                reference="r",
+                territory="t",
+                parties="abc",  # type: ignore[arg-type]
+                posts=[],
+                period=Period(start=dt.date(2021, 1, 1)),
+                funding=FundingPlan(years=[], split=[]),
+                signed_at="Mâcon",
+            )
+        assert caught.value.path == "parties"

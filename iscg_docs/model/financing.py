@@ -38,6 +38,7 @@ __all__ = [
     "YearFinancing",
     "allocate",
     "compute_financing",
+    "departement_rate",
     "round_half_up",
 ]
 
@@ -218,6 +219,15 @@ def _split_weights(convention: Convention) -> list[Fraction]:
     return [Fraction(s.percent or 0) for s in plan.split]
 
 
+def departement_rate(convention: Convention, framework: Framework) -> Decimal:
+    """The Département's rate of what remains after the State, in points, for ``convention``.
+
+    The convention's own rate when its plan states one, else the framework's.
+    """
+    own = convention.funding.departement_rate
+    return framework.departement_rate if own is None else own
+
+
 def compute_financing(convention: Convention, framework: Framework) -> Financing:
     """Compute the financing table of ``convention`` under ``framework``.
 
@@ -235,9 +245,7 @@ def compute_financing(convention: Convention, framework: Framework) -> Financing
         ValueError: the plan cannot be split (no collectivity for a non-zero rest).
     """
     plan = convention.funding
-    dep_rate = plan.departement_rate
-    if dep_rate is None:
-        dep_rate = framework.departement_rate
+    dep_rate = departement_rate(convention, framework)
     weights = _split_weights(convention)
     roles = [
         (framework.state, FunderRole.STATE),

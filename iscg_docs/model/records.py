@@ -29,16 +29,32 @@ Glossary (identifier → French legal term):
 from __future__ import annotations
 
 import datetime as dt
-import re
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
 
-import attrs
 from attrs import field, frozen
 
-from iscg_docs.errors import Problem
+from iscg_docs.model.validators import (
+    a_date,
+    identifier,
+    ids,
+    instance_of,
+    member_of,
+    money,
+    optional,
+    points,
+    population,
+    positive_decimal,
+    quotite,
+    records,
+    siren,
+    text,
+    tuple_of,
+    tuple_of_ids,
+    years_count,
+)
 
 __all__ = [
     "Convention",
@@ -127,224 +143,6 @@ class SplitMethod(StrEnum):
     POPULATION = "population"
 
 
-# --------------------------------------------------------------------------- validators
-# Small factories in the attrs style: each returns a validator(instance, attribute, value)
-# that raises a located Problem whose path is the field name. The loader reuses them field
-# by field, so that every problem of a file is reported at once.
-
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_SIREN = re.compile(r"^\d{9}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
-
-
-def _fail(attribute: attrs.Attribute[Any], code: str, message: str) -> Problem:
-    return Problem(code, attribute.name, message)
-
-
-def _type_name(value: object) -> str:
-    return {
-        float: "un nombre décimal à virgule flottante",
-        int: "un nombre entier",
-        str: "un texte",
-        bool: "un booléen",
-    }.get(type(value), type(value).__name__)
-
-
-def money(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A non-negative amount in euros, a ``Decimal`` with at most two decimals."""
-    _decimal(attribute, value, "un montant")
-    assert isinstance(value, Decimal)
-    if value < 0:
-        raise _fail(attribute, "negative-amount", f"le montant ne peut pas être négatif ({value}).")
-    if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise _fail(
-            attribute,
-            "sub-cent-amount",
-            f"un montant s'écrit au centime près, avec au plus deux décimales ({value}).",
-        )
-
-
-def points(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A percentage in points, a ``Decimal`` between 0 and 100 inclusive."""
-    _decimal(attribute, value, "un pourcentage")
-    assert isinstance(value, Decimal)
-    if not Decimal(0) <= value <= Decimal(100):
-        raise _fail(
-            attribute,
-            "percent-range",
-            f"un pourcentage doit être compris entre 0 et 100 ({value} donné).",
-        )
-
-
-def quotite(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A quotité in ETP: ``0 < q <= 1``."""
-    _decimal(attribute, value, "une quotité")
-    assert isinstance(value, Decimal)
-    if not Decimal(0) < value <= Decimal(1):
-        raise _fail(
-            attribute,
-            "quotite-range",
-            f"la quotité d'un poste doit être supérieure à 0 et au plus égale à 1 ETP ({value} donné).",
-        )
-
-
-def positive_decimal(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A strictly positive ``Decimal`` (ETP authorised by a framework)."""
-    _decimal(attribute, value, "un nombre")
-    assert isinstance(value, Decimal)
-    if value <= 0:
-        raise _fail(
-            attribute, "not-positive", f"la valeur doit être strictement positive ({value})."
-        )
-
-
-def _decimal(attribute: attrs.Attribute[Any], value: object, what: str) -> None:
-    if isinstance(value, float):
-        raise _fail(
-            attribute,
-            "float",
-            f"{what} doit être exact : la valeur {value!r} est un nombre à virgule flottante, "
-            f'écrivez-la entre guillemets, par exemple "{value}" (ou passez un Decimal).',
-        )
-    if not isinstance(value, Decimal):
-        raise _fail(attribute, "type", f"{what} est attendu (Decimal), pas {_type_name(value)}.")
-    if not value.is_finite():
-        raise _fail(attribute, "not-finite", f"{what} doit être un nombre fini ({value}).")
-
-
-def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A non-empty single-line text with no control character."""
-    if not isinstance(value, str):
-        raise _fail(attribute, "type", f"un texte est attendu, pas {_type_name(value)}.")
-    if not value.strip():
-        raise _fail(attribute, "empty", "ce texte ne peut pas être vide.")
-    if _CONTROL.search(value) or "\n" in value or "\r" in value or "\t" in value:
-        raise _fail(
-            attribute,
-            "control-character",
-            "ce texte contient un caractère de contrôle (saut de ligne, tabulation ou caractère "
-            "invisible) qui ne peut pas figurer dans la convention.",
-        )
-
-
-def optional_text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """Like :func:`text`, or ``None``."""
-    if value is not None:
-        text(instance, attribute, value)
-
-
-def identifier(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """An identifier: letters, digits, ``_``, ``-`` and ``.``, starting with a letter or digit."""
-    if not isinstance(value, str) or not _ID.match(value):
-        raise _fail(
-            attribute,
-            "identifier",
-            "un identifiant ne contient que des lettres non accentuées, des chiffres, « _ », "
-            f"« - » et « . » ({value!r} donné).",
-        )
-
-
-def siren(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A SIREN number (nine digits, Luhn checksum), or ``None``."""
-    if value is None:
-        return
-    if not isinstance(value, str) or not _SIREN.match(value):
-        raise _fail(attribute, "siren", f"un numéro SIREN compte neuf chiffres ({value!r} donné).")
-    total = 0
-    for i, ch in enumerate(reversed(value)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    if total % 10:
-        raise _fail(
-            attribute, "siren", f"le numéro SIREN {value} n'est pas valide (clé de contrôle)."
-        )
-
-
-def a_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A calendar date (not a datetime)."""
-    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-        raise _fail(
-            attribute, "type", f"une date est attendue (AAAA-MM-JJ), pas {_type_name(value)}."
-        )
-
-
-def years_count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A whole number of years, 1 to 10."""
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 10:
-        raise _fail(
-            attribute,
-            "years",
-            f"la durée est un nombre entier d'années, de 1 à 10 ({value!r} donné).",
-        )
-
-
-def population(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A population (whole number of inhabitants, > 0), or ``None``."""
-    if value is None:
-        return
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-        raise _fail(
-            attribute,
-            "population",
-            f"la population est un nombre entier d'habitants, supérieur à 0 ({value!r} donné).",
-        )
-
-
-def member_of(enum: type[StrEnum]) -> Any:
-    """A validator accepting only members of ``enum``."""
-
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, enum):
-            allowed = ", ".join(f"« {m.value} »" for m in enum)
-            raise _fail(
-                attribute, "choice", f"valeur inattendue {value!r} ; valeurs possibles : {allowed}."
-            )
-
-    return check
-
-
-def optional(validator: Any) -> Any:
-    """Wrap a validator so that ``None`` passes."""
-
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if value is not None:
-            validator(instance, attribute, value)
-
-    return check
-
-
-def tuple_of(kind: type) -> Any:
-    """A validator accepting a tuple whose items are all ``kind`` records."""
-
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, tuple) or not all(isinstance(v, kind) for v in value):
-            raise _fail(attribute, "type", f"une liste de {kind.__name__} est attendue.")
-
-    return check
-
-
-def tuple_of_ids(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A tuple of identifiers."""
-    if not isinstance(value, tuple):
-        raise _fail(attribute, "type", "une liste d'identifiants est attendue.")
-    for item in value:
-        identifier(instance, attribute, item)
-
-
-def instance_of(kind: type) -> Any:
-    """A validator accepting only instances of ``kind`` (records nested in records)."""
-
-    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        if not isinstance(value, kind):
-            raise _fail(attribute, "type", f"un enregistrement {kind.__name__} est attendu.")
-
-    return check
-
-
-def _to_tuple(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
 # --------------------------------------------------------------------------- dates
 
 
@@ -397,9 +195,9 @@ class Signatory:
     role: Role = field(validator=member_of(Role))
     full_name: str = field(validator=text)
     gender: Gender = field(validator=member_of(Gender))
-    title_suffix: str | None = field(default=None, validator=optional_text)
-    title: str | None = field(default=None, validator=optional_text)
-    delegate_title: str | None = field(default=None, validator=optional_text)
+    title_suffix: str | None = field(default=None, validator=optional(text))
+    title: str | None = field(default=None, validator=optional(text))
+    delegate_title: str | None = field(default=None, validator=optional(text))
 
 
 @frozen
@@ -429,9 +227,9 @@ class Party:
     name: str = field(validator=text)
     signatory: Signatory | None = field(default=None, validator=optional(instance_of(Signatory)))
     epci_kind: EpciKind | None = field(default=None, validator=optional(member_of(EpciKind)))
-    designation: str | None = field(default=None, validator=optional_text)
+    designation: str | None = field(default=None, validator=optional(text))
     gender: Gender | None = field(default=None, validator=optional(member_of(Gender)))
-    address: str | None = field(default=None, validator=optional_text)
+    address: str | None = field(default=None, validator=optional(text))
     siren: str | None = field(default=None, validator=siren)
     deliberation: Deliberation | None = field(
         default=None, validator=optional(instance_of(Deliberation))
@@ -538,6 +336,19 @@ class SplitShare:
     population: int | None = field(default=None, validator=population)
 
 
+# Typed converters: attrs gives ``__init__`` each converter's parameter type, so a caller
+# building records in code is told by the type checker that ``parties=[1, 2]`` is wrong.
+# mypy's attrs plugin does not specialise a generic converter, hence one per record.
+
+
+def _years(value: Iterable[FundingYear]) -> tuple[FundingYear, ...]:
+    return records(value)
+
+
+def _shares(value: Iterable[SplitShare]) -> tuple[SplitShare, ...]:
+    return records(value)
+
+
 @frozen
 class FundingPlan:
     """How the posts are paid for, year by year.
@@ -550,13 +361,17 @@ class FundingPlan:
             points; ``None`` means the framework's rate.
     """
 
-    years: tuple[FundingYear, ...] = field(converter=_to_tuple, validator=tuple_of(FundingYear))
-    split: tuple[SplitShare, ...] = field(converter=_to_tuple, validator=tuple_of(SplitShare))
+    years: tuple[FundingYear, ...] = field(converter=_years, validator=tuple_of(FundingYear))
+    split: tuple[SplitShare, ...] = field(converter=_shares, validator=tuple_of(SplitShare))
     split_method: SplitMethod = field(default=SplitMethod.PERCENT, validator=member_of(SplitMethod))
     departement_rate: Decimal | None = field(default=None, validator=optional(points))
 
 
 # --------------------------------------------------------------------------- conventions
+
+
+def _posts(value: Iterable[Post]) -> tuple[Post, ...]:
+    return records(value)
 
 
 @frozen
@@ -579,18 +394,26 @@ class Convention:
 
     reference: str = field(validator=text)
     territory: str = field(validator=text)
-    parties: tuple[str, ...] = field(converter=_to_tuple, validator=tuple_of_ids)
-    posts: tuple[Post, ...] = field(converter=_to_tuple, validator=tuple_of(Post))
+    parties: tuple[str, ...] = field(converter=ids, validator=tuple_of_ids)
+    posts: tuple[Post, ...] = field(converter=_posts, validator=tuple_of(Post))
     period: Period = field(validator=instance_of(Period))
     funding: FundingPlan = field(validator=instance_of(FundingPlan))
     signed_at: str = field(validator=text)
     signed_on: dt.date | None = field(default=None, validator=optional(a_date))
-    cosignatories: tuple[str, ...] = field(default=(), converter=_to_tuple, validator=tuple_of_ids)
+    cosignatories: tuple[str, ...] = field(default=(), converter=ids, validator=tuple_of_ids)
 
     @property
     def etp(self) -> Decimal:
         """Total quotité of the posts, in ETP."""
         return sum((p.quotite for p in self.posts), Decimal(0))
+
+
+def _parties(value: Iterable[Party]) -> tuple[Party, ...]:
+    return records(value)
+
+
+def _conventions(value: Iterable[Convention]) -> tuple[Convention, ...]:
+    return records(value)
 
 
 @frozen
@@ -615,8 +438,10 @@ class Framework:
     etp_authorised: Decimal = field(validator=positive_decimal)
     departement_rate: Decimal = field(validator=points)
     approved_on: dt.date = field(validator=a_date)
-    parties: tuple[Party, ...] = field(converter=_to_tuple, validator=tuple_of(Party))
-    conventions: tuple[Convention, ...] = field(converter=_to_tuple, validator=tuple_of(Convention))
+    parties: tuple[Party, ...] = field(converter=_parties, validator=tuple_of(Party))
+    conventions: tuple[Convention, ...] = field(
+        converter=_conventions, validator=tuple_of(Convention)
+    )
     approved_by: str = field(default="Assemblée départementale", validator=text)
 
     def party(self, party_id: str) -> Party:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from iscg_docs.errors import PathPart, Problem, ValidationError, format_path
+from iscg_docs.model.financing import departement_rate
 from iscg_docs.model.records import (
     COLLECTIVITY_KINDS,
     Convention,
@@ -32,7 +33,7 @@ def validate(framework: Framework) -> Framework:
     """
     found = problems(framework)
     if found:
-        raise ValidationError("La convention cadre comporte des erreurs", found)
+        raise ValidationError.of(found)
     return framework
 
 
@@ -263,7 +264,7 @@ def _funding(
             f"le plan de financement compte {len(plan.years)} année(s) mais la convention dure "
             f"{c.period.years} an(s) : indiquez un coût pour chaque année.",
         )
-    dep_rate = fw.departement_rate if plan.departement_rate is None else plan.departement_rate
+    dep_rate = departement_rate(c, fw)
     any_rest = False
     for j, year in enumerate(plan.years):
         ypath = (*fpath, "years", j)
