@@ -43,6 +43,7 @@ from iscg_docs.model.validators import (
     instance_of,
     member_of,
     money,
+    name,
     optional,
     points,
     population,
@@ -392,8 +393,8 @@ class Convention:
             groupement de gendarmerie).
     """
 
-    reference: str = field(validator=text)
-    territory: str = field(validator=text)
+    reference: str = field(validator=name)
+    territory: str = field(validator=name)
     parties: tuple[str, ...] = field(converter=ids, validator=tuple_of_ids)
     posts: tuple[Post, ...] = field(converter=_posts, validator=tuple_of(Post))
     period: Period = field(validator=instance_of(Period))

@@ -21,6 +21,7 @@ from iscg_docs.model.records import (
     PartyKind,
     SplitMethod,
 )
+from iscg_docs.model.validators import MAX_AMOUNT
 
 __all__ = ["problems", "validate"]
 
@@ -263,6 +264,14 @@ def _funding(
             (*fpath, "years"),
             f"le plan de financement compte {len(plan.years)} année(s) mais la convention dure "
             f"{c.period.years} an(s) : indiquez un coût pour chaque année.",
+        )
+    total = sum((year.cost for year in plan.years), Decimal(0))
+    if total > MAX_AMOUNT:
+        yield _p(
+            "total-too-large",
+            (*fpath, "years"),
+            f"le coût total de la convention ({_fmt(total)} €) dépasse le plus grand montant "
+            "qu'une convention peut écrire (999 999 999 999,99 €).",
         )
     dep_rate = departement_rate(c, fw)
     any_rest = False
