@@ -19,6 +19,7 @@ from iscg_docs.errors import (
     LintError,
     OutputError,
     Problem,
+    Severity,
     TemplateError,
     ValidationError,
 )
@@ -43,7 +44,7 @@ from iscg_docs.model.records import (
     SplitShare,
     StateShare,
 )
-from iscg_docs.model.rules import validate
+from iscg_docs.model.rules import validate, warnings
 
 if TYPE_CHECKING:  # type checkers see the real names; at run time they load lazily
     from iscg_docs.docx.renderer import Renderer, default_template, render_convention
@@ -73,6 +74,7 @@ __all__ = [
     "Rejected",
     "Renderer",
     "Role",
+    "Severity",
     "Signatory",
     "SplitMethod",
     "SplitShare",
@@ -88,6 +90,7 @@ __all__ = [
     "load_each",
     "render_convention",
     "validate",
+    "warnings",
     "write_convention",
 ]
 

@@ -8,10 +8,10 @@ tests match on them, jurists read the French message.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
-from iscg_docs.errors import PathPart, Problem, ValidationError, format_path
+from iscg_docs.errors import PathPart, Problem, Severity, ValidationError, format_path
 from iscg_docs.model.financing import departement_rate
 from iscg_docs.model.records import (
     COLLECTIVITY_KINDS,
@@ -23,7 +23,7 @@ from iscg_docs.model.records import (
 )
 from iscg_docs.model.validators import MAX_AMOUNT
 
-__all__ = ["problems", "validate"]
+__all__ = ["problems", "validate", "warnings"]
 
 
 def validate(framework: Framework) -> Framework:
@@ -39,8 +39,22 @@ def validate(framework: Framework) -> Framework:
 
 
 def problems(framework: Framework) -> list[Problem]:
-    """Every problem of ``framework`` and its conventions, in document order."""
+    """Every error of ``framework`` and its conventions, in document order."""
     return list(_framework(framework))
+
+
+def warnings(framework: Framework) -> list[Problem]:
+    """Every warning of a valid ``framework``, in document order.
+
+    Warnings have the codes, paths and French messages of errors, with
+    :attr:`~iscg_docs.errors.Severity.WARNING`; they are reported and never stop a run.
+    """
+    return [w for check in _WARNING_CHECKS for w in check(framework)]
+
+
+def warning(code: str, path: tuple[PathPart, ...], message: str) -> Problem:
+    """A located warning, as :func:`problems` gives located errors."""
+    return Problem(code, format_path(path), message, severity=Severity.WARNING)
 
 
 def _p(code: str, path: tuple[PathPart, ...], message: str) -> Problem:
@@ -391,3 +405,8 @@ def _split_key(
             f"une population est donnée alors que la répartition se fait « {method.value} » : "
             "retirez-la ou choisissez la méthode « population ».",
         )
+
+
+#: The checks that give warnings, each ``check(framework) -> Iterable[Problem]``, in the
+#: order their warnings are reported.
+_WARNING_CHECKS: tuple[Callable[[Framework], Iterable[Problem]], ...] = ()
