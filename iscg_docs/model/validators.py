@@ -31,6 +31,7 @@ __all__ = [
     "MAX_TEXT",
     "Validator",
     "a_date",
+    "avenant_number",
     "decimal_in",
     "decimals",
     "exact_decimal",
@@ -240,6 +241,16 @@ def years_count(instance: object, attribute: attrs.Attribute[Any], value: object
             attribute,
             "years",
             f"la durée est un nombre entier d'années, de 1 à 10 ({value!r} donné).",
+        )
+
+
+def avenant_number(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An avenant's number: a whole number from 1 to 99."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 99:
+        raise _fail(
+            attribute,
+            "avenant-number",
+            f"le numéro d'un avenant est un nombre entier de 1 à 99 ({value!r} donné).",
         )
 
 
