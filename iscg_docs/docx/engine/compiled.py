@@ -341,6 +341,25 @@ class CompiledTemplate:
         tpl = bound_template(context, self._source)
         return render_stock(tpl, context, self._env, replace)
 
+    def render_parts(self, context: Mapping[str, Any]) -> dict[str, str]:
+        """Render only the Jinja stage of each templated XML part: what rendering costs at
+        the least (the benchmarks' floor).
+
+        This is docxtpl's ``render_xml_part`` output, before table fixing, XML
+        re-serialisation and packaging; core properties are left out. In the parts
+        written directly (:mod:`iscg_docs.docx.engine.direct`), quotes in values come out
+        as characters rather than markupsafe's references: the same XML.
+
+        Returns:
+            Rendered XML text by zip member name.
+
+        Raises:
+            jinja2.TemplateError: Rendering failed.
+        """
+        work = scratch()
+        parts = [self._body, *self._headers_footers, *self._footnotes]
+        return {part.membername: render_part(work, part, context) for part in parts}
+
     # -- rendering ----------------------------------------------------------------
 
     def _render_compiled(
