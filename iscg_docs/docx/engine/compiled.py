@@ -310,7 +310,7 @@ class CompiledTemplate:
         replace: Mapping[str, bytes] | None = None,
         scan: bool = True,
     ) -> bytes:
-        """Render the template with ``context`` into .docx bytes, dated :data:`ZIP_EPOCH`.
+        """Render the template with ``context`` into .docx bytes, dated :data:`~iscg_docs.docx.package.ZIP_EPOCH`.
 
         Args:
             context: The template context.
