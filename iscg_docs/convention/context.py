@@ -840,7 +840,7 @@ def document_properties(framework: Framework, convention: Convention) -> dict[st
         convention: the convention.
 
     Returns:
-        Plain-text values for :func:`iscg_docs.docx.renderer.render_docx` ``properties``.
+        Plain-text values for :meth:`iscg_docs.docx.renderer.Renderer.render` ``properties``.
     """
     departement = framework.party(framework.departement)
     return {
