@@ -218,19 +218,25 @@ def load_file(path: str | os.PathLike[str], *, keep_going: bool = False) -> Load
     try:
         return Loaded(_build(p, parsed, frozenset()), (), sha256)
     except ValidationError as e:
-        if not keep_going:
+        rejected = _rejected(e, parsed.data) if keep_going else None
+        if rejected is None:
             raise
-        groups: dict[int, list[Problem]] = {}
-        for problem in e.problems:
-            index = convention_index(problem.path)
-            if index is None:
-                raise
-            groups.setdefault(index, []).append(problem)
-    conventions = parsed.data.get("conventions")
-    rejected = tuple(
+    dropped = frozenset(r.index for r in rejected)
+    return Loaded(_build(p, parsed, dropped), rejected, sha256)
+
+
+def _rejected(error: ValidationError, data: dict[str, Any]) -> tuple[Rejected, ...] | None:
+    """The conventions ``error`` finds invalid, or None if it holds a shared problem."""
+    groups: dict[int, list[Problem]] = {}
+    for problem in error.problems:
+        index = convention_index(problem.path)
+        if index is None:
+            return None
+        groups.setdefault(index, []).append(problem)
+    conventions = data.get("conventions")
+    return tuple(
         Rejected(i, _reference(conventions, i), tuple(found)) for i, found in sorted(groups.items())
     )
-    return Loaded(_build(p, parsed, frozenset(groups)), rejected, sha256)
 
 
 _CONVENTION = re.compile(r"^conventions\[(\d+)\](?:[.\[]|$)")

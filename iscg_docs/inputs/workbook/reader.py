@@ -393,22 +393,7 @@ class _Reader:
             return
         ws, wf = pair
         self.formula_sheets[CADRE.name] = wf
-        field_col = value_col = None
-        for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
-            header = norm(cell_text(cell.value))
-            if header == norm(FIELD) and field_col is None:
-                field_col = cell.column
-            elif header == norm(VALUE) and value_col is None:
-                value_col = cell.column
-        for name, col in ((FIELD, field_col), (VALUE, value_col)):
-            if col is None:
-                self._problem(
-                    "missing-column",
-                    "$",
-                    f"la colonne « {name} » est absente : la feuille « {CADRE.name} » a deux "
-                    f"colonnes, « {FIELD} » (le nom du champ) et « {VALUE} ».",
-                    f"Feuille « {CADRE.name} », ligne 1",
-                )
+        field_col, value_col = self._cadre_columns(ws)
         if field_col is None or value_col is None:
             self.covered.update(format_path(c.key) for c in CADRE.columns)
             return
@@ -452,6 +437,26 @@ class _Reader:
                 self.locations[format_path(column.key)] = (
                     f"Feuille « {CADRE.name} », champ « {column.header} » (ligne absente)"
                 )
+
+    def _cadre_columns(self, ws: Any) -> tuple[int | None, int | None]:
+        """The numbers of the « Champ » and « Valeur » columns, reporting a missing one."""
+        field_col = value_col = None
+        for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
+            header = norm(cell_text(cell.value))
+            if header == norm(FIELD) and field_col is None:
+                field_col = cell.column
+            elif header == norm(VALUE) and value_col is None:
+                value_col = cell.column
+        for name, col in ((FIELD, field_col), (VALUE, value_col)):
+            if col is None:
+                self._problem(
+                    "missing-column",
+                    "$",
+                    f"la colonne « {name} » est absente : la feuille « {CADRE.name} » a deux "
+                    f"colonnes, « {FIELD} » (le nom du champ) et « {VALUE} ».",
+                    f"Feuille « {CADRE.name} », ligne 1",
+                )
+        return field_col, value_col
 
     # ------------------------------------------------------------------ cells
 

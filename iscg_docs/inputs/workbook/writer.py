@@ -1,9 +1,10 @@
 """Write a documented workbook to fill in (drop-down lists, a « Notice » sheet), as bytes.
 
-The library returns the bytes; the caller writes them (the command line through its one
-atomic writer). The same data always gives the same bytes: the document's creation and
-modification dates and every zip member's date are one fixed date, so a regenerated
-example is byte-identical.
+:func:`workbook_bytes` and :func:`workbook_template_bytes` give the bytes for a caller to
+write; :func:`write_workbook` and :func:`write_workbook_template` write them to a path
+(temporary file, then moved into place) for the command line. The same data always gives
+the same bytes: the document's creation and modification dates and every zip member's date
+are one fixed date, so a regenerated example is byte-identical.
 """
 
 from __future__ import annotations
