@@ -30,7 +30,6 @@ from iscg_docs.inputs.workbook import (
     scan_workbook,
     workbook_bytes,
     workbook_template_bytes,
-    write_workbook,
     write_workbook_template,
 )
 from iscg_docs.model.records import EpciKind, Force, Framework, Gender, PartyKind, Role, SplitMethod
@@ -138,6 +137,25 @@ class TestWorkbookBytes:
             core = archive.read("docProps/core.xml")
         assert b">1980-01-01T00:00:00Z</dcterms:created>" in core
 
+    def test_round_trip(self, tmp_path: Path, toml_data: dict[str, Any]) -> None:
+        """Data written to a workbook loads back to the same framework."""
+        path = tmp_path / "aller-retour.xlsx"
+        path.write_bytes(workbook_bytes(toml_data))
+        assert load(path) == load_data(read_data(EXAMPLE_TOML))
+
+    @settings(
+        max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(cost=st.decimals(min_value=Decimal("20000"), max_value=Decimal("9999999.99"), places=2))
+    def test_amounts_survive_the_binary_double(
+        self, tmp_path: Path, toml_data: dict[str, Any], cost: Decimal
+    ) -> None:
+        """Any amount to the cent is written as a number and read back exactly."""
+        path = tmp_path / "montant.xlsx"
+        toml_data["conventions"][0]["funding"]["years"][0]["cost"] = str(cost)
+        path.write_bytes(workbook_bytes(toml_data))
+        assert load(path).conventions[0].funding.years[0].cost == cost
+
     def test_template_has_the_drop_down_lists(self) -> None:
         """Every enumerated column of the template offers its French labels in a list."""
         wb = template()
@@ -179,26 +197,7 @@ class TestWorkbookBytes:
 
 
 class TestWriteWorkbook:
-    """write_workbook and write_workbook_template: the bytes, written to a path."""
-
-    def test_round_trip(self, tmp_path: Path, toml_data: dict[str, Any]) -> None:
-        """Data written to a workbook loads back to the same framework."""
-        path = tmp_path / "aller-retour.xlsx"
-        write_workbook(path, toml_data)
-        assert load(path) == load_data(read_data(EXAMPLE_TOML))
-
-    @settings(
-        max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-    )
-    @given(cost=st.decimals(min_value=Decimal("20000"), max_value=Decimal("9999999.99"), places=2))
-    def test_amounts_survive_the_binary_double(
-        self, tmp_path: Path, toml_data: dict[str, Any], cost: Decimal
-    ) -> None:
-        """Any amount to the cent is written as a number and read back exactly."""
-        path = tmp_path / "montant.xlsx"
-        toml_data["conventions"][0]["funding"]["years"][0]["cost"] = str(cost)
-        write_workbook(path, toml_data, overwrite=True)
-        assert load(path).conventions[0].funding.years[0].cost == cost
+    """write_workbook_template: the template's bytes, written to a path atomically."""
 
     def test_refuses_to_overwrite(self, tmp_path: Path) -> None:
         """An existing file is left alone unless ``overwrite`` is given."""

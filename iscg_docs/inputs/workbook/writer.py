@@ -1,8 +1,8 @@
 """Write a documented workbook to fill in (drop-down lists, a « Notice » sheet), as bytes.
 
 :func:`workbook_bytes` and :func:`workbook_template_bytes` give the bytes for a caller to
-write; :func:`write_workbook` and :func:`write_workbook_template` write them to a path
-(temporary file, then moved into place) for the command line. The same data always gives
+write; :func:`write_workbook_template` writes the template to a path (temporary file, then
+moved into place) for the command line. The same data always gives
 the same bytes: the document's creation and modification dates and every zip member's date
 are one fixed date, so a regenerated example is byte-identical.
 """
@@ -46,7 +46,6 @@ if TYPE_CHECKING:
 __all__ = [
     "workbook_bytes",
     "workbook_template_bytes",
-    "write_workbook",
     "write_workbook_template",
 ]
 
@@ -113,22 +112,7 @@ class _FixedDateZip(zipfile.ZipFile):
 
 
 def write_workbook_template(path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
-    """Write :func:`workbook_template_bytes` to ``path``.
-
-    Raises:
-        OutputError: the file exists (and ``overwrite`` is false) or cannot be written.
-    """
-    write_workbook(path, None, overwrite=overwrite)
-
-
-def write_workbook(
-    path: str | os.PathLike[str],
-    data: Mapping[str, Any] | None = None,
-    *,
-    overwrite: bool = False,
-    note: str | None = None,
-) -> None:
-    """Write :func:`workbook_bytes` to ``path``, never leaving half a file.
+    """Write :func:`workbook_template_bytes` to ``path``, never leaving half a file.
 
     The bytes go to a temporary file in the same folder, then move into place.
 
@@ -141,7 +125,7 @@ def write_workbook(
             "le fichier existe déjà ; choisissez un autre nom ou autorisez le remplacement.",
             str(target),
         )
-    _save_atomically(workbook_bytes(data, note=note), target, overwrite=overwrite)
+    _save_atomically(workbook_template_bytes(), target, overwrite=overwrite)
 
 
 def _save_atomically(content: bytes, target: Path, *, overwrite: bool) -> None:
