@@ -17,6 +17,7 @@ from iscg_docs.model.coerce import (
     to_date,
     to_decimal,
     to_int,
+    type_name,
 )
 
 #: The largest amount a convention writes (in words too): 15 significant digits.
@@ -36,6 +37,28 @@ class TestCoercionError:
         error = CoercionError("number", "un nombre est attendu")
         copy = pickle.loads(pickle.dumps(error))
         assert (copy.code, copy.message, str(copy)) == ("number", *(["un nombre est attendu"] * 2))
+
+
+class TestTypeName:
+    """type_name: the type of a refused value, named in French."""
+
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            (0.5, "un nombre décimal à virgule flottante"),
+            ([1], "une liste"),
+            (None, "une valeur vide"),
+        ],
+        ids=["float", "list", "none"],
+    )
+    def test_french(self, value: object, expected: str) -> None:
+        """Messages name the type in French, not by its Python name."""
+        assert type_name(value) == expected
+
+    def test_in_messages(self) -> None:
+        """A date column holding a number says so in French."""
+        with pytest.raises(CoercionError, match="pas un nombre décimal à virgule flottante"):
+            to_date(44000.0)  # type: ignore[arg-type]
 
 
 class TestToDecimal:

@@ -24,6 +24,7 @@ __all__ = [
     "to_date",
     "to_decimal",
     "to_int",
+    "type_name",
 ]
 
 #: Spaces a French number may hold between its thousands: plain, no-break, narrow no-break.
@@ -47,6 +48,26 @@ class CoercionError(ValueError):
 
     def __str__(self) -> str:
         return self.message
+
+
+#: How a message names the type of a value it refuses.
+_TYPE_NAMES: dict[type, str] = {
+    float: "un nombre décimal à virgule flottante",
+    int: "un nombre entier",
+    str: "un texte",
+    bool: "un booléen",
+    Decimal: "un nombre décimal",
+    dt.date: "une date",
+    dt.datetime: "une date et heure",
+    list: "une liste",
+    dict: "une table",
+    type(None): "une valeur vide",
+}
+
+
+def type_name(value: object) -> str:
+    """The type of ``value`` as a French message names it: « un texte », « une liste »…"""
+    return _TYPE_NAMES.get(type(value), type(value).__name__)
 
 
 def _finite(number: Decimal, value: object) -> Decimal:
@@ -86,7 +107,7 @@ def to_decimal(value: Decimal | int | str) -> Decimal:
                 "number", f'un nombre est attendu, par exemple "45000.00" ({value!r} donné).'
             ) from None
         return _finite(number, value)
-    raise CoercionError("type", f"un nombre est attendu, pas {type(value).__name__} ({value!r}).")
+    raise CoercionError("type", f"un nombre est attendu, pas {type_name(value)} ({value!r}).")
 
 
 def decimal_from_float(value: float) -> Decimal:
@@ -121,7 +142,7 @@ def to_int(value: int | float | str) -> int:
     if isinstance(value, float | str):
         raise CoercionError("integer", f"un nombre entier est attendu ({value!r} donné).")
     raise CoercionError(
-        "type", f"un nombre entier est attendu, pas {type(value).__name__} ({value!r})."
+        "type", f"un nombre entier est attendu, pas {type_name(value)} ({value!r})."
     )
 
 
@@ -152,8 +173,7 @@ def to_date(value: dt.date | str) -> dt.date:
     if not isinstance(value, str):
         raise CoercionError(
             "type",
-            f"une date est attendue (JJ/MM/AAAA ou AAAA-MM-JJ), pas {type(value).__name__} "
-            f"({value!r}).",
+            f"une date est attendue (JJ/MM/AAAA ou AAAA-MM-JJ), pas {type_name(value)} ({value!r}).",
         )
     text = value.strip()
     try:
