@@ -12,7 +12,7 @@ from typing import Literal
 
 from attrs import field, frozen
 
-from iscg_docs.model.records import EpciKind, Force, Gender, PartyKind, Role, SplitMethod
+from iscg_docs.model.kinds import EpciKind, Force, Gender, PartyKind, Role, SplitMethod
 
 __all__ = [
     "CADRE",
