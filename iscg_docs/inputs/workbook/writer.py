@@ -17,8 +17,9 @@ import zipfile
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from iscg_docs.docx.package import ZIP_EPOCH, normalize_package
 from iscg_docs.errors import OutputError, os_reason
 from iscg_docs.inputs.workbook.schema import (
     CADRE,
@@ -40,17 +41,11 @@ from iscg_docs.inputs.workbook.schema import (
     Sheet,
 )
 
-if TYPE_CHECKING:
-    from _typeshed import SizedBuffer
-
 __all__ = [
     "workbook_bytes",
     "workbook_template_bytes",
     "write_workbook_template",
 ]
-
-#: The date stamped on every zip member: the earliest a zip can hold, as for documents.
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
 def workbook_bytes(data: Mapping[str, Any] | None = None, *, note: str | None = None) -> bytes:
@@ -69,46 +64,16 @@ def workbook_bytes(data: Mapping[str, Any] | None = None, *, note: str | None = 
 
     workbook = _build(data or {}, note)
     buffer = io.BytesIO()
-    ExcelWriter(workbook, _FixedDateZip(buffer, "w", zipfile.ZIP_DEFLATED)).save()
-    return buffer.getvalue()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
+    # An .xlsx is an Open XML package like a .docx: the same writer dates every member
+    # alike, where openpyxl copies each worksheet from a temporary file with its date.
+    return normalize_package(buffer.getvalue())
 
 
 def workbook_template_bytes() -> bytes:
     """The empty, documented workbook ``iscg-docs workbook-template`` writes."""
     return workbook_bytes(None)
-
-
-class _FixedDateZip(zipfile.ZipFile):
-    """A zip whose every member bears :data:`ZIP_EPOCH` and the same permissions.
-
-    openpyxl names most members by text (``writestr``) and copies each worksheet from a
-    temporary file (``write``), which would carry the file's date and mode.
-    """
-
-    def writestr(
-        self,
-        zinfo_or_arcname: str | zipfile.ZipInfo,
-        data: SizedBuffer | str,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        name = zinfo_or_arcname
-        if isinstance(name, zipfile.ZipInfo):
-            name = name.filename
-        info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
-        info.compress_type = self.compression
-        info.external_attr = 0o600 << 16  # what ZipFile gives a member named by text
-        super().writestr(info, data, compress_type, compresslevel)
-
-    def write(
-        self,
-        filename: str | os.PathLike[str],
-        arcname: str | os.PathLike[str] | None = None,
-        compress_type: int | None = None,
-        compresslevel: int | None = None,
-    ) -> None:
-        name = os.fspath(arcname if arcname is not None else filename)
-        self.writestr(name, Path(filename).read_bytes(), compress_type, compresslevel)
 
 
 def write_workbook_template(path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
