@@ -40,6 +40,7 @@ from iscg_docs.french import (
     to_all,
     typography,
 )
+from iscg_docs.french.numbers import plain
 from iscg_docs.model.records import EpciKind, Gender, Party, PartyKind, Role, Signatory
 
 NNBSP = "\u202f"  # narrow no-break space
@@ -620,7 +621,7 @@ class TestFiguresAgainstBabel:
     )
     def test_number(self, n: Decimal) -> None:
         """Up to 40 digits, with any exponent, trailing zeros or none."""
-        assert number(n) == self.babel(french._plain(n.copy_abs()))
+        assert number(n) == self.babel(plain(n.copy_abs()))
 
 
 class TestPercent:
