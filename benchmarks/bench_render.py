@@ -54,7 +54,8 @@ from typing import Any
 
 from make_large_input import framework_data
 
-from iscg_docs.convention.context import build_context, document_properties
+from iscg_docs.convention.context import build_context
+from iscg_docs.convention.properties import document_properties
 from iscg_docs.docx.renderer import Renderer, default_template, make_environment
 from iscg_docs.french import FILTERS
 from iscg_docs.inputs.loading import load_data

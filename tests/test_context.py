@@ -9,16 +9,10 @@ from typing import Any
 import attrs
 import pytest
 
-from iscg_docs.convention.context import (
-    ARTICLES,
-    BLANK_DATE,
-    CATALOGUE,
-    build_context,
-    document_properties,
-    example_values,
-    file_stem,
-    paths,
-)
+from iscg_docs.convention.articles import ARTICLES
+from iscg_docs.convention.context import BLANK_DATE, CATALOGUE, build_context
+from iscg_docs.convention.properties import document_properties, file_stem
+from iscg_docs.convention.variables import example_values, paths
 from iscg_docs.model.records import Framework, StateShare
 from tests.helpers import with_years
 

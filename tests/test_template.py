@@ -13,7 +13,8 @@ import docx
 import pytest
 
 from iscg_docs import french
-from iscg_docs.convention.context import build_context, document_properties
+from iscg_docs.convention.context import build_context
+from iscg_docs.convention.properties import document_properties
 from iscg_docs.docx.renderer import default_template, make_environment, render_docx
 from iscg_docs.model.records import Framework
 from tests.helpers import with_years

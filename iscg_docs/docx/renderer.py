@@ -278,7 +278,8 @@ class Renderer:
             convention: the convention.
             draft: mark every page "PROJET" and leave the signature date blank.
         """
-        from iscg_docs.convention.context import build_context, document_properties
+        from iscg_docs.convention.context import build_context
+        from iscg_docs.convention.properties import document_properties
 
         return self.render(
             build_context(framework, convention, draft=draft),

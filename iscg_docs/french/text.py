@@ -51,6 +51,9 @@ _ARTICLES = {
     "à": ("à l'", "au ", "à la "),
 }
 
+#: The first letters before which "le", "la", "de" elide (accents removed).
+_ELIDING = frozenset("aeiouyh")
+
 #: The articles :func:`strip_article` removes, longest first where one is a prefix.
 _LEADING_ARTICLES = ("le ", "la ", "l'", "les ", "Le ", "La ", "L'", "Les ")
 
@@ -69,7 +72,7 @@ def elides(text: str) -> bool:
         True if the first letter is a vowel, y or h, accented or not.
     """
     first = unicodedata.normalize("NFD", text.lstrip()[:1]).lower()[:1]
-    return first in set("aeiouyh")
+    return first in _ELIDING
 
 
 def with_article(phrase: str, gender: Gender, after: str = "") -> str:
