@@ -1,7 +1,8 @@
 """The template context: every variable the convention template prints, already in French.
 
-This is the only module that knows the template's variable names. Each variable is
-declared once in :data:`VARIABLES`, with its meaning and how it is computed:
+This module (with :mod:`iscg_docs.convention.articles` for the articles) is the only one
+that knows the template's variable names. Each variable is declared once in
+:data:`VARIABLES`, with its meaning and how it is computed:
 :func:`build_context` evaluates the declaration for one convention into plain data (str,
 bool, lists, dicts) that the template prints and tests and that pickles, and
 :data:`CATALOGUE` lists the same declaration, in French, for the jurist who edits the

@@ -35,7 +35,8 @@ from iscg_docs.french.text import NBSP as NBSP
 from iscg_docs.french.text import NNBSP as NNBSP
 from iscg_docs.french.text import join, typography
 
-# MAX_IN_WORDS, Number, NBSP and NNBSP are re-exported ("X as X") but are no filters.
+# MAX_IN_WORDS, Number, NBSP and NNBSP are re-exported too ("X as X"); not being
+# filters, they stay out of __all__, which lists exactly the keys of FILTERS.
 __all__ = [
     "FILTERS",
     "article_number",
