@@ -54,7 +54,7 @@ _ARTICLES = {
 #: The first letters before which "le", "la", "de" elide (accents removed).
 _ELIDING = frozenset("aeiouyh")
 
-#: The articles :func:`strip_article` removes, longest first where one is a prefix.
+#: The articles :func:`strip_article` removes, each with the space or apostrophe after it.
 _LEADING_ARTICLES = ("le ", "la ", "l'", "les ", "Le ", "La ", "L'", "Les ")
 
 
