@@ -7,6 +7,7 @@ from typing import Any
 from iscg_docs.convention.variables import (
     Variable,
     catalogue,
+    compile_nodes,
     evaluate,
     example_values,
     flag,
@@ -70,6 +71,14 @@ class TestEvaluate:
             "people",
             "notes",
         ]
+
+    def test_compiled_once_called_for_each_source(self) -> None:
+        """compile_nodes gives one function that computes, for any source, what evaluate does."""
+        build = compile_nodes(DECLARATION)
+        other = {**SOURCE, "name": "Autun", "people": [], "notes": []}
+        assert build(SOURCE) == evaluate(DECLARATION, SOURCE)
+        assert build(other) == evaluate(DECLARATION, other)
+        assert build(other)["people"] == []
 
     def test_group_reads_its_parent_source_by_default(self) -> None:
         """A group without getter reads its fields from the source it is given."""

@@ -8,6 +8,7 @@ follows.
 from __future__ import annotations
 
 from operator import itemgetter
+from typing import NamedTuple
 
 from attrs import frozen
 
@@ -66,8 +67,7 @@ ARTICLES: tuple[Article, ...] = (
 )
 
 
-@frozen
-class Numbered:
+class Numbered(NamedTuple):
     """An article as one convention has it.
 
     Attributes:

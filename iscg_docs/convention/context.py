@@ -18,7 +18,7 @@ from iscg_docs.convention.variables import (
     Node,
     Variable,
     catalogue,
-    evaluate,
+    compile_nodes,
     flag,
     group,
     records,
@@ -540,6 +540,9 @@ VARIABLES: tuple[Node, ...] = (
 #: Every entry of the context, nested ones included, described in French.
 CATALOGUE: tuple[Variable, ...] = tuple(catalogue(VARIABLES))
 
+#: :data:`VARIABLES` made one function, once.
+_BUILD = compile_nodes(VARIABLES)
+
 
 def build_context(
     framework: Framework,
@@ -565,4 +568,4 @@ def build_context(
     """
     if financing is None:
         financing = compute_financing(convention, framework)
-    return evaluate(VARIABLES, _Source(framework, convention, financing, draft))
+    return _BUILD(_Source(framework, convention, financing, draft))

@@ -21,6 +21,7 @@ __all__ = [
     "Node",
     "Variable",
     "catalogue",
+    "compile_nodes",
     "evaluate",
     "example_values",
     "flag",
@@ -107,13 +108,42 @@ def texts(key: str, description: str, item: str, get: Getter) -> Node:
     return Node(key, LIST, description, get, item=item)
 
 
-def _value(node: Node, source: Any) -> Any:
-    value = node.get(source)
+#: The fields of a dictionary, each with the function that computes it from the source.
+Fields = tuple[tuple[str, Getter], ...]
+
+
+def _fill(fields: Fields, source: Any) -> dict[str, Any]:
+    return {key: compute(source) for key, compute in fields}
+
+
+def _compile(node: Node) -> Getter:
+    """One function computing ``node``'s value from its parent's source.
+
+    A leaf is its own getter, so evaluating a context calls one function per variable.
+    """
+    get = node.get
     if not node.fields:
-        return list(value) if node.type == LIST else value
+        return (lambda source: list(get(source))) if node.type == LIST else get
+    fields = tuple((field.key, _compile(field)) for field in node.fields)
     if node.type == DICT:
-        return {field.key: _value(field, value) for field in node.fields}
-    return [{field.key: _value(field, item) for field in node.fields} for item in value]
+        return lambda source: _fill(fields, get(source))
+    return lambda source: [_fill(fields, item) for item in get(source)]
+
+
+def compile_nodes(nodes: Iterable[Node]) -> Callable[[Any], dict[str, Any]]:
+    """A function computing the dictionary ``nodes`` declare from a source.
+
+    Compile once and call it for each source: :func:`evaluate` compiles on every call.
+
+    Args:
+        nodes: the declared variables.
+
+    Returns:
+        Source → key → value, in declaration order; lists and dictionaries are built
+        from their fields.
+    """
+    fields = tuple((node.key, _compile(node)) for node in nodes)
+    return lambda source: _fill(fields, source)
 
 
 def evaluate(nodes: Iterable[Node], source: Any) -> dict[str, Any]:
@@ -127,7 +157,7 @@ def evaluate(nodes: Iterable[Node], source: Any) -> dict[str, Any]:
         Key → value, in declaration order; lists and dictionaries are built from their
         fields.
     """
-    return {node.key: _value(node, source) for node in nodes}
+    return compile_nodes(nodes)(source)
 
 
 def catalogue(nodes: Iterable[Node], prefix: str = "") -> Iterator[Variable]:

@@ -7,8 +7,7 @@ this module only says what a funding convention writes with it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from attrs import frozen
+from typing import NamedTuple
 
 from iscg_docs.french.numbers import fte, in_words_and_figures, ordinal, percent
 from iscg_docs.french.parties import (
@@ -71,8 +70,7 @@ def convention_title(convention: Convention) -> str:
     return f"Convention de financement {scheme} pour une durée {linked}{duration}"
 
 
-@frozen
-class Appearance:
+class Appearance(NamedTuple):
     """A party as it appears at the head of the convention.
 
     Attributes:
@@ -172,8 +170,7 @@ def state_absent(financing: Financing, framework: Framework) -> str:
     )
 
 
-@frozen
-class SignatureBlock:
+class SignatureBlock(NamedTuple):
     """What is written above one signature; all empty for a box without signatory."""
 
     party: str = ""
