@@ -1,7 +1,8 @@
 """Template variables declared once: each says what it means and how it is computed.
 
-A declaration is a tree of :class:`Node`. :func:`evaluate` walks it to build a context
-(plain str, bool, lists and dicts); :func:`catalogue` walks the same tree to list every
+A declaration is a tree of :class:`Node`. :func:`compile_nodes` makes it one function
+that builds a context (plain str, bool, lists and dicts) from a source; :func:`catalogue`
+walks the same tree to list every
 variable with its meaning, for the jurist who edits a template and for the lint. Both
 come from one declaration, so a variable cannot be computed without being described.
 """
@@ -22,7 +23,6 @@ __all__ = [
     "Variable",
     "catalogue",
     "compile_nodes",
-    "evaluate",
     "example_values",
     "flag",
     "group",
@@ -133,7 +133,7 @@ def _compile(node: Node) -> Getter:
 def compile_nodes(nodes: Iterable[Node]) -> Callable[[Any], dict[str, Any]]:
     """A function computing the dictionary ``nodes`` declare from a source.
 
-    Compile once and call it for each source: :func:`evaluate` compiles on every call.
+    Compile once, at import, and call the result for each source.
 
     Args:
         nodes: the declared variables.
@@ -144,20 +144,6 @@ def compile_nodes(nodes: Iterable[Node]) -> Callable[[Any], dict[str, Any]]:
     """
     fields = tuple((node.key, _compile(node)) for node in nodes)
     return lambda source: _fill(fields, source)
-
-
-def evaluate(nodes: Iterable[Node], source: Any) -> dict[str, Any]:
-    """The dictionary ``nodes`` declare, computed from ``source``.
-
-    Args:
-        nodes: the declared variables.
-        source: what their getters read.
-
-    Returns:
-        Key → value, in declaration order; lists and dictionaries are built from their
-        fields.
-    """
-    return compile_nodes(nodes)(source)
 
 
 def catalogue(nodes: Iterable[Node], prefix: str = "") -> Iterator[Variable]:
