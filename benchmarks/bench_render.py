@@ -12,7 +12,7 @@ b. the compiled engine, ``Renderer.render`` with prebuilt contexts, one process;
 c. the same in two worker processes, each with its own Renderer and half of the
    prebuilt contexts, made before timing; the documents stay in the worker that
    rendered them, as in ``generate --jobs 2``, whose workers write them to disk;
-d. the floor: ``Renderer.render_parts``, the templated parts rendered, no package.
+d. the floor: ``CompiledTemplate.render_parts``, the templated parts rendered, no package.
 
 Building the contexts (``build_context`` and ``document_properties``) is timed on its
 own and is in none of a to d.
@@ -56,12 +56,26 @@ from make_large_input import framework_data
 
 from iscg_docs.convention.context import build_context
 from iscg_docs.convention.properties import document_properties
-from iscg_docs.docx.renderer import Renderer, default_template, make_environment
+from iscg_docs.convention.render import ConventionRenderer, default_template
+from iscg_docs.docx.engine.compiled import CompiledTemplate
+from iscg_docs.docx.environment import make_environment
 from iscg_docs.french import FILTERS
 from iscg_docs.inputs.loading import load_data
 from iscg_docs.model.records import Framework
 
 Job = tuple[dict[str, Any], dict[str, str]]
+
+
+class Renderer(ConventionRenderer):
+    """The bundled template's renderer, and the floor: its templated parts rendered alone."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._floor = CompiledTemplate(self.source, make_environment(FILTERS), autoescape=True)
+
+    def render_parts(self, context: dict[str, Any]) -> dict[str, str]:
+        """The Jinja stage of each templated part (mode d)."""
+        return self._floor.render_parts(context)
 
 
 def framework(n: int) -> Framework:

@@ -19,6 +19,7 @@ from iscg_docs.errors import (
     LintError,
     OutputError,
     Problem,
+    Severity,
     TemplateError,
     ValidationError,
 )
@@ -43,10 +44,11 @@ from iscg_docs.model.records import (
     SplitShare,
     StateShare,
 )
-from iscg_docs.model.rules import validate
+from iscg_docs.model.rules import validate, warnings
 
 if TYPE_CHECKING:  # type checkers see the real names; at run time they load lazily
-    from iscg_docs.docx.renderer import Renderer, default_template, render_convention
+    from iscg_docs.convention.render import ConventionRenderer as Renderer
+    from iscg_docs.convention.render import default_template, render_convention
     from iscg_docs.output.batch import BatchReport, generate, write_convention
 
 __all__ = [
@@ -73,6 +75,7 @@ __all__ = [
     "Rejected",
     "Renderer",
     "Role",
+    "Severity",
     "Signatory",
     "SplitMethod",
     "SplitShare",
@@ -88,27 +91,30 @@ __all__ = [
     "load_each",
     "render_convention",
     "validate",
+    "warnings",
     "write_convention",
 ]
 
 # Rendering and batch names are resolved on first use, so that importing the package
-# (and running `iscg-docs check`) does not pay for docxtpl, python-docx and lxml.
+# (and running `iscg-docs check`) does not pay for docxtpl, python-docx and lxml. Each
+# name maps to its module and, when it differs, its name there.
 _LAZY = {
-    "BatchReport": "iscg_docs.output.batch",
-    "generate": "iscg_docs.output.batch",
-    "write_convention": "iscg_docs.output.batch",
-    "Renderer": "iscg_docs.docx.renderer",
-    "default_template": "iscg_docs.docx.renderer",
-    "render_convention": "iscg_docs.docx.renderer",
+    "BatchReport": ("iscg_docs.output.batch", "BatchReport"),
+    "generate": ("iscg_docs.output.batch", "generate"),
+    "write_convention": ("iscg_docs.output.batch", "write_convention"),
+    "Renderer": ("iscg_docs.convention.render", "ConventionRenderer"),
+    "default_template": ("iscg_docs.convention.render", "default_template"),
+    "render_convention": ("iscg_docs.convention.render", "render_convention"),
 }
 
 
 def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
+    where = _LAZY.get(name)
+    if where is None:
         raise AttributeError(f"module 'iscg_docs' has no attribute {name!r}")
     import importlib
 
-    value = getattr(importlib.import_module(module), name)
+    module, attribute = where
+    value = getattr(importlib.import_module(module), attribute)
     globals()[name] = value
     return value

@@ -5,7 +5,8 @@ Hierarchy::
     Exception
      └── IscgError                      every error the library raises on purpose
           ├── InputError (ValueError)   a file that cannot be read or parsed at all
-          ├── Problem (ValueError)      one located validation problem (code, path, message)
+          ├── Problem (ValueError)      one located problem (code, path, message), an error
+          │                             or a warning (``severity``)
           ├── ValidationError           an ExceptionGroup of Problems: everything wrong at once
           ├── TemplateError             a template that cannot be used (syntax, sandbox, tags)
           │    └── LintError            a custom template the lint refused, with its findings
@@ -20,6 +21,7 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Iterable, Sequence
+from enum import StrEnum
 from typing import Any, Self
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "LintError",
     "OutputError",
     "Problem",
+    "Severity",
     "TemplateError",
     "ValidationError",
     "format_path",
@@ -113,6 +116,13 @@ class InputError(IscgError, ValueError):
         return f"{self.source} : {self.message}" if self.source else self.message
 
 
+class Severity(StrEnum):
+    """How much a problem weighs: an error stops a run, a warning is only reported."""
+
+    ERROR = "erreur"
+    WARNING = "avertissement"
+
+
 class Problem(IscgError, ValueError):
     """One validation problem: a stable code, where it is, and a French message.
 
@@ -121,14 +131,28 @@ class Problem(IscgError, ValueError):
         path: where the value stands in the input, e.g. ``conventions[1].funding.split[2]``.
         message: what is wrong and what is expected, in French, for a jurist.
         location: optional human location in the source file (sheet, row, column).
+        severity: an error (the default) or a warning, which never stops a run.
     """
 
-    def __init__(self, code: str, path: str, message: str, location: str | None = None) -> None:
-        super().__init__(code, path, message, location)
+    def __init__(
+        self,
+        code: str,
+        path: str,
+        message: str,
+        location: str | None = None,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        super().__init__(code, path, message, location, Severity(severity))
         self.code = code
         self.path = path
         self.message = message
         self.location = location
+        self.severity = Severity(severity)
+
+    @property
+    def is_warning(self) -> bool:
+        """True for a warning, reported but never stopping a run."""
+        return self.severity is Severity.WARNING
 
     def __str__(self) -> str:
         where = f"{self.location} — " if self.location else ""
@@ -145,7 +169,7 @@ class Problem(IscgError, ValueError):
             path = head + self.path
         else:
             path = f"{head}.{self.path}"
-        return Problem(self.code, path, self.message, self.location)
+        return Problem(self.code, path, self.message, self.location, self.severity)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Problem):

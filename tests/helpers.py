@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
+import zipfile
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -46,3 +50,45 @@ def edited_example(example: Path, folder: Path, old: str, new: str) -> Path:
     path = folder / f"edited{example.suffix}"
     path.write_text(text.replace(old, new, 1), "utf-8")
     return path
+
+
+def stock_docx(
+    template: str | os.PathLike[str] | bytes,
+    context: Mapping[str, Any],
+    *,
+    properties: Mapping[str, str] | None = None,
+    filters: Mapping[str, Any] | None = None,
+) -> bytes:
+    """``template`` rendered by stock docxtpl in the renderer's environment, as a reference.
+
+    The core properties are set and the package written as the renderer does, so the
+    members can be compared one by one with :class:`~iscg_docs.docx.renderer.Renderer`'s.
+    """
+    from docxtpl import DocxTemplate
+
+    from iscg_docs.docx.environment import make_environment, translate_template_errors
+    from iscg_docs.docx.package import normalize_package
+    from iscg_docs.docx.renderer import check_context, core_properties_xml
+
+    check_context(context)
+    data = template if isinstance(template, bytes) else Path(template).read_bytes()
+    tpl = DocxTemplate(io.BytesIO(data))
+    with translate_template_errors():
+        tpl.render(dict(context), make_environment(filters), autoescape=True)
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    core_name = tpl.docx.part.package._core_properties_part.partname.membername
+    with zipfile.ZipFile(io.BytesIO(data)) as original:
+        core_blob = original.read(core_name) if core_name in original.namelist() else None
+    return normalize_package(
+        buffer.getvalue(),
+        replace={core_name: core_properties_xml(core_blob, properties or {})},
+    )
+
+
+def used_names(source: str | os.PathLike[str] | bytes) -> frozenset[str]:
+    """The catalogue names a convention template uses (``posts[].site`` for ``post.site``
+    in a loop over ``posts``)."""
+    from iscg_docs.convention.render import check_template
+
+    return check_template(source).used

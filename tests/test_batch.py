@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from iscg_docs._version import __version__
-from iscg_docs.docx.renderer import Renderer
+from iscg_docs.convention.render import ConventionRenderer as Renderer
 from iscg_docs.errors import OutputError, TemplateError
 from iscg_docs.inputs.loading import load
 from iscg_docs.model.records import Framework

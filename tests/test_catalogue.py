@@ -14,10 +14,9 @@ import pytest
 
 from iscg_docs.convention.catalogue import UNAVAILABLE, entries, filter_entries, render
 from iscg_docs.convention.context import CATALOGUE
-from iscg_docs.docx.lint import used_names
-from iscg_docs.docx.renderer import default_template
+from iscg_docs.convention.render import default_template
 from iscg_docs.french import FILTERS
-from tests.helpers import run
+from tests.helpers import run, used_names
 
 
 class TestEntries:

@@ -16,12 +16,10 @@ from hypothesis import strategies as st
 
 from iscg_docs.convention.context import build_context
 from iscg_docs.convention.properties import document_properties
-from iscg_docs.docx.renderer import (
-    Renderer,
-    core_properties_xml,
-    default_template,
-    make_environment,
-)
+from iscg_docs.convention.render import ConventionRenderer as Renderer
+from iscg_docs.convention.render import default_template
+from iscg_docs.docx.environment import make_environment
+from iscg_docs.docx.renderer import core_properties_xml
 from iscg_docs.french import FILTERS
 from iscg_docs.model.records import Framework
 from tests.strategies import frameworks, user_text

@@ -17,9 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from iscg_docs.convention.render import default_template
 from iscg_docs.docx.engine import direct as _direct
+from iscg_docs.docx.engine import tables
 from iscg_docs.docx.engine.compiled import CompiledTemplate
-from iscg_docs.docx.renderer import default_template, make_environment
+from iscg_docs.docx.environment import make_environment
 from tests.strategies import user_text
 from tests.test_compiled import (
     assert_same_outcome,
@@ -30,6 +32,7 @@ from tests.test_compiled import (
 )
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+BODY = "word/document.xml"
 
 
 def analyse(body: str, *, blanks_removed: bool = False) -> _direct.Direct | str:
@@ -68,9 +71,9 @@ class TestRegrid:
         source = f'<w:body xmlns:w="{W}">{table(grid, rows)}</w:body>'
         expected = etree.tostring(DocxTemplate(io.BytesIO()).fix_tables(source), encoding="unicode")
         widths = tuple(map(str, grid))
-        grids = {_direct._write_grid(widths).encode(): (_direct.Grid(b"", widths, False),)}
+        grids = {tables.write_grid(widths).encode(): (tables.Grid(b"", widths, False),)}
         direct = _direct.Direct(empties=(), probe=source, grids=grids)
-        assert _direct.regrid(source.encode(), direct).decode() == expected
+        assert tables.regrid(source.encode(), grids, direct.cells).decode() == expected
 
     def test_varying_table_is_regridded(self) -> None:
         """A table with a column loop is fixed after rendering, not refused."""
@@ -176,7 +179,7 @@ class TestAnalysis:
         buffer = io.BytesIO()
         document.save(buffer)
         template = CompiledTemplate(buffer.getvalue(), sandboxed())
-        assert template._body.direct is None
+        assert isinstance(template.routes[BODY], str)
         expected = outcome(lambda: stock_render(buffer.getvalue(), {"x": "y"}, sandboxed()))
         actual = outcome(lambda: template.render({"x": "y"}))
         assert_same_outcome(expected, actual)
@@ -188,8 +191,9 @@ class TestAnalysis:
         buffer = io.BytesIO()
         document.save(buffer)
         template = CompiledTemplate(buffer.getvalue(), sandboxed())
-        assert template._body.direct is not None
-        assert template._body.direct.quotes
+        route = template.routes[BODY]
+        assert isinstance(route, _direct.Direct)
+        assert route.quotes
         expected = stock_render(buffer.getvalue(), {"x": "l'eau"}, sandboxed())
         assert_same_package(expected, template.render({"x": "l'eau"}))
 
@@ -249,10 +253,12 @@ class TestConformance:
 
     def test_template_goes_direct(self, varying_template: Path) -> None:
         """The body and the header of the template made for these tests are direct."""
-        template = CompiledTemplate(varying_template, sandboxed())
-        assert template._body.direct is not None
-        assert template._body.direct.grids  # the column loop's table
-        assert all(part.direct is not None for part in template._headers_footers)
+        routes = CompiledTemplate(varying_template, sandboxed()).routes
+        body = routes.pop(BODY)
+        assert isinstance(body, _direct.Direct)
+        assert body.grids  # the column loop's table
+        assert sorted(routes) == ["word/footer1.xml", "word/header1.xml"]
+        assert all(isinstance(route, _direct.Direct) for route in routes.values())
 
     @settings(max_examples=40, deadline=None)
     @given(

@@ -14,6 +14,7 @@ from iscg_docs.errors import (
     IscgError,
     OutputError,
     Problem,
+    Severity,
     TemplateError,
     ValidationError,
     format_path,
@@ -160,3 +161,20 @@ class TestOsReason:
 
     def test_without_a_code(self) -> None:
         assert os_reason(OSError("no code")) == "OSError"
+
+
+class TestSeverity:
+    def test_error_by_default(self) -> None:
+        """A problem is an error unless it says otherwise."""
+        assert Problem("c", "p", "m").severity is Severity.ERROR
+        assert not Problem("c", "p", "m").is_warning
+
+    def test_warning_keeps_its_severity(self) -> None:
+        """A warning stays a warning seen from an enclosing record, and across processes."""
+        warning = Problem("c", "p", "m", severity=Severity.WARNING).under("conventions", 2)
+        assert warning.is_warning
+        assert warning.path == "conventions[2].p"
+        again = pickle.loads(pickle.dumps(warning))
+        assert again == warning
+        assert again.is_warning
+        assert warning != Problem("c", "conventions[2].p", "m")

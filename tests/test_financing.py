@@ -20,6 +20,8 @@ from iscg_docs.model.financing import (
 )
 from iscg_docs.model.records import Framework
 from iscg_docs.model.rules import problems
+from tests.reference_financing import allocate as reference_allocate
+from tests.reference_financing import reference_table
 from tests.strategies import frameworks
 
 D = Decimal
@@ -169,6 +171,31 @@ class TestProperties:
             assert sum(t.amount for t in f.totals) == f.total_cost
             for t in f.totals:
                 assert t.amount == sum(y.amount_of(t.party) for y in f.years)
+
+
+class TestSameAsFractions:
+    @settings(max_examples=200, deadline=None)
+    @given(frameworks())
+    def test_same_cents_and_shares(self, fw: Framework) -> None:
+        """Whole cents and integer ratios give the table fractions give, value and form."""
+        for convention in fw.conventions:
+            f = compute_financing(convention, fw)
+            years, totals = reference_table(convention, fw)
+            got = [[(c.amount, c.share) for c in y.contributions] for y in f.years]
+            assert got == years
+            assert [str(a) for y in got for a, _ in y] == [str(a) for y in years for a, _ in y]
+            assert [(t.amount, t.share) for t in f.totals] == totals
+
+    @given(
+        total=st.integers(0, 10**11),
+        weights=st.lists(
+            st.fractions(min_value=0, max_denominator=10**4), min_size=1, max_size=8
+        ).filter(any),
+    )
+    def test_allocate_same_as_fractions(self, total: int, weights: list[Fraction]) -> None:
+        """Any total in cents split by any rational weights: the same parts as fractions give."""
+        amount = D(total).scaleb(-2)
+        assert allocate(amount, weights) == reference_allocate(amount, weights)
 
 
 class TestDepartementRate:

@@ -1,25 +1,40 @@
-"""Tests for iscg_docs.docx.lint: the bundled template is clean, each planted defect is found once."""
+"""Tests for iscg_docs.docx.lint: the bundled template is clean, each planted defect is found
+once, and any vocabulary can be checked against."""
 
 from __future__ import annotations
 
 import io
+import os
 import pickle
 import zipfile
 from pathlib import Path
 
+import attrs
 import docx
 import pytest
 
-from iscg_docs.docx.lint import ERROR, NOTE, Finding, format_report, lint, used_names
-from iscg_docs.docx.renderer import Renderer, default_template
+from iscg_docs.convention.render import (
+    ConventionRenderer,
+    check_template,
+    default_template,
+    vocabulary,
+)
+from iscg_docs.docx import lint as docx_lint
+from iscg_docs.docx.lint import ERROR, NOTE, Finding, Vocabulary, format_report
+from iscg_docs.docx.renderer import Renderer
 from iscg_docs.errors import LintError, TemplateError
 from iscg_docs.model.records import Framework
-from tests.helpers import run
+from tests.helpers import run, used_names
 
 CONFORMANCE = (
     Path(__file__).resolve().parents[2] / "shared" / "conformance" / "docxtpl-0.20.2-templates"
 )
 BUNDLED = default_template().read_bytes()
+
+
+def lint(source: str | os.PathLike[str] | bytes) -> list[Finding]:
+    """The findings of a convention template: against the convention's vocabulary."""
+    return docx_lint.lint(source, vocabulary())
 
 
 def edit(member: str, old: str, new: str, data: bytes = BUNDLED) -> bytes:
@@ -319,7 +334,7 @@ class TestGenerateWithCustomTemplate:
 
     def test_sandbox_holds_without_the_lint(self, framework: Framework) -> None:
         """Rendering alone, without the lint, still refuses ``''.__class__``: the sandbox."""
-        renderer = Renderer(body("{{ posts_total }}", "{{ ''.__class__.__mro__ }}"))
+        renderer = ConventionRenderer(body("{{ posts_total }}", "{{ ''.__class__.__mro__ }}"))
         with pytest.raises(TemplateError, match="construction interdite"):
             renderer.render_convention(framework, framework.conventions[0])
 
@@ -339,3 +354,105 @@ class TestGenerateWithCustomTemplate:
         )
         assert code == 0
         assert (tmp_path / "out" / "CD71-ISCG-2021-01.docx").is_file()
+
+
+@attrs.frozen
+class Name:
+    """A name of a vocabulary made for these tests."""
+
+    name: str
+    type: str = "texte"
+    description: str = "un nom"
+
+
+def document(*paragraphs: str) -> bytes:
+    """A one-page .docx holding ``paragraphs``."""
+    made = docx.Document()
+    for text in paragraphs:
+        made.add_paragraph(text)
+    buffer = io.BytesIO()
+    made.save(buffer)
+    return buffer.getvalue()
+
+
+class TestVocabulary:
+    """The lint checks a template against whatever vocabulary it is handed."""
+
+    VOCABULARY = Vocabulary(
+        names=(Name("client"), Name("client.nom"), Name("lignes", "liste"), Name("remarque")),
+        filters={"majuscules": str.upper},
+        data="les données de la facture",
+        listing="la liste des champs",
+    )
+
+    def test_names_and_filters_of_another_document_kind(self) -> None:
+        """Unknown names and filters are errors, unused names notes, in the caller's words."""
+        findings = docx_lint.lint(
+            document("{{ client.nom|majuscules }} {{ clent }}", "{{ client.nom|minuscules }}"),
+            self.VOCABULARY,
+        )
+        codes = [(f.severity, f.code) for f in findings]
+        assert codes == [
+            (ERROR, "variable-inconnue"),
+            (ERROR, "filtre-inconnu"),
+            (NOTE, "variable-inutilisee"),
+            (NOTE, "variable-inutilisee"),
+        ]
+        assert "vouliez-vous dire « client » ?" in findings[0].message
+        assert "les données de la facture (liste complète : la liste des champs)" in (
+            findings[0].message
+        )
+        assert "« la liste des champs »" in findings[1].message
+        assert {f.message.split(" »")[0] for f in findings[2:]} == {"« lignes", "« remarque"}
+
+    def test_convention_names_are_unknown_elsewhere(self) -> None:
+        """The convention's variables mean nothing to another vocabulary."""
+        findings = docx_lint.lint(document("{{ reference }}"), self.VOCABULARY)
+        assert [f.code for f in findings if f.severity == ERROR] == ["variable-inconnue"]
+
+    def test_check_hands_back_the_compiled_template(self) -> None:
+        """A clean template comes back compiled by the caller's renderer, once."""
+        built: list[bytes] = []
+
+        def compile(data: bytes, *, name: str) -> Renderer:
+            built.append(data)
+            return Renderer(data, filters=self.VOCABULARY.filters, name=name)
+
+        source = document("{{ client.nom|majuscules }} {{ lignes }} {{ remarque }}")
+        checked = docx_lint.check(source, self.VOCABULARY, compile)
+        assert checked.findings == []
+        assert built == [source]
+        assert checked.renderer is not None
+        rendered = checked.renderer.render(
+            {"client": {"nom": "a & b"}, "lignes": [], "remarque": ""}
+        )
+        assert (
+            "A &amp; B" in zipfile.ZipFile(io.BytesIO(rendered)).read("word/document.xml").decode()
+        )
+
+    def test_no_renderer_when_errors(self) -> None:
+        """A template with errors is not compiled: nothing comes back to render with."""
+        checked = check_template(body("{{ posts_total }}", "{{ post_total }}"))
+        assert checked.renderer is None
+        assert any(f.severity == ERROR for f in checked.findings)
+
+    def test_generate_compiles_a_custom_template_once(
+        self, framework: Framework, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """``generate`` renders with what the lint compiled: one compilation in all."""
+        from iscg_docs.docx.engine.compiled import CompiledTemplate
+        from iscg_docs.output.batch import generate
+
+        compiled: list[bytes] = []
+        original = CompiledTemplate.__init__
+
+        def counting(self: CompiledTemplate, source: bytes, *args: object, **kw: object) -> None:
+            compiled.append(source)
+            original(self, source, *args, **kw)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(CompiledTemplate, "__init__", counting)
+        template = tmp_path / "copie.docx"
+        template.write_bytes(BUNDLED)
+        report = generate(framework, tmp_path / "out", template=template)
+        assert len(report.outcomes) == len(framework.conventions)
+        assert compiled == [BUNDLED]

@@ -225,3 +225,74 @@ class TestConverters:
                 signed_at="Mâcon",
             )
         assert caught.value.path == "parties"
+
+
+class TestBounds:
+    @pytest.mark.parametrize(
+        ("value", "code"),
+        [
+            ("1e400", "amount-too-large"),
+            ("1E+100000", "amount-too-large"),
+            ("1e28", "amount-too-large"),
+            ("9" * 29, "amount-too-large"),
+            ("1000000000000", "amount-too-large"),
+            ("0.001", "sub-cent-amount"),
+            ("1e-999999999", "sub-cent-amount"),
+        ],
+        ids=["1e400", "huge-exponent", "1e28", "29-nines", "one-over", "mill", "tiny"],
+    )
+    def test_amounts(self, value: str, code: str) -> None:
+        """An amount no convention can print is refused before any arithmetic."""
+        with pytest.raises(Problem) as caught:
+            FundingYear(cost=Decimal(value))
+        assert caught.value.code == code
+
+    def test_largest_amount(self) -> None:
+        """999 999 999 999,99 € is the largest amount accepted."""
+        assert FundingYear(cost=Decimal("999999999999.99")).cost == Decimal("999999999999.99")
+
+    @pytest.mark.parametrize(
+        "value",
+        ["1e-999999999", "0.5000001", "1.0000000000000000000000000002"],
+        ids=["tiny-exponent", "seven-decimals", "28-digits"],
+    )
+    def test_quotite_decimals(self, value: str) -> None:
+        """Exact means exact: more than six decimals is refused, whatever Decimal rounds to."""
+        with pytest.raises(Problem) as caught:
+            post(quotite=Decimal(value))
+        assert caught.value.code in {"too-many-decimals", "quotite-range"}
+
+    def test_trailing_zeros_are_not_decimals(self) -> None:
+        """0,50000000 is one half, not eight decimals."""
+        assert post(quotite=Decimal("0.50000000")).quotite == Decimal("0.5")
+
+    @pytest.mark.parametrize("value", ["1e-999999", "33.3333333"], ids=["tiny", "seven"])
+    def test_percent_decimals(self, value: str) -> None:
+        """A percentage has at most six decimals."""
+        with pytest.raises(Problem) as caught:
+            SplitShare("c", percent=Decimal(value))
+        assert caught.value.code == "too-many-decimals"
+
+    @pytest.mark.parametrize("year", [1899, 2201, 9998, 9999], ids=str)
+    def test_dates(self, year: int) -> None:
+        """A start in year 9998 cannot end; dates lie between 1900 and 2200."""
+        with pytest.raises(Problem) as caught:
+            Period(start=dt.date(year, 1, 1))
+        assert caught.value.code == "date-range"
+
+    def test_population(self) -> None:
+        """A population of 5 000 digits is refused without printing it."""
+        with pytest.raises(Problem) as caught:
+            SplitShare("c", population=10**5000)
+        assert caught.value.code == "population"
+        assert "trop grand" in caught.value.message
+
+    @pytest.mark.parametrize(
+        ("field", "length"), [("name", 1001), ("name", 100_000)], ids=["1001", "100k"]
+    )
+    def test_long_texts(self, field: str, length: int) -> None:
+        """A text beyond 1 000 characters is refused with its length."""
+        with pytest.raises(Problem) as caught:
+            Party(id="p", kind=PartyKind.COMMUNE, **{field: "a" * length})
+        assert caught.value.code == "too-long"
+        assert str(length) in caught.value.message

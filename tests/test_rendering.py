@@ -1,4 +1,5 @@
-"""Tests for iscg_docs.docx.renderer: sandbox, escaping, errors, properties, reproducibility."""
+"""Tests for iscg_docs.docx.renderer and iscg_docs.convention.render: sandbox, escaping,
+errors, properties, reproducibility."""
 
 from __future__ import annotations
 
@@ -13,21 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from iscg_docs.docx.renderer import (
-    _EMPTY_CORE,
-    Renderer,
-    _core_properties_xml,
-    check_context,
-    core_properties_xml,
-    default_template,
-    make_environment,
-    render_convention,
-    render_docx,
-)
+from iscg_docs.convention.render import ConventionRenderer, default_template, render_convention
+from iscg_docs.docx.environment import make_environment
+from iscg_docs.docx.renderer import Renderer, check_context, core_properties_xml
 from iscg_docs.errors import TemplateError
 from iscg_docs.inputs.loading import load
 from iscg_docs.model.records import Framework
-from tests.helpers import edited_example
+from tests.helpers import edited_example, stock_docx
 from tests.strategies import user_text
 from tests.test_compiled import outcome
 
@@ -46,6 +39,29 @@ def template_with(*paragraphs: str) -> bytes:
 
 def texts(data: bytes) -> list[str]:
     return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+
+def core_blob(template: Path | bytes) -> bytes:
+    """A template's ``docProps/core.xml``."""
+    source = io.BytesIO(template) if isinstance(template, bytes) else template
+    with zipfile.ZipFile(source) as package:
+        return package.read("docProps/core.xml")
+
+
+def python_docx_core(blob: bytes, properties: dict[str, str]) -> bytes:
+    """The core properties part as python-docx writes it with ``properties`` set."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.parts.coreprops import CorePropertiesPart
+
+    content_type = "application/vnd.openxmlformats-package.core-properties+xml"
+    no_package: Any = None
+    part = CorePropertiesPart.load(PackURI("/docProps/core.xml"), content_type, blob, no_package)
+    core = part.core_properties
+    for name, value in properties.items():
+        setattr(core, name, value)
+    core.last_modified_by = properties.get("author", "")
+    core.revision = 1
+    return bytes(part.blob)
 
 
 class TestEnvironment:
@@ -158,9 +174,16 @@ class TestProperties:
         """The cached part with placeholders gives python-docx's bytes, or its error."""
         names = ["title", "author", "subject", "keywords"][: len(values)]
         properties = dict(zip(names, values, strict=True))
-        blob = Renderer()._core_blob if bundled else None
-        expected = outcome(lambda: _core_properties_xml(blob or _EMPTY_CORE, properties))
+        blob = core_blob(default_template() if bundled else template_with("x"))
+        expected = outcome(lambda: python_docx_core(blob, properties))
         assert outcome(lambda: core_properties_xml(blob, properties)) == expected
+
+    def test_core_properties_without_a_part(self) -> None:
+        """A template without core properties gets a part holding only the caller's."""
+        part = core_properties_xml(None, {"title": "Titre", "author": "Auteur"})
+        assert b"<dc:title>Titre</dc:title>" in part
+        assert b"<dc:creator>Auteur</dc:creator>" in part
+        assert b"dcterms:modified" not in part
 
     def test_unknown_property(self) -> None:
         """Only the known core properties can be set."""
@@ -180,7 +203,7 @@ class TestProperties:
 class TestReproducible:
     def test_same_bytes(self, framework: Framework) -> None:
         """The same convention renders to the same bytes, also after pickling the renderer."""
-        renderer = Renderer()
+        renderer = ConventionRenderer()
         first = renderer.render_convention(framework, framework.conventions[0])
         assert renderer.render_convention(framework, framework.conventions[0]) == first
         again = pickle.loads(pickle.dumps(renderer))
@@ -195,10 +218,8 @@ class TestReproducible:
         convention = framework.conventions[1]
         context = build_context(framework, convention)
         properties = document_properties(framework, convention)
-        stock = render_docx(
-            default_template(), context, properties=properties, env=make_environment(FILTERS)
-        )
-        compiled = Renderer().render(context, properties=properties)
+        stock = stock_docx(default_template(), context, properties=properties, filters=FILTERS)
+        compiled = ConventionRenderer().render(context, properties=properties)
         with zipfile.ZipFile(io.BytesIO(stock)) as a, zipfile.ZipFile(io.BytesIO(compiled)) as b:
             assert a.namelist() == b.namelist()
             for name in a.namelist():
@@ -250,3 +271,40 @@ class TestCheckContext:
     def test_clean_text_passes(self, value: Any) -> None:
         """Printable text in any nesting of lists and mappings is accepted."""
         check_context({"value": value})
+
+
+class TestConventionRenderer:
+    """The convention's renderer: the engine's, with the bundled template and French filters."""
+
+    def test_package_root_names(self) -> None:
+        """``iscg_docs.Renderer`` and friends are the convention's, and a Renderer still."""
+        import iscg_docs
+
+        assert iscg_docs.Renderer is ConventionRenderer
+        assert issubclass(iscg_docs.Renderer, Renderer)
+        assert iscg_docs.render_convention is render_convention
+        assert iscg_docs.default_template is default_template
+
+    def test_defaults(self) -> None:
+        """Without arguments: the bundled template, compiled with the French filters."""
+        from iscg_docs.french import FILTERS
+
+        renderer = ConventionRenderer()
+        assert renderer.source == default_template().read_bytes()
+        assert renderer.template_name == str(default_template())
+        assert {name: renderer.env.filters[name] for name in FILTERS} == dict(FILTERS)
+
+    def test_engine_has_no_default_filters(self) -> None:
+        """The engine's renderer knows only the filters it is handed."""
+        from iscg_docs.french import FILTERS
+
+        name = sorted(FILTERS)[0]
+        with pytest.raises(TemplateError, match="syntaxe"):
+            Renderer(template_with(f"{{{{ 3|{name} }}}}"))
+        assert Renderer(template_with(f"{{{{ x|{name} }}}}"), filters=FILTERS).env.filters
+
+    def test_name(self) -> None:
+        """A template given as bytes may carry its name, for errors and the manifest."""
+        renderer = Renderer(template_with("x"), name="copie.docx")
+        assert renderer.template_name == "copie.docx"
+        assert Renderer(template_with("x")).template_name == "<bytes>"

@@ -15,9 +15,9 @@ import pytest
 from iscg_docs import french
 from iscg_docs.convention.context import build_context
 from iscg_docs.convention.properties import document_properties
-from iscg_docs.docx.renderer import default_template, make_environment, render_docx
+from iscg_docs.convention.render import default_template
 from iscg_docs.model.records import Framework
-from tests.helpers import with_years
+from tests.helpers import stock_docx, with_years
 
 REFS = ("CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03")
 IDS = ["bassin-minier", "maconnais", "bresse"]
@@ -25,11 +25,11 @@ IDS = ["bassin-minier", "maconnais", "bresse"]
 
 def render(fw: Framework, ref: str, *, draft: bool = False) -> bytes:
     c = fw.convention(ref)
-    return render_docx(
+    return stock_docx(
         default_template(),
         build_context(fw, c, draft=draft),
         properties=document_properties(fw, c),
-        env=make_environment(french.FILTERS),
+        filters=french.FILTERS,
     )
 
 

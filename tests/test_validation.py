@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from iscg_docs.errors import ValidationError
 from iscg_docs.inputs.loading import load_data
 from iscg_docs.model.records import Framework, SplitMethod, SplitShare
-from iscg_docs.model.rules import problems, validate
+from iscg_docs.model.rules import problems, validate, warnings
 from tests.strategies import frameworks
 
 
@@ -209,3 +209,9 @@ class TestEverythingAtOnce:
         assert [(p.code, p.path) for p in found] == [
             ("split-total", f"conventions[{index}].funding.split")
         ]
+
+
+class TestWarnings:
+    def test_the_example_has_none(self, framework: Framework) -> None:
+        """The Saône-et-Loire example is clean: no error, no warning."""
+        assert warnings(framework) == []

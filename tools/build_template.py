@@ -27,7 +27,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from iscg_docs.docx.renderer import normalize_package
+from iscg_docs.docx.package import normalize_package
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 

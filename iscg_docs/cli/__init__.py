@@ -318,10 +318,11 @@ def _lint(path: str, out: TextIO) -> int:
     """Exit 1 on errors, 0 on notes alone; a file that is no .docx is unreadable input (2)."""
     from pathlib import Path
 
+    from iscg_docs.convention.render import vocabulary
     from iscg_docs.docx.lint import ERROR, format_report, lint
 
     try:
-        findings = lint(path)
+        findings = lint(path, vocabulary())
     except TemplateError as e:
         print(f"Erreur : {e}", file=out)
         return EXIT_INPUT

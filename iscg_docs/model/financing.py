@@ -13,13 +13,15 @@ The rule, quoted in every convention (:data:`ROUNDING_RULE`):
 
 So every year's contributions add up exactly to its cost, and each party's total over the
 period is the sum of its yearly amounts. Shares in percent are computed the same way at
-the hundredth of a point, so they add up to exactly 100. Ratios are computed with
-:class:`fractions.Fraction` so no intermediate result is ever inexact.
+the hundredth of a point, so they add up to exactly 100. Amounts are computed in whole
+cents and ratios as integer numerators over one denominator, so no intermediate result is
+ever inexact.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -37,6 +39,7 @@ __all__ = [
     "PartyTotal",
     "YearFinancing",
     "allocate",
+    "allocate_units",
     "compute_financing",
     "departement_rate",
     "round_half_up",
@@ -151,15 +154,29 @@ def round_half_up(value: Fraction | Decimal, quantum: Decimal = CENT) -> Decimal
     """
     if isinstance(value, Fraction):
         # Decide on the Fraction itself: 1/3 has no exact Decimal, and a tie must stay a tie.
-        steps = abs(value) / Fraction(quantum)
-        n = int(steps)
-        if steps - n >= Fraction(1, 2):
-            n += 1
-        return (Decimal(n if value >= 0 else -n) * quantum).quantize(quantum)
+        steps = value / Fraction(quantum)
+        return (Decimal(_round_ratio(steps.numerator, steps.denominator)) * quantum).quantize(
+            quantum
+        )
     return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
-def allocate(total: Decimal, weights: Sequence[Fraction], quantum: Decimal = CENT) -> list[Decimal]:
+def _round_ratio(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` (denominator > 0) rounded half away from zero."""
+    units = (2 * abs(numerator) + denominator) // (2 * denominator)
+    return units if numerator >= 0 else -units
+
+
+def _integers(values: Sequence[Fraction | Decimal | int]) -> list[int]:
+    """The same ratios as whole numbers: every value times one common denominator."""
+    fractions = [Fraction(v) for v in values]
+    scale = math.lcm(*(f.denominator for f in fractions)) if fractions else 1
+    return [int(f * scale) for f in fractions]
+
+
+def allocate(
+    total: Decimal, weights: Sequence[Fraction | Decimal | int], quantum: Decimal = CENT
+) -> list[Decimal]:
     """Split ``total`` by ``weights`` so the parts add up to ``total`` exactly.
 
     Each part is rounded half up to ``quantum``; the quanta still missing (or in excess)
@@ -179,15 +196,33 @@ def allocate(total: Decimal, weights: Sequence[Fraction], quantum: Decimal = CEN
     """
     if not weights or any(w < 0 for w in weights):
         raise ValueError("weights must be non-empty and non-negative")
-    weight_sum = sum(weights, Fraction(0))
+    units = Fraction(total) / Fraction(quantum)
+    if units.denominator != 1:
+        raise ValueError("total must be a multiple of quantum")
+    parts = allocate_units(units.numerator, _integers(weights))
+    return [(Decimal(p) * quantum).quantize(quantum) for p in parts]
+
+
+def allocate_units(total: int, weights: Sequence[int]) -> list[int]:
+    """:func:`allocate` on whole numbers of quanta (cents) and whole weights.
+
+    Everything is integer arithmetic, so it is exact and gives the same parts as the same
+    split computed with fractions, without building one.
+
+    Raises:
+        ValueError: no weight, all weights zero, or a negative weight.
+    """
+    if not weights or any(w < 0 for w in weights):
+        raise ValueError("weights must be non-empty and non-negative")
+    weight_sum = sum(weights)
     if weight_sum == 0:
         raise ValueError("weights must not all be zero")
-    exact = [Fraction(total) * w / weight_sum for w in weights]
-    parts = [round_half_up(e, quantum) for e in exact]
-    step = Fraction(quantum)
-    leftover = int((Fraction(total) - sum((Fraction(p) for p in parts), Fraction(0))) / step)
+    # Part i is exactly total * w_i / weight_sum; its numerators share that denominator.
+    exact = [total * w for w in weights]
+    parts = [_round_ratio(n, weight_sum) for n in exact]
+    leftover = total - sum(parts)
     if leftover:
-        remainders = [e - Fraction(p) for e, p in zip(exact, parts, strict=True)]
+        remainders = [n - p * weight_sum for n, p in zip(exact, parts, strict=True)]
         order = sorted(
             range(len(parts)),
             key=lambda i: (-remainders[i], i) if leftover > 0 else (remainders[i], -i),
@@ -196,27 +231,39 @@ def allocate(total: Decimal, weights: Sequence[Fraction], quantum: Decimal = CEN
         # Never take a part below zero: a zero-weight part is skipped.
         eligible = [i for i in order if weights[i] > 0]
         for k in range(abs(leftover)):
-            i = eligible[k % len(eligible)]
-            parts[i] += sign * quantum
+            parts[eligible[k % len(eligible)]] += sign
     return parts
 
 
-def _shares(amounts: Sequence[Decimal], total: Decimal) -> list[Decimal]:
-    """Shares of ``total`` in points to the hundredth, adding up to exactly 100."""
-    if total == 0:
-        return [Decimal("0.00") for _ in amounts]
-    if not any(amounts):
-        return [Decimal("0.00") for _ in amounts]
-    return allocate(Decimal(100), [Fraction(a) for a in amounts])
+def _cents(amount: Decimal) -> int:
+    """An amount in whole cents (it has at most two decimals once validated)."""
+    return int(amount.scaleb(2).to_integral_value(rounding=ROUND_HALF_UP))
 
 
-def _split_weights(convention: Convention) -> list[Fraction]:
+def _rate_of(cents: int, rate: Decimal) -> int:
+    """``rate`` points of ``cents``, rounded half up to the cent."""
+    numerator, denominator = rate.as_integer_ratio()
+    return _round_ratio(cents * numerator, 100 * denominator)
+
+
+def _amount(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+def _shares(amounts: Sequence[int], total: int) -> list[Decimal]:
+    """Shares of ``total`` cents in points to the hundredth, adding up to exactly 100."""
+    if total == 0 or not any(amounts):
+        return [Decimal("0.00") for _ in amounts]
+    return [_amount(h) for h in allocate_units(10000, amounts)]
+
+
+def _split_weights(convention: Convention) -> list[int]:
     plan = convention.funding
     if plan.split_method is SplitMethod.EQUAL:
-        return [Fraction(1) for _ in plan.split]
+        return [1 for _ in plan.split]
     if plan.split_method is SplitMethod.POPULATION:
-        return [Fraction(s.population or 0) for s in plan.split]
-    return [Fraction(s.percent or 0) for s in plan.split]
+        return [s.population or 0 for s in plan.split]
+    return _integers([s.percent or 0 for s in plan.split])
 
 
 def departement_rate(convention: Convention, framework: Framework) -> Decimal:
@@ -254,43 +301,44 @@ def compute_financing(convention: Convention, framework: Framework) -> Financing
 
     years: list[YearFinancing] = []
     for index, year in enumerate(plan.years):
-        cost = year.cost.quantize(CENT)
+        cost = _cents(year.cost)
         if year.state.amount is not None:
-            state = year.state.amount.quantize(CENT)
+            state = _cents(year.state.amount)
         else:
-            state = round_half_up(Fraction(cost) * Fraction(year.state.rate or 0) / 100)
+            state = _rate_of(cost, year.state.rate or Decimal(0))
         remaining = cost - state
-        departement = round_half_up(Fraction(remaining) * Fraction(dep_rate) / 100)
+        departement = _rate_of(remaining, dep_rate)
         rest = remaining - departement
         if rest and not plan.split:
             raise ValueError("a non-zero rest needs at least one collectivity in the split")
-        split = allocate(rest, weights) if plan.split else []
+        split = allocate_units(rest, weights) if plan.split else []
         amounts = [state, departement, *split]
-        if sum(amounts, Decimal(0)) != cost:  # pragma: no cover - guarded by allocate
+        if sum(amounts) != cost:  # pragma: no cover - guarded by allocate_units
             raise AssertionError("financing does not add up")
-        shares = _shares(amounts, cost)
         start, end = convention.period.year_bounds(index)
         years.append(
             YearFinancing(
                 index=index + 1,
                 start=start,
                 end=end,
-                cost=cost,
+                cost=_amount(cost),
                 contributions=tuple(
-                    Contribution(party, role, amount, share)
-                    for (party, role), amount, share in zip(roles, amounts, shares, strict=True)
+                    Contribution(party, role, _amount(amount), share)
+                    for (party, role), amount, share in zip(
+                        roles, amounts, _shares(amounts, cost), strict=True
+                    )
                 ),
             )
         )
 
-    total_cost = sum((y.cost for y in years), Decimal("0.00"))
+    total_cost = sum((_cents(y.cost) for y in years), 0)
     party_amounts = [
-        sum((y.contributions[i].amount for y in years), Decimal("0.00")) for i in range(len(roles))
+        sum(_cents(y.contributions[i].amount) for y in years) for i in range(len(roles))
     ]
     totals = tuple(
-        PartyTotal(party, role, amount, share)
+        PartyTotal(party, role, _amount(amount), share)
         for (party, role), amount, share in zip(
             roles, party_amounts, _shares(party_amounts, total_cost), strict=True
         )
     )
-    return Financing(years=tuple(years), totals=totals, total_cost=total_cost)
+    return Financing(years=tuple(years), totals=totals, total_cost=_amount(total_cost))

@@ -31,18 +31,30 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
+import attrs
 from attrs import field, frozen
 
+from iscg_docs.model.kinds import (
+    COLLECTIVITY_KINDS,
+    EpciKind,
+    Force,
+    Gender,
+    PartyKind,
+    Role,
+    SplitMethod,
+)
 from iscg_docs.model.validators import (
     a_date,
+    avenant_number,
     identifier,
     ids,
     instance_of,
     member_of,
     money,
+    name,
     optional,
     points,
     population,
@@ -57,6 +69,9 @@ from iscg_docs.model.validators import (
 )
 
 __all__ = [
+    "AVENANT_SECTIONS",
+    "COLLECTIVITY_KINDS",
+    "Avenant",
     "Convention",
     "Deliberation",
     "EpciKind",
@@ -67,6 +82,7 @@ __all__ = [
     "Gender",
     "Party",
     "PartyKind",
+    "PartySignatory",
     "Period",
     "Post",
     "Role",
@@ -78,69 +94,7 @@ __all__ = [
 ]
 
 
-# --------------------------------------------------------------------------- enumerations
-
-
-class Gender(StrEnum):
-    """Grammatical gender, for agreement of articles and titles."""
-
-    MASCULINE = "m"
-    FEMININE = "f"
-
-
-class PartyKind(StrEnum):
-    """What kind of legal person a party is."""
-
-    ETAT = "etat"
-    DEPARTEMENT = "departement"
-    COMMUNE = "commune"
-    EPCI = "epci"
-    CCAS = "ccas"
-    CIAS = "cias"
-    ASSOCIATION = "association"
-    AUTRE = "autre"
-
-
-#: Kinds that are collectivities (or their public bodies) and sign under a deliberation.
-COLLECTIVITY_KINDS = frozenset(
-    {PartyKind.DEPARTEMENT, PartyKind.COMMUNE, PartyKind.EPCI, PartyKind.CCAS, PartyKind.CIAS}
-)
-
-
-class EpciKind(StrEnum):
-    """The sort of an EPCI à fiscalité propre."""
-
-    COMMUNAUTE_DE_COMMUNES = "communaute_de_communes"
-    COMMUNAUTE_D_AGGLOMERATION = "communaute_d_agglomeration"
-    COMMUNAUTE_URBAINE = "communaute_urbaine"
-    METROPOLE = "metropole"
-
-
-class Role(StrEnum):
-    """The office a signatory holds; the French title is derived with gender agreement."""
-
-    PREFET = "prefet"
-    PRESIDENT = "president"
-    MAIRE = "maire"
-    PROCUREUR = "procureur"
-    DIRECTEUR = "directeur"
-    COMMANDANT = "commandant"
-    AUTRE = "autre"
-
-
-class Force(StrEnum):
-    """Where an ISCG works: a police station or a gendarmerie unit."""
-
-    POLICE = "police"
-    GENDARMERIE = "gendarmerie"
-
-
-class SplitMethod(StrEnum):
-    """How the collectivities share what remains after the State and the Département."""
-
-    PERCENT = "percent"
-    EQUAL = "equal"
-    POPULATION = "population"
+# The enumerations live in kinds.py and are re-exported here, where records are built.
 
 
 # --------------------------------------------------------------------------- dates
@@ -374,6 +328,84 @@ def _posts(value: Iterable[Post]) -> tuple[Post, ...]:
     return records(value)
 
 
+def _optional_posts(value: Iterable[Post] | None) -> tuple[Post, ...] | None:
+    return None if value is None else records(value)
+
+
+def _optional_ids(value: list[str] | tuple[str, ...] | None) -> tuple[str, ...] | None:
+    return None if value is None else ids(value)
+
+
+@frozen
+class PartySignatory:
+    """Who signs an avenant for a party, when not the convention's signatory (after an
+    election, a new Maire).
+
+    Attributes:
+        party: the party's identifier.
+        signatory: who signs for it.
+    """
+
+    party: str = field(validator=identifier)
+    signatory: Signatory = field(validator=instance_of(Signatory))
+
+
+def _party_signatories(value: Iterable[PartySignatory]) -> tuple[PartySignatory, ...]:
+    return records(value)
+
+
+#: The sections of a convention an avenant may replace, whole.
+AVENANT_SECTIONS = ("funding", "posts", "period", "parties", "cosignatories")
+
+
+@frozen
+class Avenant:
+    """An amendment to a convention: the sections it replaces, whole, from its date on.
+
+    Attributes:
+        number: 1 for the first avenant, then 2, 3…
+        object: what it amends, e.g. "participation de l'État (FIPD) pour 2023".
+        signed_at: the place of signature.
+        signed_on: the date of signature, if known.
+        funding: the new funding plan (every year, and the split).
+        posts: the new posts.
+        period: the new duration (an extension).
+        parties: the new parties besides the State and the Département (a collectivity
+            joins or leaves; its split goes in ``funding``).
+        cosignatories: the new non-funding co-signatories.
+        signatories: who signs the avenant for a party, when not the convention's own
+            signatory.
+    """
+
+    number: int = field(validator=avenant_number)
+    object: str = field(validator=text)
+    signed_at: str = field(validator=text)
+    signed_on: dt.date | None = field(default=None, validator=optional(a_date))
+    funding: FundingPlan | None = field(default=None, validator=optional(instance_of(FundingPlan)))
+    posts: tuple[Post, ...] | None = field(
+        default=None, converter=_optional_posts, validator=optional(tuple_of(Post))
+    )
+    period: Period | None = field(default=None, validator=optional(instance_of(Period)))
+    parties: tuple[str, ...] | None = field(
+        default=None, converter=_optional_ids, validator=optional(tuple_of_ids)
+    )
+    cosignatories: tuple[str, ...] | None = field(
+        default=None, converter=_optional_ids, validator=optional(tuple_of_ids)
+    )
+    signatories: tuple[PartySignatory, ...] = field(
+        default=(), converter=_party_signatories, validator=tuple_of(PartySignatory)
+    )
+
+    @property
+    def sections(self) -> dict[str, Any]:
+        """The sections it replaces, by name, in :data:`AVENANT_SECTIONS` order."""
+        return {s: getattr(self, s) for s in AVENANT_SECTIONS if getattr(self, s) is not None}
+
+
+def _avenants(value: Iterable[Avenant]) -> tuple[Avenant, ...]:
+    return records(value)
+
+
 @frozen
 class Convention:
     """A convention triennale under a framework: one territory, its posts and funding.
@@ -390,10 +422,12 @@ class Convention:
         signed_on: the date of signature, if known.
         cosignatories: identifiers of non-funding co-signatories (procureur, DDSP,
             groupement de gendarmerie).
+        avenants: its amendments, in order; the fields above are the convention as first
+            signed, :meth:`state_after` the convention as amended.
     """
 
-    reference: str = field(validator=text)
-    territory: str = field(validator=text)
+    reference: str = field(validator=name)
+    territory: str = field(validator=name)
     parties: tuple[str, ...] = field(converter=ids, validator=tuple_of_ids)
     posts: tuple[Post, ...] = field(converter=_posts, validator=tuple_of(Post))
     period: Period = field(validator=instance_of(Period))
@@ -401,11 +435,38 @@ class Convention:
     signed_at: str = field(validator=text)
     signed_on: dt.date | None = field(default=None, validator=optional(a_date))
     cosignatories: tuple[str, ...] = field(default=(), converter=ids, validator=tuple_of_ids)
+    avenants: tuple[Avenant, ...] = field(
+        default=(), converter=_avenants, validator=tuple_of(Avenant)
+    )
 
     @property
     def etp(self) -> Decimal:
         """Total quotité of the posts, in ETP."""
         return sum((p.quotite for p in self.posts), Decimal(0))
+
+    def state_after(self, number: int) -> Convention:
+        """The convention as amended by its avenants 1 to ``number`` (0: as first signed).
+
+        Each avenant replaces whole sections; the result keeps those avenants as its
+        history, so a document can say which consolidated version it is.
+
+        Raises:
+            ValueError: ``number`` is not between 0 and the number of avenants.
+        """
+        if not 0 <= number <= len(self.avenants):
+            raise ValueError(
+                f"la convention {self.reference} compte {len(self.avenants)} avenant(s), "
+                f"pas d'état après l'avenant n° {number}."
+            )
+        changes: dict[str, Any] = {}
+        for avenant in self.avenants[:number]:
+            changes.update(avenant.sections)
+        return attrs.evolve(self, **changes, avenants=self.avenants[:number])
+
+    def state_on(self, day: dt.date) -> Convention:
+        """The convention in force on ``day``: amended by the avenants signed by then."""
+        signed = [a for a in self.avenants if a.signed_on is not None and a.signed_on <= day]
+        return self.state_after(len(signed))
 
 
 def _parties(value: Iterable[Party]) -> tuple[Party, ...]:

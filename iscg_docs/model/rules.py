@@ -8,21 +8,24 @@ tests match on them, jurists read the French message.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
-from iscg_docs.errors import PathPart, Problem, ValidationError, format_path
+from iscg_docs.errors import PathPart, Problem, Severity, ValidationError, format_path
 from iscg_docs.model.financing import departement_rate
 from iscg_docs.model.records import (
+    AVENANT_SECTIONS,
     COLLECTIVITY_KINDS,
+    Avenant,
     Convention,
     Framework,
     Party,
     PartyKind,
     SplitMethod,
 )
+from iscg_docs.model.validators import MAX_AMOUNT
 
-__all__ = ["problems", "validate"]
+__all__ = ["problems", "validate", "warnings"]
 
 
 def validate(framework: Framework) -> Framework:
@@ -38,8 +41,22 @@ def validate(framework: Framework) -> Framework:
 
 
 def problems(framework: Framework) -> list[Problem]:
-    """Every problem of ``framework`` and its conventions, in document order."""
+    """Every error of ``framework`` and its conventions, in document order."""
     return list(_framework(framework))
+
+
+def warnings(framework: Framework) -> list[Problem]:
+    """Every warning of a valid ``framework``, in document order.
+
+    Warnings have the codes, paths and French messages of errors, with
+    :attr:`~iscg_docs.errors.Severity.WARNING`; they are reported and never stop a run.
+    """
+    return [w for check in _WARNING_CHECKS for w in check(framework)]
+
+
+def warning(code: str, path: tuple[PathPart, ...], message: str) -> Problem:
+    """A located warning, as :func:`problems` gives located errors."""
+    return Problem(code, format_path(path), message, severity=Severity.WARNING)
 
 
 def _p(code: str, path: tuple[PathPart, ...], message: str) -> Problem:
@@ -92,6 +109,7 @@ def _framework(fw: Framework) -> Iterator[Problem]:
                 f"la référence « {convention.reference} » est utilisée par plusieurs conventions.",
             )
         yield from _convention(convention, fw, parties, path)
+        yield from _avenants(convention, fw, parties, path)
 
     if fw.etp > fw.etp_authorised:
         yield _p(
@@ -100,13 +118,19 @@ def _framework(fw: Framework) -> Iterator[Problem]:
             f"les conventions totalisent {_fmt(fw.etp)} ETP, au-delà des "
             f"{_fmt(fw.etp_authorised)} ETP autorisés par la convention cadre.",
         )
+    yield from _etp_after_avenants(fw)
 
 
 def _signers(fw: Framework) -> Iterator[Problem]:
     """Every party that signs a convention has a signatory; collectivities a deliberation."""
     signs: dict[str, list[str]] = {}
     for c in fw.conventions:
-        for pid in (fw.state, fw.departement, *c.parties, *c.cosignatories):
+        # A collectivity that joins by an avenant signs it: it needs a signatory and a
+        # deliberation too.
+        states = [c.state_after(n) for n in range(len(c.avenants) + 1)]
+        for pid in dict.fromkeys(p for s in states for p in (*s.parties, *s.cosignatories)):
+            signs.setdefault(pid, []).append(c.reference)
+        for pid in (fw.state, fw.departement):
             signs.setdefault(pid, []).append(c.reference)
     for k, party in enumerate(fw.parties):
         refs = signs.get(party.id)
@@ -264,6 +288,14 @@ def _funding(
             f"le plan de financement compte {len(plan.years)} année(s) mais la convention dure "
             f"{c.period.years} an(s) : indiquez un coût pour chaque année.",
         )
+    total = sum((year.cost for year in plan.years), Decimal(0))
+    if total > MAX_AMOUNT:
+        yield _p(
+            "total-too-large",
+            (*fpath, "years"),
+            f"le coût total de la convention ({_fmt(total)} €) dépasse le plus grand montant "
+            "qu'une convention peut écrire (999 999 999 999,99 €).",
+        )
     dep_rate = departement_rate(c, fw)
     any_rest = False
     for j, year in enumerate(plan.years):
@@ -382,3 +414,126 @@ def _split_key(
             f"une population est donnée alors que la répartition se fait « {method.value} » : "
             "retirez-la ou choisissez la méthode « population ».",
         )
+
+
+def _avenants(
+    c: Convention, fw: Framework, parties: dict[str, Party], path: tuple[PathPart, ...]
+) -> Iterator[Problem]:
+    """Each avenant is numbered and dated in order, changes something, and leaves a
+    convention that passes every rule; what a state breaks is reported at its avenant."""
+    if not c.avenants:
+        return
+    before = set(_convention(c, fw, parties, path))
+    for k, avenant in enumerate(c.avenants):
+        apath: tuple[PathPart, ...] = (*path, "avenants", k)
+        yield from _avenant_order(c, k, apath)
+        previous, state = c.state_after(k), c.state_after(k + 1)
+        if not avenant.signatories and all(
+            getattr(state, s) == getattr(previous, s) for s in AVENANT_SECTIONS
+        ):
+            yield _p(
+                "avenant-empty",
+                apath,
+                f"l'avenant n° {avenant.number} ne modifie rien : indiquez la ou les sections "
+                f"qu'il remplace ({', '.join(AVENANT_SECTIONS)}) ou ses signataires.",
+            )
+        found = set(_convention(state, fw, parties, path))
+        prefix = format_path(path)
+        for problem in sorted(found - before, key=lambda p: p.path):
+            yield Problem(
+                problem.code,
+                format_path(apath) + problem.path[len(prefix) :],
+                f"après l'avenant n° {avenant.number}, {problem.message}",
+            )
+        before = found
+        yield from _avenant_signatories(avenant, state, fw, apath)
+
+
+def _avenant_order(c: Convention, k: int, apath: tuple[PathPart, ...]) -> Iterator[Problem]:
+    avenant = c.avenants[k]
+    if avenant.number != k + 1:
+        yield _p(
+            "avenant-number",
+            (*apath, "number"),
+            f"les avenants se suivent sans manque (1, 2, 3…) : le {k + 1}e porte le numéro "
+            f"{avenant.number}.",
+        )
+    day = avenant.signed_on
+    if day is None:
+        if k < len(c.avenants) - 1:
+            yield _p(
+                "avenant-date",
+                (*apath, "signed_on"),
+                f"l'avenant n° {avenant.number} n'est pas daté alors qu'un avenant le suit : "
+                "seul le dernier avenant peut attendre sa date de signature.",
+            )
+        return
+    earlier = [a.signed_on for a in c.avenants[:k] if a.signed_on is not None]
+    if (c.signed_on is not None and day <= c.signed_on) or any(day <= e for e in earlier):
+        yield _p(
+            "avenant-date",
+            (*apath, "signed_on"),
+            f"l'avenant n° {avenant.number} doit être signé après la convention et après les "
+            "avenants qui le précèdent.",
+        )
+
+
+def _avenant_signatories(
+    avenant: Avenant, state: Convention, fw: Framework, apath: tuple[PathPart, ...]
+) -> Iterator[Problem]:
+    signing = {fw.state, fw.departement, *state.parties, *state.cosignatories}
+    for j, ps in enumerate(avenant.signatories):
+        if ps.party not in signing:
+            yield _p(
+                "unknown-party",
+                (*apath, "signatories", j, "party"),
+                f"la partie « {ps.party} » ne signe pas la convention modifiée par l'avenant "
+                f"n° {avenant.number}.",
+            )
+
+
+def _etp_after_avenants(fw: Framework) -> Iterator[Problem]:
+    """The ETP in force stay within the framework at every avenant's date, and after all."""
+    days = sorted({a.signed_on for c in fw.conventions for a in c.avenants if a.signed_on})
+    moments: list[tuple[str, list[Convention]]] = [
+        (f"au {day:%d/%m/%Y}", [c.state_on(day) for c in fw.conventions]) for day in days
+    ]
+    if any(c.avenants for c in fw.conventions):
+        moments.append(
+            ("après tous les avenants", [c.state_after(len(c.avenants)) for c in fw.conventions])
+        )
+    for when, states in moments:
+        total = sum((c.etp for c in states), Decimal(0))
+        if total > fw.etp_authorised:
+            yield _p(
+                "etp-exceeded",
+                ("conventions",),
+                f"{when}, les conventions modifiées par leurs avenants totalisent "
+                f"{_fmt(total)} ETP, au-delà des {_fmt(fw.etp_authorised)} ETP autorisés "
+                "par la convention cadre.",
+            )
+            return
+
+
+def _past_years(fw: Framework) -> Iterator[Problem]:
+    """An avenant that changes a year already ended when it is signed."""
+    for i, c in enumerate(fw.conventions):
+        for k, avenant in enumerate(c.avenants):
+            if avenant.funding is None or avenant.signed_on is None:
+                continue
+            previous, state = c.state_after(k).funding.years, avenant.funding.years
+            for j, (old, new) in enumerate(zip(previous, state, strict=False)):
+                first, last = c.state_after(k + 1).period.year_bounds(j)
+                if last < avenant.signed_on and old != new:
+                    yield warning(
+                        "avenant-past-year",
+                        ("conventions", i, "avenants", k, "funding", "years", j),
+                        f"l'avenant n° {avenant.number} modifie l'année {j + 1} (du "
+                        f"{first:%d/%m/%Y} au {last:%d/%m/%Y}), déjà achevée à sa date "
+                        "de signature : vérifiez que c'est voulu (régularisation).",
+                    )
+
+
+#: The checks that give warnings, each ``check(framework) -> Iterable[Problem]``, in the
+#: order their warnings are reported.
+_WARNING_CHECKS: tuple[Callable[[Framework], Iterable[Problem]], ...] = (_past_years,)

@@ -21,15 +21,26 @@ import attrs
 from iscg_docs.errors import Problem
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "MAX_AMOUNT",
+    "MAX_DECIMALS",
+    "MAX_ETP",
+    "MAX_NAME",
+    "MAX_POPULATION",
+    "MAX_TEXT",
     "Validator",
     "a_date",
+    "avenant_number",
     "decimal_in",
+    "decimals",
     "exact_decimal",
     "identifier",
     "ids",
     "instance_of",
     "member_of",
     "money",
+    "name",
     "optional",
     "points",
     "population",
@@ -51,6 +62,22 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _SIREN = re.compile(r"^\d{9}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+# Bounds on what a document can carry, checked before any arithmetic: an exponent of a
+# billion makes exact arithmetic run for minutes, and an amount beyond the largest one
+# French words are written for cannot be printed.
+#: The largest amount, and total, a convention can print (in figures and in words).
+MAX_AMOUNT = Decimal("999999999999.99")
+#: Decimals a rate, a percentage, a quotité or a number of ETP may have.
+MAX_DECIMALS = 6
+#: The most ETP a framework may authorise.
+MAX_ETP = Decimal(10000)
+#: The largest population (France has about 68 million inhabitants).
+MAX_POPULATION = 100_000_000
+#: The years a date may fall in.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+#: The longest text a field may hold; references and territories name files and titles.
+MAX_TEXT, MAX_NAME = 1000, 120
 
 
 def _fail(attribute: attrs.Attribute[Any], code: str, message: str) -> Problem:
@@ -125,11 +152,29 @@ def _holds(accepts: Callable[[Decimal], bool], code: str, message: str) -> Valid
     return check
 
 
+def decimals(value: Decimal) -> int:
+    """How many decimals ``value`` really has: ``0.500`` has one, ``1E+3`` none.
+
+    Counted on the digits, not after ``normalize()``, which would round to 28 digits and
+    make ``1.0000000000000000000000000002`` look whole.
+    """
+    _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + trailing)) if any(digits) else 0
+
+
 def _cents(value: Decimal) -> bool:
-    return value.as_tuple().exponent >= -2  # type: ignore[operator]
+    return decimals(value) <= 2
 
 
-#: A non-negative amount in euros, with at most two decimals.
+def _few_decimals(value: Decimal) -> bool:
+    return decimals(value) <= MAX_DECIMALS
+
+
+_DECIMALS_MESSAGE = f"au plus {MAX_DECIMALS} décimales sont admises ({{value}} donné)."
+
+#: A non-negative amount in euros, at most 999 999 999 999,99, with at most two decimals.
 money: Validator = attrs.validators.and_(
     decimal_in(
         "un montant",
@@ -138,34 +183,54 @@ money: Validator = attrs.validators.and_(
         "le montant ne peut pas être négatif ({value}).",
     ),
     _holds(
+        lambda v: v <= MAX_AMOUNT,
+        "amount-too-large",
+        "le montant dépasse le plus grand montant qu'une convention peut écrire "
+        "(999 999 999 999,99 €) : {value}.",
+    ),
+    _holds(
         _cents,
         "sub-cent-amount",
         "un montant s'écrit au centime près, avec au plus deux décimales ({value}).",
     ),
 )
 
-#: A percentage in points, between 0 and 100 inclusive.
-points: Validator = decimal_in(
-    "un pourcentage",
-    lambda v: Decimal(0) <= v <= Decimal(100),
-    "percent-range",
-    "un pourcentage doit être compris entre 0 et 100 ({value} donné).",
+#: A percentage in points, between 0 and 100 inclusive, with at most six decimals.
+points: Validator = attrs.validators.and_(
+    decimal_in(
+        "un pourcentage",
+        lambda v: Decimal(0) <= v <= Decimal(100),
+        "percent-range",
+        "un pourcentage doit être compris entre 0 et 100 ({value} donné).",
+    ),
+    _holds(_few_decimals, "too-many-decimals", "pour un pourcentage, " + _DECIMALS_MESSAGE),
 )
 
-#: A quotité in ETP: ``0 < q <= 1``.
-quotite: Validator = decimal_in(
-    "une quotité",
-    lambda v: Decimal(0) < v <= Decimal(1),
-    "quotite-range",
-    "la quotité d'un poste doit être supérieure à 0 et au plus égale à 1 ETP ({value} donné).",
+#: A quotité in ETP: ``0 < q <= 1``, with at most six decimals.
+quotite: Validator = attrs.validators.and_(
+    decimal_in(
+        "une quotité",
+        lambda v: Decimal(0) < v <= Decimal(1),
+        "quotite-range",
+        "la quotité d'un poste doit être supérieure à 0 et au plus égale à 1 ETP ({value} donné).",
+    ),
+    _holds(_few_decimals, "too-many-decimals", "pour une quotité, " + _DECIMALS_MESSAGE),
 )
 
-#: A strictly positive number (the ETP a framework authorises).
-positive_decimal: Validator = decimal_in(
-    "un nombre",
-    lambda v: v > 0,
-    "not-positive",
-    "la valeur doit être strictement positive ({value}).",
+#: The ETP a framework authorises: more than 0, at most 10 000, at most six decimals.
+positive_decimal: Validator = attrs.validators.and_(
+    decimal_in(
+        "un nombre",
+        lambda v: v > 0,
+        "not-positive",
+        "la valeur doit être strictement positive ({value}).",
+    ),
+    _holds(
+        lambda v: v <= MAX_ETP,
+        "etp-range",
+        f"un nombre d'ETP au plus égal à {MAX_ETP} est attendu ({{value}} donné).",
+    ),
+    _holds(_few_decimals, "too-many-decimals", _DECIMALS_MESSAGE),
 )
 
 
@@ -179,15 +244,27 @@ def years_count(instance: object, attribute: attrs.Attribute[Any], value: object
         )
 
 
+def avenant_number(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An avenant's number: a whole number from 1 to 99."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 99:
+        raise _fail(
+            attribute,
+            "avenant-number",
+            f"le numéro d'un avenant est un nombre entier de 1 à 99 ({value!r} donné).",
+        )
+
+
 def population(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """A population (whole number of inhabitants, > 0), or ``None``."""
     if value is None:
         return
-    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_POPULATION:
+        shown = value if not isinstance(value, int) or value.bit_length() < 64 else "trop grand"
         raise _fail(
             attribute,
             "population",
-            f"la population est un nombre entier d'habitants, supérieur à 0 ({value!r} donné).",
+            "la population est un nombre entier d'habitants, supérieur à 0 et au plus égal à "
+            f"100 000 000 ({shown!r} donné).",
         )
 
 
@@ -195,11 +272,27 @@ def population(instance: object, attribute: attrs.Attribute[Any], value: object)
 
 
 def text(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    """A non-empty single-line text with no control character."""
+    """A non-empty single-line text of at most 1 000 characters, with no control character."""
+    _text(attribute, value, MAX_TEXT)
+
+
+def name(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Like :func:`text`, at most 120 characters: a reference or a territory, which name
+    files and document titles."""
+    _text(attribute, value, MAX_NAME)
+
+
+def _text(attribute: attrs.Attribute[Any], value: object, limit: int) -> None:
     if not isinstance(value, str):
         raise _fail(attribute, "type", f"un texte est attendu, pas {_type_name(value)}.")
     if not value.strip():
         raise _fail(attribute, "empty", "ce texte ne peut pas être vide.")
+    if len(value) > limit:
+        raise _fail(
+            attribute,
+            "too-long",
+            f"ce texte compte {len(value)} caractères ; {limit} au plus sont admis ici.",
+        )
     if _CONTROL.search(value) or "\n" in value or "\r" in value or "\t" in value:
         raise _fail(
             attribute,
@@ -241,6 +334,12 @@ def a_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> 
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise _fail(
             attribute, "type", f"une date est attendue (AAAA-MM-JJ), pas {_type_name(value)}."
+        )
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise _fail(
+            attribute,
+            "date-range",
+            f"une date entre {FIRST_YEAR} et {LAST_YEAR} est attendue ({value.isoformat()} donné).",
         )
 
 

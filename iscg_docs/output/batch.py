@@ -27,7 +27,7 @@ import textwrap
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from attrs import frozen
@@ -35,6 +35,9 @@ from attrs import frozen
 from iscg_docs._version import __version__
 from iscg_docs.errors import LintError, OutputError, os_reason
 from iscg_docs.model.records import Convention, Framework
+
+if TYPE_CHECKING:
+    from iscg_docs.convention.render import ConventionRenderer
 
 __all__ = [
     "MANIFEST",
@@ -205,7 +208,7 @@ def write_convention(
         OutputError: the file exists with other content and ``force`` is off, or it
             cannot be written.
     """
-    from iscg_docs.docx.renderer import render_convention
+    from iscg_docs.convention.render import render_convention
 
     target = Path(path)
     data = render_convention(framework, convention, template=template, draft=draft)
@@ -327,12 +330,14 @@ _Written = tuple[int, str, str]
 def _init_worker(
     template: bytes, framework: Framework, draft: bool, paths: dict[int, Path]
 ) -> None:
-    from iscg_docs.docx.renderer import Renderer
+    from iscg_docs.convention.render import ConventionRenderer
 
     # Ctrl-C reaches every process of the terminal's group: the parent alone handles it
     # (it waits for the tasks under way, then removes what they wrote).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER.update(renderer=Renderer(template), framework=framework, draft=draft, paths=paths)
+    _WORKER.update(
+        renderer=ConventionRenderer(template), framework=framework, draft=draft, paths=paths
+    )
 
 
 def _write_in_worker(indices: Sequence[int]) -> list[_Written]:
@@ -402,12 +407,10 @@ def generate(
             template has lint errors (nothing is written then).
     """
     from iscg_docs.convention.properties import file_stem
-    from iscg_docs.docx.renderer import Renderer
+    from iscg_docs.convention.render import ConventionRenderer
 
     folder = Path(out_dir)
-    if template is not None:
-        _lint_custom(template)
-    renderer = Renderer(template)
+    renderer = _lint_custom(template) if template is not None else ConventionRenderer()
     template_sha = _sha256(renderer.source)
     template_name = Path(renderer.template_name).name
 
@@ -516,20 +519,25 @@ def generate(
     return BatchReport(folder, ordered)
 
 
-def _lint_custom(template: str | os.PathLike[str]) -> None:
+def _lint_custom(template: str | os.PathLike[str]) -> ConventionRenderer:
     """Refuse a custom template the lint finds errors in, before anything is rendered.
 
     The bundled template is tested; a jurist's copy may hold a misspelt variable that
     would only fail on the one convention that reaches it, or a broken table that Word
     would open as a corrupt file.
-    """
-    from iscg_docs.docx.lint import ERROR, lint
 
-    findings = lint(template)
-    if any(f.severity == ERROR for f in findings):
+    Returns:
+        The template compiled by the lint, to render with.
+    """
+    from iscg_docs.convention.render import check_template
+    from iscg_docs.docx.lint import ERROR
+
+    checked = check_template(template)
+    if checked.renderer is None:
         raise LintError(
-            [f for f in findings if f.severity == ERROR], Path(os.fspath(template)).name
+            [f for f in checked.findings if f.severity == ERROR], Path(os.fspath(template)).name
         )
+    return checked.renderer
 
 
 def _select(framework: Framework, only: Sequence[str] | None) -> list[int]:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 import threading
 import types
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import jinja2
 import markupsafe
 from lxml import etree
 
-__all__ = ["Direct", "Grid", "analyse", "canonical", "hook", "regrid", "reset", "was_flagged"]
+from iscg_docs.docx.engine.tables import Grid, write_grid
+
+__all__ = ["Direct", "analyse", "canonical", "hook", "reset", "was_flagged"]
 
 # Stock docxtpl hands every rendered part to lxml and writes what lxml serialises. The
 # compiled engine skips that round trip when it can prove the rendered text is already
@@ -31,7 +33,7 @@ __all__ = ["Direct", "Grid", "analyse", "canonical", "hook", "regrid", "reset", 
 # as character references: the hooked escape writes them as characters, and `canonical`
 # rewrites those of constants Jinja escaped when compiling. A tag whose content rendered
 # empty is written as a start and an end tag: `canonical` rewrites it. A table whose
-# cells vary needs the grid docxtpl's `fix_tables` would give it: `regrid` computes it
+# cells vary needs the grid docxtpl's `fix_tables` would give it: `tables.regrid` computes it
 # from the rendered rows.
 
 _MARKER_TARGET = "iscg-jinja"
@@ -55,7 +57,6 @@ _TBL, _TBL_GRID, _GRID_COL = f"{{{_W}}}tbl", f"{{{_W}}}tblGrid", f"{{{_W}}}gridC
 _TR, _TC, _TC_PR, _GRID_SPAN = f"{{{_W}}}tr", f"{{{_W}}}tc", f"{{{_W}}}tcPr", f"{{{_W}}}gridSpan"
 _W_W, _W_VAL = f"{{{_W}}}w", f"{{{_W}}}val"
 _CELLS = (b"<w:tc>", b"<w:tc ", b"<w:tc/>")
-_SPAN = re.compile(rb'<w:gridSpan w:val="(\d+)"/>')
 _DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 
 
@@ -77,19 +78,6 @@ class Direct(NamedTuple):
     cells: tuple[bytes, ...] = _CELLS
     sections: int = 0
     quotes: bool = False
-
-
-class Grid(NamedTuple):
-    """A table ``fix_tables`` may change, as :func:`regrid` finds and fixes it.
-
-    ``following`` is the text that always follows the grid in this table (it tells the
-    table apart from others with the same grid); ``widths`` are its column widths; if
-    ``rows_only``, every row fills the grid and only a table left without rows changes.
-    """
-
-    following: bytes
-    widths: tuple[str, ...]
-    rows_only: bool
 
 
 class _Unsupported(Exception):
@@ -412,7 +400,7 @@ def _check_body(
     cells (no Jinja tag between cells; :func:`_check_blocks` keeps each block inside one
     cell, one row or between the rows of one table) and which always has a row filling
     its grid is left as it is whatever the context. Any other table's grid is fixed on
-    the rendered text (:func:`regrid`), which needs it to be simple enough to read there.
+    the rendered text (:func:`~iscg_docs.docx.engine.tables.regrid`), which needs it to be simple enough to read there.
 
     Returns:
         The grids to fix after rendering (see :class:`Direct`).
@@ -513,17 +501,11 @@ def _grid_text(grid: Any) -> str | None:
         widths.append(column.get(_W_W))
     if grid.attrib or grid.text or any(column.tail for column in grid):
         return None
-    return _write_grid(widths)
-
-
-def _write_grid(widths: Iterable[str]) -> str:
-    """A grid of columns of ``widths``, as lxml writes it."""
-    columns = "".join(f'<w:gridCol w:w="{width}"/>' for width in widths)
-    return f"<w:tblGrid>{columns}</w:tblGrid>" if columns else "<w:tblGrid/>"
+    return write_grid(widths)
 
 
 def _regriddable(table: Any, grid: Any, text: str | None) -> tuple[str, ...]:
-    """The column widths of a table whose rows vary, if :func:`regrid` can read it."""
+    """The column widths of a table whose rows vary, if :func:`~iscg_docs.docx.engine.tables.regrid` can read it."""
     if text is None or table.attrib:
         raise _Unsupported("a table of varying shape whose grid is not plain widths")
     if any(True for _ in table.iterancestors(_TBL)) or table.find(f".//{_TBL}") is not None:
@@ -544,90 +526,6 @@ def _regriddable(table: Any, grid: Any, text: str | None) -> tuple[str, ...]:
         if set(span.attrib) != {_W_VAL} or not str(span.get(_W_VAL)).isdigit():
             raise _Unsupported("a grid span that is not a plain number")
     return widths
-
-
-def regrid(xml: bytes, direct: Direct) -> bytes:
-    """Apply ``fix_tables`` to the tables of a rendered body whose grid may change.
-
-    The tables are found by their grid's text (:func:`analyse` made sure any table with
-    such a grid can be read so) and read as lxml writes them: no value can hold a ``<``.
-    """
-    edits: list[tuple[int, int, bytes]] = []
-    position = xml.find(b"<w:tblGrid>")
-    while position != -1:
-        rows = xml.find(b"</w:tblGrid>", position) + len(b"</w:tblGrid>")
-        for grid in direct.grids.get(xml[position:rows], ()):
-            if xml.startswith(grid.following, rows):
-                end = xml.find(b"</w:tbl>", rows)
-                if not grid.rows_only:
-                    fixed = _fix_tables(grid.widths, *_widest(xml[rows:end], direct.cells))
-                elif xml.find(b"<w:tr", rows, end) == -1:
-                    fixed = _fix_tables(grid.widths, 0, 0)
-                else:
-                    fixed = grid.widths
-                if fixed != grid.widths:
-                    edits.append((position, rows, _write_grid(fixed).encode("utf-8")))
-                rows = end
-                break
-        position = xml.find(b"<w:tblGrid>", rows)
-    if not edits:
-        return xml
-    pieces = []
-    last = 0
-    for start, stop, new in edits:
-        pieces += [xml[last:start], new]
-        last = stop
-    pieces.append(xml[last:])
-    return b"".join(pieces)
-
-
-def _widest(rows: bytes, tags: tuple[bytes, ...]) -> tuple[int, int]:
-    """The most cells in a row, and the most grid columns a row spans, in a table's rows.
-
-    ``rows`` is what follows a rendered table's grid; a row ends with ``</w:tr>``, as
-    lxml writes it (a row left empty holds no cell); ``tags`` are the forms a cell's
-    start tag takes.
-    """
-    pieces = rows.split(b"</w:tr>")
-    if len(tags) == 1:
-        tag = tags[0]
-        cells = [piece.count(tag) for piece in pieces]
-    else:
-        cells = [sum(piece.count(tag) for tag in tags) for piece in pieces]
-    most = max(cells, default=0)
-    if b"<w:gridSpan " not in rows:
-        return most, most
-    spanned = (
-        count + sum(int(span) - 1 for span in _SPAN.findall(piece))
-        for count, piece in zip(cells, pieces, strict=True)
-    )
-    return most, max(spanned, default=0)
-
-
-def _fix_tables(widths: tuple[str, ...], cells: int, spanned: int) -> tuple[str, ...]:
-    """docxtpl 0.20.2's ``fix_tables`` on one table: its new grid column widths.
-
-    Args:
-        widths: The grid's ``w:w`` values.
-        cells: The most cells in a row.
-        spanned: The most grid columns spanned by the cells of a row.
-    """
-    columns = list(widths)
-    to_add = cells - len(columns)
-    if to_add > 0:
-        width = sum(float(column) for column in columns)
-        if width > 0:
-            old_average = width / len(columns)
-            new_average = width / (len(columns) + to_add)
-            columns = [str(int(float(column) * new_average / old_average)) for column in columns]
-            columns += [str(int(new_average))] * to_add
-    to_remove = len(columns) - spanned
-    if to_remove > 0:
-        removed_width = sum(float(column) for column in columns[-to_remove:])
-        columns = columns[:-to_remove]
-        extra_space = int(removed_width / len(columns)) if columns else 0
-        columns = [str(int(float(column) + extra_space)) for column in columns]
-    return tuple(columns)
 
 
 def _row_width(cells: list[Any], optional: Callable[[Any, Any], bool] | None) -> int:

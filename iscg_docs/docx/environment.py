@@ -1,0 +1,104 @@
+"""The sandboxed Jinja environment templates run in, and Jinja's errors said in French.
+
+Templates run in a Jinja :class:`~jinja2.sandbox.SandboxedEnvironment` with no globals,
+autoescaping on (``&``, ``<`` and ``>`` in user text come out literally) and
+:class:`~jinja2.StrictUndefined` (a misspelt variable is an error that names it, never
+empty text).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from iscg_docs.errors import TemplateError
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
+
+__all__ = ["bad_package", "make_environment", "translate_template_errors"]
+
+
+def make_environment(filters: Mapping[str, Any] | None = None) -> SandboxedEnvironment:
+    """The Jinja environment every template runs in.
+
+    Args:
+        filters: the filters templates may use, by name.
+
+    Returns:
+        A sandboxed environment with autoescaping, strict undefined and no globals.
+    """
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    # No range/cycler/joiner/lipsum/namespace/dict: a document template needs none, and
+    # each is one more object a hostile template could poke at.
+    env.globals.clear()
+    if filters:
+        env.filters.update(filters)
+    return env
+
+
+@contextmanager
+def translate_template_errors() -> Iterator[None]:
+    """Turn Jinja's errors into :class:`TemplateError` with a French message and a place."""
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+    from jinja2.exceptions import TemplateError as JinjaError
+
+    try:
+        yield
+    except SecurityError as exc:
+        raise TemplateError(
+            f"construction interdite dans le modèle ({exc}) : un modèle ne peut qu'afficher "
+            "des variables et utiliser les filtres fournis.",
+            _where(exc),
+        ) from exc
+    except UndefinedError as exc:
+        name = _undefined_name(str(exc))
+        raise TemplateError(
+            f"variable ou attribut inconnu « {name} » : vérifiez son orthographe dans le "
+            "catalogue des variables (iscg-docs variables).",
+            _where(exc),
+            name,
+        ) from exc
+    except TemplateSyntaxError as exc:
+        raise TemplateError(
+            f"erreur de syntaxe dans le modèle : {exc.message}.", _where(exc)
+        ) from exc
+    except JinjaError as exc:
+        raise TemplateError(f"le modèle n'a pas pu être rendu : {exc}.", _where(exc)) from exc
+
+
+@contextmanager
+def bad_package(name: str) -> Iterator[None]:
+    """A file that is not a .docx package is a TemplateError, not a zipfile traceback.
+
+    Args:
+        name: the template's name, for the error's ``where``.
+    """
+    try:
+        yield
+    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+        raise TemplateError(
+            f"ce fichier n'est pas un document Word (.docx) utilisable ({e}).", name
+        ) from None
+
+
+def _undefined_name(message: str) -> str:
+    # Jinja says "'foo' is undefined" or "'dict object' has no attribute 'bar'".
+    m = re.search(r"has no attribute '([^']+)'", message) or re.match(r"'([^']+)'", message)
+    return m.group(1) if m else message
+
+
+def _where(exc: BaseException) -> str | None:
+    lines = getattr(exc, "docx_context", None)
+    if lines is None:
+        return None
+    text = " ".join(s.strip() for s in lines if s.strip())
+    text = re.sub(r"\s+", " ", text)
+    return f"près de « {text[:120]} »" if text else None

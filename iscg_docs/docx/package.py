@@ -1,0 +1,172 @@
+"""The one .docx zip writer: members in a fixed order, dated one fixed epoch."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+from collections.abc import Iterator, Mapping
+from typing import NamedTuple
+
+from isal import isal_zlib
+
+__all__ = [
+    "ZIP_EPOCH",
+    "Entry",
+    "Member",
+    "compress",
+    "layout",
+    "normalize_package",
+    "read_members",
+    "write_zip",
+]
+
+#: The date of every member: the earliest a zip can hold, so it says nothing.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+# Members are deflated with ISA-L (isal) at its fastest level: 20 times faster than
+# zlib's default level, for members a quarter larger (1.5 kB of a 43 kB document).
+# Members copied from another zip keep the compression they had there.
+_LEVEL = 0
+_ZIP_LIMIT = 0xFFFFFFFF
+# What a member's local header and central record say about the writer: version 2.0
+# (deflate), made on Unix, read and write for the owner only.
+_VERSION = 20
+_MADE_BY = 3 << 8 | _VERSION
+_PERMISSIONS = 0o600 << 16
+
+
+class Member(NamedTuple):
+    """A zip member kept in compressed form: what the central directory needs."""
+
+    name: str
+    method: int
+    crc: int
+    compressed: bytes
+    size: int
+
+
+class Entry(NamedTuple):
+    """A member laid out at :data:`ZIP_EPOCH`: what does not change between documents."""
+
+    name: str
+    local: bytes  # local file header, then the compressed data
+    central: bytes  # central directory record up to its offset field
+    encoded_name: bytes
+
+
+def read_members(package: bytes) -> Iterator[Member]:
+    """Yield the members of a zip file with their compressed bytes, in order."""
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        for info in archive.infolist():
+            offset = info.header_offset
+            name_length, extra_length = struct.unpack("<HH", package[offset + 26 : offset + 30])
+            start = offset + 30 + name_length + extra_length
+            yield Member(
+                name=info.filename,
+                method=info.compress_type,
+                crc=info.CRC,
+                compressed=package[start : start + info.compress_size],
+                size=info.file_size,
+            )
+
+
+def compress(name: str, data: bytes) -> Member:
+    """Deflate ``data`` for a member named ``name``."""
+    compressed = isal_zlib.compress(data, _LEVEL, -15)
+    return Member(name, zipfile.ZIP_DEFLATED, isal_zlib.crc32(data), compressed, len(data))
+
+
+def _dos(date_time: tuple[int, ...]) -> tuple[int, int]:
+    """MS-DOS time and date fields for ``date_time``."""
+    year, month, day, hour, minute, second = date_time
+    return hour << 11 | minute << 5 | second // 2, (year - 1980) << 9 | month << 5 | day
+
+
+_DOS_TIME, _DOS_DATE = _dos(ZIP_EPOCH)
+
+
+def _headers(member: Member) -> tuple[bytes, bytes, bytes]:
+    """The local header, central record (up to the offset) and encoded name of a member."""
+    if max(member.size, len(member.compressed)) >= _ZIP_LIMIT:
+        raise ValueError("package too large for a zip without ZIP64")
+    name = member.name.encode("utf-8")
+    flags = 0 if member.name.isascii() else 0x800
+    common = struct.pack(
+        "<HHHHHIII",
+        _VERSION,
+        flags,
+        member.method,
+        _DOS_TIME,
+        _DOS_DATE,
+        member.crc,
+        len(member.compressed),
+        member.size,
+    )
+    local = b"PK\x03\x04" + common + struct.pack("<HH", len(name), 0) + name
+    central = (
+        b"PK\x01\x02"
+        + struct.pack("<H", _MADE_BY)
+        + common
+        + struct.pack("<HHHHHI", len(name), 0, 0, 0, 0, _PERMISSIONS)
+    )
+    return local, central, name
+
+
+def layout(members: tuple[Member, ...]) -> tuple[Entry, ...]:
+    """Lay ``members`` out once: the headers and data of members a document keeps."""
+    entries = []
+    for member in members:
+        local, central, name = _headers(member)
+        entries.append(Entry(member.name, local + member.compressed, central, name))
+    return tuple(entries)
+
+
+def write_zip(
+    members: tuple[Member, ...],
+    replaced: Mapping[str, bytes],
+    laid_out: tuple[Entry, ...] | None = None,
+) -> bytes:
+    """Write a zip of ``members``, compressing afresh those named in ``replaced``.
+
+    Members keep their order and are dated :data:`ZIP_EPOCH`, so equal content gives
+    equal bytes. The others are copied compressed, as stored, from ``laid_out`` when
+    given (it must be ``layout(members)``).
+    """
+    if laid_out is None:
+        laid_out = layout(members)
+    out: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for entry in laid_out:
+        if entry.name in replaced:
+            member = compress(entry.name, replaced[entry.name])
+            local, head, name = _headers(member)
+            local += member.compressed
+        else:
+            local, head, name = entry.local, entry.central, entry.encoded_name
+        if offset >= _ZIP_LIMIT:
+            raise ValueError("package too large for a zip without ZIP64")
+        out.append(local)
+        central.append(head + struct.pack("<I", offset) + name)
+        offset += len(local)
+    directory = b"".join(central)
+    out.append(directory)
+    count = len(laid_out)
+    out.append(
+        b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, count, count, len(directory), offset, 0)
+    )
+    return b"".join(out)
+
+
+def normalize_package(data: bytes, *, replace: Mapping[str, bytes] | None = None) -> bytes:
+    """Rewrite a .docx zip through :func:`write_zip`, members in the same order.
+
+    Args:
+        data: a .docx file's bytes.
+        replace: members whose content to replace, by name.
+
+    Returns:
+        The same members dated :data:`ZIP_EPOCH`, so equal content gives equal bytes.
+    """
+    return write_zip(tuple(read_members(data)), replace or {})
