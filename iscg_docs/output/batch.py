@@ -406,7 +406,7 @@ def generate(
         TemplateError: the template cannot be used; :class:`LintError` when a custom
             template has lint errors (nothing is written then).
     """
-    from iscg_docs.convention.context import file_stem
+    from iscg_docs.convention.properties import file_stem
     from iscg_docs.convention.render import ConventionRenderer
 
     folder = Path(out_dir)
