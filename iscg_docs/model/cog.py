@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import os
 import re
 import unicodedata
 import zlib
@@ -60,8 +61,29 @@ _CUTOFF: Final = 0.75
 _LIMIT: Final = 3
 _MARGIN: Final = 0.1
 
+#: A TNCC as the data file writes it (one digit) → the enum, faster than ``Tncc(int())``.
+_TNCCS: Final = {str(t.value): t for t in Tncc}
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
+def _strict(text: str) -> str:
+    """:func:`normalise`, the definition: decompose, drop the accents, keep a-z and 0-9."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_ALNUM.sub("", bare.casefold().translate(_LIGATURES))
+
+
+#: What :func:`_strict` makes of the lower-case characters French names use, for a
+#: single ``str.translate``: three times faster over the 35 000 names of France.
+_FOLD: Final = str.maketrans(
+    {
+        chr(c): _strict(chr(c))
+        for c in [*range(0x20, 0x7F), *range(0xA0, 0x250)]
+        if chr(c).islower() or not chr(c).isalpha()
+    }
+    | {"’": ""}
+)
 
 
 def normalise(text: str) -> str:
@@ -70,11 +92,8 @@ def normalise(text: str) -> str:
     « Saône-et-Loire », « saone et loire » and « SAONE ET LOIRE » all give
     ``saoneetloire``; « L’Abergement-de-Cuisery » gives ``labergementdecuisery``.
     """
-    if text.isascii():
-        return _NOT_ALNUM.sub("", text.lower())
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NOT_ALNUM.sub("", bare.casefold().translate(_LIGATURES))
+    folded = text.lower().translate(_FOLD)
+    return folded if folded.isascii() and folded.isalnum() else _strict(text)
 
 
 # --------------------------------------------------------------------------- records
@@ -328,11 +347,12 @@ class Referentiel:
         self._departements: dict[str, Departement] = {}
         self._departement_keys: dict[str, str] = {}
         for code, name, tncc, region in self._table("departements"):
-            dep = Departement(code, name, Tncc(int(tncc)), region)
+            dep = Departement(code, name, _TNCCS[tncc], region)
             self._departements[code] = dep
             self._departement_keys[normalise(name)] = code
             self._departement_keys.setdefault(normalise(dep.with_article), code)
         self._communes: dict[str, dict[str, Commune]] = {}  # département → key → commune
+        self._by_code: dict[str, Commune] = {}  # the communes parsed so far
 
     def _table(self, name: str) -> list[list[str]]:
         """A table's lines, split into fields (the tool's ``champs``)."""
@@ -377,27 +397,36 @@ class Referentiel:
             table = {}
             try:
                 for insee, name, tncc, siren, population, epci in self._table(f"communes/{code}"):
-                    table[normalise(name)] = Commune(
-                        insee, name, Tncc(int(tncc)), code, siren, int(population), year,
-                        epci or None,
-                    )  # fmt: skip
+                    commune = Commune(
+                        insee, name, _TNCCS[tncc], code, siren, int(population), year, epci or None
+                    )
+                    table[normalise(name)] = self._by_code[insee] = commune
             except (ValueError, TypeError, KeyError) as e:
                 raise _corrupt(self._file, e) from None
             self._communes[code] = table
         return table
 
     @functools.cached_property
-    def _national(self) -> dict[str, list[Commune]]:
-        """Every commune by normalised name, homonyms together."""
-        index: dict[str, list[Commune]] = {}
-        for code in self._departements:
-            for key, commune in self._parsed(code).items():
-                index.setdefault(key, []).append(commune)
-        return index
+    def _france(self) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Two indexes of every commune, built without records on the first need.
 
-    @functools.cached_property
-    def _by_code(self) -> dict[str, Commune]:
-        return {c.insee: c for code in self._departements for c in self._parsed(code).values()}
+        Returns:
+            The départements having a commune of each normalised name, and the
+            département of each INSEE code.
+        """
+        names: dict[str, list[str]] = {}
+        codes: dict[str, str] = {}
+        for dep in self._departements:
+            start, end = self._ranges[f"communes/{dep}"]
+            for line in self._body[start:end].decode("utf-8").split("\n"):
+                insee, name, _ = line.split("\t", 2)
+                names.setdefault(normalise(name), []).append(dep)
+                codes[insee] = dep
+        return names, codes
+
+    def _homonyms(self, key: str) -> list[Commune]:
+        """The communes of France whose names normalise to ``key``."""
+        return [self._parsed(code)[key] for code in self._france[0].get(key, [])]
 
     def communes(self, departement: str | Departement) -> tuple[Commune, ...]:
         """Every current commune of a département, by INSEE code.
@@ -427,7 +456,7 @@ class Referentiel:
         """
         key = normalise(name)
         if departement is None:
-            matches = self._national.get(key, [])
+            matches = self._homonyms(key)
             if len(matches) == 1:
                 return matches[0]
             shown = tuple(self._described(c) for c in matches)
@@ -446,7 +475,7 @@ class Referentiel:
             return found
         what = f"n'est pas une commune {dep.of}"
         near = tuple(table[k].name for k in _closest(name, table, _LIMIT))
-        elsewhere = tuple(self._described(c) for c in self._national.get(key, []))
+        elsewhere = tuple(self._described(c) for c in self._homonyms(key))
         if near or not elsewhere:
             raise _unknown("commune", name, what, near)
         others = "d'une commune d'un autre département" if len(elsewhere) == 1 else (
@@ -461,7 +490,11 @@ class Referentiel:
         Raises:
             UnknownName: no current commune has this code.
         """
-        found = self._by_code.get(insee.strip().upper())
+        code = insee.strip().upper()
+        departement = self._france[1].get(code)
+        if departement is not None:
+            self._parsed(departement)
+        found = self._by_code.get(code)
         if found is None:
             message = f"« {insee} » n'est le code INSEE d'aucune commune actuelle."
             raise UnknownName(message, "commune", insee)
@@ -481,8 +514,8 @@ class Referentiel:
             UnknownName: no such département.
         """
         if departement is None:
-            index = self._national
-            return tuple(c for k in _closest(name, index, limit) for c in index[k])[:limit]
+            keys = _closest(name, self._france[0], limit)
+            return tuple(c for k in keys for c in self._homonyms(k))[:limit]
         table = self._parsed(self.departement(departement).code)
         return tuple(table[k] for k in _closest(name, table, limit))
 
@@ -556,7 +589,7 @@ class Referentiel:
 
     def members(self, epci: Epci) -> tuple[Commune, ...]:
         """An EPCI's member communes, by INSEE code."""
-        return tuple(self._by_code[code] for code in epci.members)
+        return tuple(self.commune_by_code(code) for code in epci.members)
 
 
 # --------------------------------------------------------------------------- loading
@@ -575,7 +608,7 @@ def _corrupt(name: str, error: BaseException) -> ReferentielError:
     )
 
 
-def load(path: str | None = None) -> Referentiel:
+def load(path: str | os.PathLike[str] | None = None) -> Referentiel:
     """Read a data file (by default the shipped one) into a :class:`Referentiel`.
 
     The file is gzip-compressed: a JSON header line (format, source, population vintage,
@@ -588,21 +621,11 @@ def load(path: str | None = None) -> Referentiel:
         ReferentielError: the file is missing, truncated, corrupt or of another format;
             the message names it and the tool that rebuilds it.
     """
-    if path is None:
-        from importlib.resources import files
-
-        resource = files(__package__ or "iscg_docs.model").joinpath(DATA_FILE)
-        name = str(resource)
-        read = resource.read_bytes
-    else:
-        name = path
-
-        def read() -> bytes:
-            with open(path, "rb") as f:
-                return f.read()
-
+    name = os.path.join(os.path.dirname(__file__), DATA_FILE) if path is None else os.fspath(path)
     try:
-        head, _, body = zlib.decompress(read(), wbits=_GZIP).partition(b"\n")
+        with open(name, "rb") as f:
+            raw = f.read()
+        head, _, body = zlib.decompress(raw, wbits=_GZIP).partition(b"\n")
         header = json.loads(head)
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             found = header.get("format") if isinstance(header, dict) else None
