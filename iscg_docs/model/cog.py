@@ -295,17 +295,22 @@ def _unknown(kind: str, query: str, what: str, suggestions: tuple[str, ...]) -> 
 
 
 def _closest(query: str, keys: Iterable[str], limit: int) -> list[str]:
-    """The normalised keys closest to ``query``, best first, none much worse than the best.
+    """The normalised keys closest to ``query``, best first.
 
-    « Montceau-les-Mine » gets « Montceau-les-Mines » alone, not also the merely similar
-    « Montceaux-l'Étoile »: a suggestion the reader would dismiss hides the right one.
+    First the names that begin with the query (« Louhans » for « Louhans-Châteaurenaud »,
+    a commune nouvelle), shortest first; then difflib's, none much worse than its best:
+    « Montceau-les-Mine » gets « Montceau-les-Mines », not also the merely similar
+    « Montceaux-l'Étoile », a suggestion the reader would dismiss hiding the right one.
     """
-    wanted = normalise(query)
-    found = difflib.get_close_matches(wanted, list(keys), n=limit, cutoff=_CUTOFF)
-    if not found:
-        return found
-    ratios = [difflib.SequenceMatcher(None, wanted, key).ratio() for key in found]
-    return [key for key, ratio in zip(found, ratios, strict=True) if ratio >= ratios[0] - _MARGIN]
+    wanted, keys = normalise(query), list(keys)
+    if not wanted:
+        return []
+    found = sorted((k for k in keys if k.startswith(wanted)), key=len) if len(wanted) > 3 else []
+    near = difflib.get_close_matches(wanted, keys, n=limit, cutoff=_CUTOFF)
+    if near:
+        ratios = [difflib.SequenceMatcher(None, wanted, key).ratio() for key in near]
+        found += [k for k, r in zip(near, ratios, strict=True) if r >= ratios[0] - _MARGIN]
+    return list(dict.fromkeys(found))[:limit]
 
 
 # --------------------------------------------------------------------------- the referential
