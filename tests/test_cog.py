@@ -17,8 +17,6 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from iscg_docs.errors import InputError, IscgError
 from iscg_docs.model import cog
@@ -30,7 +28,6 @@ from iscg_docs.model.cog import (
     ReferentielError,
     Tncc,
     UnknownName,
-    normalise,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -376,28 +373,6 @@ class TestEpci:
         """A SIREN no EPCI has (here, a commune's)."""
         with pytest.raises(UnknownName, match="n'est le SIREN d'aucun EPCI à fiscalité propre"):
             ref.epci("217103068")
-
-
-class TestNormalise:
-    @pytest.mark.parametrize(
-        ("text", "key"),
-        [
-            ("Saône-et-Loire", "saoneetloire"),
-            ("saone et loire", "saoneetloire"),
-            ("L’Abergement-de-Cuisery", "labergementdecuisery"),
-            ("Œuilly", "oeuilly"),
-            ("Île-de-Sein", "iledesein"),
-            ("  ", ""),
-        ],
-    )
-    def test_keys(self, text: str, key: str) -> None:
-        """Lower case, no accents or ligatures, letters and digits only."""
-        assert normalise(text) == key
-
-    @given(st.text())
-    def test_fast_path_is_the_definition(self, text: str) -> None:
-        """The one-translate fast path gives what the decomposition gives, for any text."""
-        assert normalise(text) == cog._strict(text)
 
 
 class TestSource:

@@ -2,31 +2,34 @@
 
 The data ship with the package (``cog.json.gz``, rebuilt by ``tools/update_referentiel.py``
 from Etalab's ``@etalab/decoupage-administratif``) and are read on the first call to
-:func:`referentiel`, never at ``import iscg_docs``. Names are matched whatever their case,
-accents, hyphens, apostrophes and spaces (:func:`normalise`); a name not found comes with
-the closest official names, in French.
-
-The grammar of names (:class:`Tncc`, :func:`of`, :func:`to`, :func:`with_article`) lives in
-:mod:`iscg_docs.model.tncc`, data-free, and is re-exported here.
+:func:`referentiel`, never at ``import iscg_docs``. Names match whatever their case,
+accents, hyphens, apostrophes and spaces; a name not found comes with the closest official
+names, in French. The grammar (:func:`of`, :func:`to`, :func:`with_article`) and the
+matching key (:func:`normalise`) are :mod:`iscg_docs.model.place_names`', re-exported.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import os
-import re
-import unicodedata
 import zlib
-from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any, Final
 
 from attrs import frozen
 
 from iscg_docs.errors import InputError, IscgError, os_reason
-from iscg_docs.model.tncc import Tncc, of, split_article, to, with_article
+from iscg_docs.model.place_names import (
+    LIMIT,
+    Tncc,
+    closest_keys,
+    normalise,
+    of,
+    split_article,
+    to,
+    with_article,
+)
 
 __all__ = [
     "DATA_FILE",
@@ -56,44 +59,9 @@ FORMAT: Final = 1
 _TOOL: Final = "tools/update_referentiel.py"
 #: ``zlib`` reads the gzip container (header and CRC) with this, faster than ``gzip``.
 _GZIP: Final = 16 + zlib.MAX_WBITS
-#: How close a name must come to be suggested (difflib's ratio), and how many are.
-_CUTOFF: Final = 0.75
-_LIMIT: Final = 3
-_MARGIN: Final = 0.1
 
 #: A TNCC as the data file writes it (one digit) → the enum, faster than ``Tncc(int())``.
 _TNCCS: Final = {str(t.value): t for t in Tncc}
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
-_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
-
-
-def _strict(text: str) -> str:
-    """:func:`normalise`, the definition: decompose, drop the accents, keep a-z and 0-9."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _NOT_ALNUM.sub("", bare.casefold().translate(_LIGATURES))
-
-
-#: What :func:`_strict` makes of the lower-case characters French names use, for a
-#: single ``str.translate``: three times faster over the 35 000 names of France.
-_FOLD: Final = str.maketrans(
-    {
-        chr(c): _strict(chr(c))
-        for c in [*range(0x20, 0x7F), *range(0xA0, 0x250)]
-        if chr(c).islower() or not chr(c).isalpha()
-    }
-    | {"’": ""}
-)
-
-
-def normalise(text: str) -> str:
-    """The key names are matched on: lower case, no accents, letters and digits only.
-
-    « Saône-et-Loire », « saone et loire » and « SAONE ET LOIRE » all give
-    ``saoneetloire``; « L’Abergement-de-Cuisery » gives ``labergementdecuisery``.
-    """
-    folded = text.lower().translate(_FOLD)
-    return folded if folded.isascii() and folded.isalnum() else _strict(text)
 
 
 # --------------------------------------------------------------------------- records
@@ -294,25 +262,6 @@ def _unknown(kind: str, query: str, what: str, suggestions: tuple[str, ...]) -> 
     return UnknownName(message, kind, query, suggestions)
 
 
-def _closest(query: str, keys: Iterable[str], limit: int) -> list[str]:
-    """The normalised keys closest to ``query``, best first.
-
-    First the names that begin with the query (« Louhans » for « Louhans-Châteaurenaud »,
-    a commune nouvelle), shortest first; then difflib's, none much worse than its best:
-    « Montceau-les-Mine » gets « Montceau-les-Mines », not also the merely similar
-    « Montceaux-l'Étoile », a suggestion the reader would dismiss hiding the right one.
-    """
-    wanted, keys = normalise(query), list(keys)
-    if not wanted:
-        return []
-    found = sorted((k for k in keys if k.startswith(wanted)), key=len) if len(wanted) > 3 else []
-    near = difflib.get_close_matches(wanted, keys, n=limit, cutoff=_CUTOFF)
-    if near:
-        ratios = [difflib.SequenceMatcher(None, wanted, key).ratio() for key in near]
-        found += [k for k, r in zip(near, ratios, strict=True) if r >= ratios[0] - _MARGIN]
-    return list(dict.fromkeys(found))[:limit]
-
-
 # --------------------------------------------------------------------------- the referential
 
 
@@ -389,7 +338,7 @@ class Referentiel:
         if found is not None:
             return found
         names = {normalise(d.name): d.name for d in self._departements.values()}
-        near = tuple(names[k] for k in _closest(key, names, _LIMIT))
+        near = tuple(names[k] for k in closest_keys(key, names, LIMIT))
         raise _unknown("departement", key, "n'est pas un département", near)
 
     # ----------------------------------------------------------------- communes
@@ -479,7 +428,7 @@ class Referentiel:
         if found is not None:
             return found
         what = f"n'est pas une commune {dep.of}"
-        near = tuple(table[k].name for k in _closest(name, table, _LIMIT))
+        near = tuple(table[k].name for k in closest_keys(name, table, LIMIT))
         elsewhere = tuple(self._described(c) for c in self._homonyms(key))
         if near or not elsewhere:
             raise _unknown("commune", name, what, near)
@@ -506,7 +455,7 @@ class Referentiel:
         return found
 
     def closest_communes(
-        self, name: str, departement: str | Departement | None = None, limit: int = _LIMIT
+        self, name: str, departement: str | Departement | None = None, limit: int = LIMIT
     ) -> tuple[Commune, ...]:
         """The communes whose names come closest to ``name``, best first (maybe none).
 
@@ -519,10 +468,10 @@ class Referentiel:
             UnknownName: no such département.
         """
         if departement is None:
-            keys = _closest(name, self._france[0], limit)
+            keys = closest_keys(name, self._france[0], limit)
             return tuple(c for k in keys for c in self._homonyms(k))[:limit]
         table = self._parsed(self.departement(departement).code)
-        return tuple(table[k] for k in _closest(name, table, limit))
+        return tuple(table[k] for k in closest_keys(name, table, limit))
 
     # ----------------------------------------------------------------- EPCI
 
@@ -580,10 +529,10 @@ class Referentiel:
         near = tuple(e.name for e in self.closest_epcis(key))
         raise _unknown("epci", key, "n'est pas un EPCI à fiscalité propre", near)
 
-    def closest_epcis(self, name: str, limit: int = _LIMIT) -> tuple[Epci, ...]:
+    def closest_epcis(self, name: str, limit: int = LIMIT) -> tuple[Epci, ...]:
         """The EPCI whose names come closest to ``name``, best first (maybe none)."""
         found: dict[str, Epci] = {}
-        for key in _closest(name, self._epci_keys, limit * 3):
+        for key in closest_keys(name, self._epci_keys, limit * 3):
             for siren in self._epci_keys[key]:
                 found.setdefault(siren, self._epcis[siren])
         return tuple(found.values())[:limit]

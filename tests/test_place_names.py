@@ -1,4 +1,4 @@
-"""Tests for iscg_docs.model.tncc: articles and linking words from the TNCC, no data."""
+"""Tests for iscg_docs.model.place_names: articles and linking words, matching keys."""
 
 from __future__ import annotations
 
@@ -6,7 +6,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from iscg_docs.model.tncc import Tncc, of, split_article, to, with_article
+from iscg_docs.model import place_names
+from iscg_docs.model.place_names import (
+    Tncc,
+    closest_keys,
+    normalise,
+    of,
+    split_article,
+    to,
+    with_article,
+)
 
 # (name as the COG writes it, TNCC, with article, after « de », after « à »).
 # Départements carry no article in their names; communes carry theirs.
@@ -84,3 +93,44 @@ class TestForms:
         _, rest = split_article(name, tncc)
         for form in (with_article(name, tncc), of(name, tncc), to(name, tncc)):
             assert form.endswith(rest)
+
+
+class TestNormalise:
+    @pytest.mark.parametrize(
+        ("text", "key"),
+        [
+            ("Saône-et-Loire", "saoneetloire"),
+            ("saone et loire", "saoneetloire"),
+            ("L’Abergement-de-Cuisery", "labergementdecuisery"),
+            ("Œuilly", "oeuilly"),
+            ("Île-de-Sein", "iledesein"),
+            ("  ", ""),
+        ],
+    )
+    def test_keys(self, text: str, key: str) -> None:
+        """Lower case, no accents or ligatures, letters and digits only."""
+        assert normalise(text) == key
+
+    @given(st.text())
+    def test_fast_path_is_the_definition(self, text: str) -> None:
+        """The one-translate fast path gives what the decomposition gives, for any text."""
+        assert normalise(text) == place_names._strict(text)
+
+
+class TestClosestKeys:
+    def test_prefix_first_then_close(self) -> None:
+        """Names that begin with the query come first, then difflib's close ones."""
+        keys = ["louhanschateaurenaud", "bouhans", "blanzy"]
+        assert closest_keys("Louhans", keys) == ["louhanschateaurenaud", "bouhans"]
+
+    def test_only_about_as_good_as_the_best(self) -> None:
+        """A much worse match is not offered beside a near-perfect one."""
+        keys = ["montceaulesmines", "montceauxletoile"]
+        assert closest_keys("Montceau-les-Mine", keys) == ["montceaulesmines"]
+
+    def test_limit_and_nothing(self) -> None:
+        """At most ``limit``; an empty or far query gets nothing."""
+        keys = [f"saint{c}" for c in "abcdef"]
+        assert len(closest_keys("Saint", keys, limit=2)) == 2
+        assert closest_keys("", keys) == []
+        assert closest_keys("Zzzz", keys) == []

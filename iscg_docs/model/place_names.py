@@ -1,18 +1,32 @@
-"""The TNCC of the Code officiel géographique: a place name's article and linking words.
+"""Place names, without data: their article and linking words, and the key they match on.
 
-Pure grammar, no data: given an official name and its TNCC (« type de nom en clair »),
+The TNCC of the Code officiel géographique: given an official name and its TNCC (« type de nom en clair »),
 :func:`with_article`, :func:`of` and :func:`to` write « le Rhône », « du Rhône »,
 « au Creusot ». The COG writes a commune's article inside its name (« Le Creusot »,
 TNCC 2) and a département's outside (« Rhône », TNCC 2); both give « du … ».
-Apostrophes are straight, as in the COG's names and the documents.
+Apostrophes are straight, as in the COG's names and the documents. :func:`normalise`
+and :func:`closest_keys` compare names whatever their case, accents and punctuation.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
 from enum import IntEnum
 from typing import Final
 
-__all__ = ["Tncc", "of", "split_article", "to", "with_article"]
+__all__ = [
+    "LIMIT",
+    "Tncc",
+    "closest_keys",
+    "normalise",
+    "of",
+    "split_article",
+    "to",
+    "with_article",
+]
 
 
 class Tncc(IntEnum):
@@ -149,3 +163,63 @@ def to(name: str, tncc: int) -> str:
         ValueError: a TNCC outside 0 to 8.
     """
     return _linked(name, tncc, _TO, "à ")
+
+
+# --------------------------------------------------------------------------- matching
+
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
+def _strict(text: str) -> str:
+    """:func:`normalise`, the definition: decompose, drop the accents, keep a-z and 0-9."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_ALNUM.sub("", bare.casefold().translate(_LIGATURES))
+
+
+#: What :func:`_strict` makes of the lower-case characters French names use, for a
+#: single ``str.translate``: six times faster over the 35 000 names of France.
+_FOLD: Final = str.maketrans(
+    {
+        chr(c): _strict(chr(c))
+        for c in [*range(0x20, 0x7F), *range(0xA0, 0x250)]
+        if chr(c).islower() or not chr(c).isalpha()
+    }
+    | {"’": ""}
+)
+
+
+def normalise(text: str) -> str:
+    """The key names are matched on: lower case, no accents, letters and digits only.
+
+    « Saône-et-Loire », « saone et loire » and « SAONE ET LOIRE » all give
+    ``saoneetloire``; « L’Abergement-de-Cuisery » gives ``labergementdecuisery``.
+    """
+    folded = text.lower().translate(_FOLD)
+    return folded if folded.isascii() and folded.isalnum() else _strict(text)
+
+
+#: How close a name must come to be suggested (difflib's ratio), and how many are.
+_CUTOFF: Final = 0.75
+LIMIT: Final = 3
+_MARGIN: Final = 0.1
+
+
+def closest_keys(query: str, keys: Iterable[str], limit: int = LIMIT) -> list[str]:
+    """The keys (:func:`normalise`'d names) closest to ``query``, best first, at most ``limit``.
+
+    First the names that begin with the query (« Louhans » for « Louhans-Châteaurenaud »,
+    a commune nouvelle), shortest first; then difflib's, none much worse than its best:
+    « Montceau-les-Mine » gets « Montceau-les-Mines », not also the merely similar
+    « Montceaux-l'Étoile », a suggestion the reader would dismiss hiding the right one.
+    """
+    wanted, keys = normalise(query), list(keys)
+    if not wanted:
+        return []
+    found = sorted((k for k in keys if k.startswith(wanted)), key=len) if len(wanted) > 3 else []
+    near = difflib.get_close_matches(wanted, keys, n=limit, cutoff=_CUTOFF)
+    if near:
+        ratios = [difflib.SequenceMatcher(None, wanted, key).ratio() for key in near]
+        found += [k for k, r in zip(near, ratios, strict=True) if r >= ratios[0] - _MARGIN]
+    return list(dict.fromkeys(found))[:limit]
