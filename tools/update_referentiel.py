@@ -71,7 +71,7 @@ def npm_pack(version: str, folder: Path) -> Path:
         text=True,
     )
     (info,) = json.loads(result.stdout)
-    return folder / info["filename"]
+    return folder / str(info["filename"])
 
 
 def read_tarball(path: Path) -> dict[str, Any]:
