@@ -269,8 +269,9 @@ class Referentiel:
     """The départements, current communes and EPCI of one data file, and lookups in them.
 
     Get it from :func:`referentiel` (the shipped data, read once) or :func:`load`. A
-    département's communes are parsed on the first lookup that needs them; a lookup across
-    France (a commune without département, an INSEE code) parses them all, once.
+    département's communes become records on the first lookup that needs them; a lookup
+    across France (a commune without département, an INSEE code) first indexes every
+    name and code, once.
 
     Attributes:
         source: where the data come from.
@@ -314,8 +315,6 @@ class Referentiel:
         text = self._body[start:end].decode("utf-8")
         return [line.split("\t") for line in text.split("\n")] if text else []
 
-    # ----------------------------------------------------------------- départements
-
     @property
     def departements(self) -> tuple[Departement, ...]:
         """Every département, by code."""
@@ -340,8 +339,6 @@ class Referentiel:
         names = {normalise(d.name): d.name for d in self._departements.values()}
         near = tuple(names[k] for k in closest_keys(key, names, LIMIT))
         raise _unknown("departement", key, "n'est pas un département", near)
-
-    # ----------------------------------------------------------------- communes
 
     def _parsed(self, code: str) -> dict[str, Commune]:
         """A département's communes by normalised name, parsed on first use."""
@@ -370,12 +367,15 @@ class Referentiel:
         """
         names: dict[str, list[str]] = {}
         codes: dict[str, str] = {}
-        for dep in self._departements:
-            start, end = self._ranges[f"communes/{dep}"]
-            for line in self._body[start:end].decode("utf-8").split("\n"):
-                insee, name, _ = line.split("\t", 2)
-                names.setdefault(normalise(name), []).append(dep)
-                codes[insee] = dep
+        try:
+            for dep in self._departements:
+                start, end = self._ranges[f"communes/{dep}"]
+                for line in self._body[start:end].decode("utf-8").split("\n"):
+                    insee, name, _ = line.split("\t", 2)
+                    names.setdefault(normalise(name), []).append(dep)
+                    codes[insee] = dep
+        except (ValueError, KeyError) as e:
+            raise _corrupt(self._file, e) from None
         return names, codes
 
     def _homonyms(self, key: str) -> list[Commune]:
@@ -432,9 +432,10 @@ class Referentiel:
         elsewhere = tuple(self._described(c) for c in self._homonyms(key))
         if near or not elsewhere:
             raise _unknown("commune", name, what, near)
-        others = "d'une commune d'un autre département" if len(elsewhere) == 1 else (
-            "de communes d'autres départements"
-        )  # fmt: skip
+        if len(elsewhere) == 1:
+            others = "d'une commune d'un autre département"
+        else:
+            others = "de communes d'autres départements"
         message = f"« {name} » {what} ; ce nom est celui {others} : {', '.join(elsewhere)}."
         raise UnknownName(message, "commune", name, elsewhere)
 
@@ -472,8 +473,6 @@ class Referentiel:
             return tuple(c for k in keys for c in self._homonyms(k))[:limit]
         table = self._parsed(self.departement(departement).code)
         return tuple(table[k] for k in closest_keys(name, table, limit))
-
-    # ----------------------------------------------------------------- EPCI
 
     @functools.cached_property
     def _epcis(self) -> dict[str, Epci]:
