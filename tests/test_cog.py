@@ -462,6 +462,17 @@ class TestBadFile:
         with pytest.raises(ReferentielError, match=r"tools/update_referentiel\.py"):
             ref.commune("Blanzy", "71")
 
+    def test_bad_line_found_when_indexing(self, tmp_path: Path) -> None:
+        """A line without its fields is reported when France is first indexed."""
+        raw = zlib.decompress(DATA.read_bytes(), wbits=31)
+        line = re.search(rb"\n71040\t[^\n]*", raw)
+        assert line is not None
+        bad = raw.replace(line.group(), line.group().replace(b"\t", b" "))
+        target = tmp_path / "cog.json.gz"
+        target.write_bytes(gzip.compress(bad))
+        with pytest.raises(ReferentielError, match=r"ValueError"):
+            cog.load(target).commune_by_code("71306")
+
 
 class TestErrors:
     @pytest.mark.parametrize(
