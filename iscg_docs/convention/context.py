@@ -47,7 +47,7 @@ from iscg_docs.french.parties import (
     of_all,
     to_all,
 )
-from iscg_docs.french.text import NNBSP, capitalize
+from iscg_docs.french.text import NBSP, NNBSP, capitalize
 from iscg_docs.model.financing import (
     ROUNDING_RULE,
     Financing,
@@ -62,16 +62,27 @@ __all__ = ["BLANK_DATE", "CATALOGUE", "VARIABLES", "build_context"]
 BLANK_DATE = "……………"
 
 
+def consolidated_label(number: int) -> str:
+    """The header line of the version consolidated after avenant ``number``; "" for 0."""
+    return f"Version consolidée après l'avenant n°{NBSP}{number}" if number else ""
+
+
 class _Source:
     """What the variables are computed from: the records, and what several of them share."""
 
     def __init__(
-        self, framework: Framework, convention: Convention, financing: Financing, draft: bool
+        self,
+        framework: Framework,
+        convention: Convention,
+        financing: Financing,
+        draft: bool,
+        consolidated: int = 0,
     ) -> None:
         self.framework = framework
         self.convention = convention
         self.financing = financing
         self.draft = draft
+        self.consolidated = consolidated
         self.state = framework.party(framework.state)
         self.departement = framework.party(framework.departement)
         self.others = [framework.party(pid) for pid in convention.parties]
@@ -510,6 +521,11 @@ VARIABLES: tuple[Node, ...] = (
         lambda s: s.draft,
     ),
     text(
+        "consolidated",
+        "en en-tête d'une version consolidée : « Version consolidée après l'avenant n° 1 » ; vide pour la convention telle que signée",
+        lambda s: consolidated_label(s.consolidated),
+    ),
+    text(
         "reference",
         "référence de la convention (Convention.reference), en en-tête : « CD71-ISCG-2021-01 »",
         lambda s: s.convention.reference,
@@ -550,6 +566,7 @@ def build_context(
     *,
     financing: Financing | None = None,
     draft: bool = False,
+    consolidated: int = 0,
 ) -> dict[str, Any]:
     """Everything the template prints for ``convention``, formatted in French.
 
@@ -558,6 +575,9 @@ def build_context(
         convention: the convention to draft; assumed valid.
         financing: its financing table; computed when omitted.
         draft: a draft: "PROJET" in the header, a watermark, and no signature date.
+        consolidated: for the convention as amended by its avenants 1 to n
+            (:meth:`~iscg_docs.model.records.Convention.state_after`), n: the header
+            says which consolidated version it is; 0 for the convention as signed.
 
     Returns:
         Plain data only (str, bool, lists, dicts), described by :data:`CATALOGUE`.
@@ -568,4 +588,4 @@ def build_context(
     """
     if financing is None:
         financing = compute_financing(convention, framework)
-    return _BUILD(_Source(framework, convention, financing, draft))
+    return _BUILD(_Source(framework, convention, financing, draft, consolidated))
