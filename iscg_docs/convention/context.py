@@ -56,7 +56,17 @@ from iscg_docs.model.financing import (
 )
 from iscg_docs.model.records import Convention, Framework, Party
 
-__all__ = ["BLANK_DATE", "CATALOGUE", "VARIABLES", "build_context"]
+__all__ = [
+    "BLANK_DATE",
+    "CATALOGUE",
+    "FRAMEWORK_VARIABLE",
+    "PARTY_VARIABLES",
+    "SIGNER_VARIABLES",
+    "VARIABLES",
+    "Source",
+    "build_context",
+    "consolidated_label",
+]
 
 #: What the signature date reads in a draft: dotted leaders to fill in by hand.
 BLANK_DATE = "……………"
@@ -67,7 +77,7 @@ def consolidated_label(number: int) -> str:
     return f"Version consolidée après l'avenant n°{NBSP}{number}" if number else ""
 
 
-class _Source:
+class Source:
     """What the variables are computed from: the records, and what several of them share."""
 
     def __init__(
@@ -144,7 +154,7 @@ _APPEARANCE = (
 )
 
 #: The fields of a signature box; the item is a :class:`~iscg_docs.convention.wording.SignatureBlock`.
-_SIGNER = (
+SIGNER_VARIABLES = (
     text(
         "party",
         "« Pour la commune de Blanzy » (french.designation) ; vide pour une case sans signataire",
@@ -158,7 +168,7 @@ _SIGNER = (
     text("name", "nom du signataire, tel qu'il signe", lambda b: b.name),
 )
 
-_FRAMEWORK = group(
+FRAMEWORK_VARIABLE = group(
     "framework",
     "la convention cadre",
     (
@@ -192,7 +202,7 @@ _FRAMEWORK = group(
     lambda s: s.framework,
 )
 
-_PARTIES = (
+PARTY_VARIABLES = (
     group(
         "state",
         "l'État, partie à la convention",
@@ -468,7 +478,7 @@ _FINANCING = group(
 )
 
 
-def _signature_date(source: _Source) -> str:
+def _signature_date(source: Source) -> str:
     signed_on = source.convention.signed_on
     if source.draft or signed_on is None:
         return BLANK_DATE
@@ -501,11 +511,11 @@ _SIGNATURE = group(
             "les blocs de signature, deux par ligne de tableau",
             lambda s: s.signature_rows(),
             (
-                group("left", "bloc de gauche", _SIGNER, lambda r: signature_block(r[0])),
+                group("left", "bloc de gauche", SIGNER_VARIABLES, lambda r: signature_block(r[0])),
                 group(
                     "right",
                     "bloc de droite (vide si le nombre de signataires est impair)",
-                    _SIGNER,
+                    SIGNER_VARIABLES,
                     lambda r: signature_block(r[1]),
                 ),
             ),
@@ -540,8 +550,8 @@ VARIABLES: tuple[Node, ...] = (
         "intitulé de la convention : « triennale » seulement pour trois ans, « un poste » ou « des postes » selon le nombre de postes (un même intervenant = un poste)",
         lambda s: convention_title(s.convention),
     ),
-    _FRAMEWORK,
-    *_PARTIES,
+    FRAMEWORK_VARIABLE,
+    *PARTY_VARIABLES,
     *_POSTS,
     _FINANCING,
     _SIGNATURE,
@@ -588,4 +598,4 @@ def build_context(
     """
     if financing is None:
         financing = compute_financing(convention, framework)
-    return _BUILD(_Source(framework, convention, financing, draft, consolidated))
+    return _BUILD(Source(framework, convention, financing, draft, consolidated))

@@ -1,0 +1,358 @@
+"""Avenants: the amendment document and the consolidated convention, both from renderings.
+
+The consolidated convention after avenant n is the convention template rendered on
+:meth:`~iscg_docs.model.records.Convention.state_after` ``(n)``, its header saying which
+version it is. The avenant is drafted by rendering the convention before and after it,
+cutting both bodies into articles at their headings, and comparing them: each article
+whose rendered text changes is cited, and its new text is copied from the consolidated
+rendering into the avenant. No article is worded twice, so an edit of the convention
+template can never make the avenant say something the convention does not.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import attrs
+from attrs import frozen
+
+from iscg_docs._resources import bundled_file
+from iscg_docs.convention.articles import ARTICLES, number_articles
+from iscg_docs.convention.avenant_context import (
+    AVENANT_CATALOGUE,
+    Change,
+    ChangeKind,
+    build_avenant_context,
+)
+from iscg_docs.convention.context import build_context
+from iscg_docs.convention.properties import avenant_properties, consolidated_properties
+from iscg_docs.convention.render import ConventionRenderer
+from iscg_docs.docx.lint import Checked, Vocabulary, check
+from iscg_docs.docx.renderer import Renderer
+from iscg_docs.docx.sections import (
+    Element,
+    block_text,
+    blocks_equal,
+    body_blocks,
+    insert_blocks,
+    split_sections,
+)
+from iscg_docs.errors import TemplateError
+from iscg_docs.french import FILTERS
+from iscg_docs.model.records import Convention, Framework, Signatory
+
+__all__ = [
+    "AVENANT_TEMPLATE_NAME",
+    "AvenantRenderer",
+    "RenderedArticle",
+    "avenant_vocabulary",
+    "changed_articles",
+    "check_avenant_template",
+    "default_avenant_template",
+    "framework_after",
+    "render_avenant",
+    "render_consolidated",
+    "rendered_articles",
+]
+
+#: File name of the avenant template, at the repository root and in the package.
+AVENANT_TEMPLATE_NAME = "avenant.docx"
+
+#: The style id of the convention template's article headings.
+HEADING_STYLE = "Heading1"
+
+#: How the closing formula after the last article begins in the convention template.
+CLOSING = "Fait à "
+
+
+def default_avenant_template() -> Path:
+    """The bundled avenant template.
+
+    Raises:
+        FileNotFoundError: it is missing (a broken installation).
+    """
+    found = bundled_file("templates", AVENANT_TEMPLATE_NAME)
+    if found is None:
+        raise FileNotFoundError(
+            f"bundled template {AVENANT_TEMPLATE_NAME} not found; reinstall iscg-docs"
+        )
+    return found
+
+
+def framework_after(framework: Framework, convention: Convention, number: int) -> Framework:
+    """The framework whose parties sign as they do after avenants 1 to ``number``.
+
+    An avenant may name who now signs for a party (a new Maire after an election); the
+    latest avenant that does wins.
+    """
+    signatories: dict[str, Signatory] = {}
+    for avenant in convention.avenants[:number]:
+        for signing in avenant.signatories:
+            signatories[signing.party] = signing.signatory
+    if not signatories:
+        return framework
+    parties = tuple(
+        attrs.evolve(p, signatory=signatories[p.id]) if p.id in signatories else p
+        for p in framework.parties
+    )
+    return attrs.evolve(framework, parties=parties)
+
+
+@frozen
+class RenderedArticle:
+    """One article of a rendered convention.
+
+    Attributes:
+        ref: "l'article 4".
+        title: its heading after the number: "Financement".
+        blocks: its paragraphs and tables, heading excluded.
+    """
+
+    ref: str
+    title: str
+    blocks: tuple[Element, ...]
+
+
+def _closing(block: Element) -> bool:
+    return block_text(block).startswith(CLOSING)
+
+
+def rendered_articles(
+    package: bytes, framework: Framework, state: Convention
+) -> dict[str, RenderedArticle]:
+    """The articles of a rendered convention, by key (``financement``), in order.
+
+    Args:
+        package: the .docx rendered for ``state``.
+        framework: the framework it was rendered with.
+        state: the convention rendered.
+
+    Raises:
+        TemplateError: an article present in ``state`` has no heading in the rendering.
+    """
+    sections = split_sections(body_blocks(package), HEADING_STYLE, end=_closing)
+    out: dict[str, RenderedArticle] = {}
+    for key, numbered in number_articles(framework, state).items():
+        if not numbered.present:
+            continue
+        found = [
+            s
+            for s in sections
+            if s.heading == numbered.number or s.heading.startswith(numbered.number + " ")
+        ]
+        if not found:
+            raise TemplateError(
+                f"l'article « {numbered.number} » n'a pas de titre de style « Titre 1 » "
+                "dans la convention rendue : l'avenant ne peut pas le citer."
+            )
+        title = found[0].heading[len(numbered.number) :].strip(" \u00a0–-:")
+        out[key] = RenderedArticle(numbered.ref, title, found[0].blocks)
+    return out
+
+
+def _marker(key: str) -> str:
+    return f"[[iscg-docs : texte de l'article {key}]]"
+
+
+def changed_articles(
+    before: Mapping[str, RenderedArticle], after: Mapping[str, RenderedArticle]
+) -> list[Change]:
+    """The articles whose rendered text or number differs between two states, in order.
+
+    Args:
+        before: the articles of the convention before the avenant.
+        after: the articles after it.
+
+    Returns:
+        One change per article rewritten, renumbered, inserted or removed; the text of
+        a rewritten or inserted article is to be copied at its ``marker``.
+    """
+    changes: list[Change] = []
+    previous = ""
+    for key in (a.key for a in ARTICLES):
+        old, new = before.get(key), after.get(key)
+        if old is not None and new is not None:
+            if not blocks_equal(old.blocks, new.blocks):
+                changes.append(
+                    Change(ChangeKind.REWRITTEN, new.title, old.ref, new.ref, marker=_marker(key))
+                )
+            elif old.ref != new.ref:
+                changes.append(Change(ChangeKind.RENUMBERED, new.title, old.ref, new.ref))
+        elif new is not None:
+            changes.append(
+                Change(
+                    ChangeKind.INSERTED,
+                    new.title,
+                    new_ref=new.ref,
+                    after_ref=previous,
+                    marker=_marker(key),
+                )
+            )
+        elif old is not None:
+            changes.append(Change(ChangeKind.REMOVED, old.title, old_ref=old.ref))
+        if old is not None:
+            previous = f"{old.ref} « {old.title} »"
+    return changes
+
+
+def avenant_vocabulary() -> Vocabulary:
+    """What an avenant template may use: the avenant catalogue's names and the French filters."""
+    return Vocabulary(
+        names=AVENANT_CATALOGUE,
+        filters=FILTERS,
+        data="les données de l'avenant",
+        listing="iscg-docs variables --avenant",
+    )
+
+
+class AvenantRenderer:
+    """The avenant and convention templates compiled once, for any number of avenants.
+
+    Args:
+        template: the avenant template (a .docx path or its bytes); the bundled one
+            when omitted.
+        convention: the convention renderer whose renderings are compared and copied;
+            the bundled convention template when omitted.
+
+    Raises:
+        TemplateError: a template cannot be read or has a Jinja syntax error.
+    """
+
+    def __init__(
+        self,
+        template: str | os.PathLike[str] | bytes | None = None,
+        *,
+        convention: ConventionRenderer | None = None,
+    ) -> None:
+        source = template if template is not None else default_avenant_template()
+        self.avenant = Renderer(source, filters=FILTERS)
+        self.convention = convention if convention is not None else ConventionRenderer()
+
+    def render_consolidated(
+        self, framework: Framework, convention: Convention, number: int, *, draft: bool = False
+    ) -> bytes:
+        """The convention as amended by avenants 1 to ``number``, rendered like any convention.
+
+        Raises:
+            ValueError: ``number`` is not between 1 and the number of avenants.
+        """
+        return _consolidated(self.convention, framework, convention, number, draft)
+
+    def render_avenant(
+        self, framework: Framework, convention: Convention, number: int, *, draft: bool = False
+    ) -> bytes:
+        """Avenant ``number`` of ``convention``, citing the articles it changes.
+
+        Raises:
+            ValueError: ``number`` is not between 1 and the number of avenants.
+            TemplateError: a template cannot be used, or the convention template's
+                articles cannot be found in its rendering.
+        """
+        _check_number(convention, number)
+        earlier = framework_after(framework, convention, number - 1)
+        previous = self.convention.render(
+            build_context(earlier, convention.state_after(number - 1))
+        )
+        consolidated = self.render_consolidated(framework, convention, number, draft=draft)
+        amended = framework_after(framework, convention, number)
+        state = convention.state_after(number)
+        before = rendered_articles(previous, earlier, convention.state_after(number - 1))
+        after = rendered_articles(consolidated, amended, state)
+        changes = changed_articles(before, after)
+        avenant = convention.avenants[number - 1]
+        document = self.avenant.render(
+            build_avenant_context(amended, state, avenant, changes, draft=draft),
+            properties=avenant_properties(amended, state, avenant),
+        )
+        texts = _texts(changes, after)
+        return insert_blocks(document, consolidated, texts) if texts else document
+
+
+def _texts(
+    changes: Sequence[Change], after: Mapping[str, RenderedArticle]
+) -> dict[str, tuple[Element, ...]]:
+    by_marker = {_marker(key): article for key, article in after.items()}
+    return {c.marker: by_marker[c.marker].blocks for c in changes if c.marker}
+
+
+def _consolidated(
+    renderer: ConventionRenderer,
+    framework: Framework,
+    convention: Convention,
+    number: int,
+    draft: bool,
+) -> bytes:
+    _check_number(convention, number)
+    amended = framework_after(framework, convention, number)
+    state = convention.state_after(number)
+    return renderer.render(
+        build_context(amended, state, draft=draft, consolidated=number),
+        properties=consolidated_properties(amended, state, number),
+    )
+
+
+def _check_number(convention: Convention, number: int) -> None:
+    if not 1 <= number <= len(convention.avenants):
+        raise ValueError(
+            f"la convention {convention.reference} compte {len(convention.avenants)} "
+            f"avenant(s), pas d'avenant n° {number}."
+        )
+
+
+def render_avenant(
+    framework: Framework,
+    convention: Convention,
+    number: int,
+    *,
+    draft: bool = False,
+    template: str | os.PathLike[str] | bytes | None = None,
+) -> bytes:
+    """Render avenant ``number`` of a convention into .docx bytes.
+
+    For many avenants, build one :class:`AvenantRenderer`.
+
+    Args:
+        framework: a validated framework.
+        convention: one of its conventions, with its avenants.
+        number: 1 for the first avenant.
+        draft: "PROJET" on every page and the signature date left blank.
+        template: another avenant template; the bundled one by default.
+
+    Raises:
+        ValueError: the convention has no avenant ``number``.
+        TemplateError: a template cannot be used.
+    """
+    return AvenantRenderer(template).render_avenant(framework, convention, number, draft=draft)
+
+
+def render_consolidated(
+    framework: Framework, convention: Convention, number: int, *, draft: bool = False
+) -> bytes:
+    """Render the convention as amended by its avenants 1 to ``number`` into .docx bytes.
+
+    Args:
+        framework: a validated framework.
+        convention: one of its conventions, with its avenants.
+        number: the last avenant taken into account.
+        draft: "PROJET" on every page and the signature date left blank.
+
+    Raises:
+        ValueError: the convention has no avenant ``number``.
+        TemplateError: the template cannot be used.
+    """
+    return _consolidated(ConventionRenderer(), framework, convention, number, draft)
+
+
+def check_avenant_template(source: str | os.PathLike[str] | bytes) -> Checked[Renderer]:
+    """Lint an avenant template and, when it has no error, compile it once.
+
+    Raises:
+        TemplateError: the file cannot be read or is not a Word document.
+    """
+
+    def compile(data: bytes, *, name: str) -> Renderer:
+        return Renderer(data, filters=FILTERS, name=name)
+
+    return check(source, avenant_vocabulary(), compile)
