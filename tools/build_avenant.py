@@ -26,10 +26,10 @@ from docx.shared import Cm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import build_template as convention  # noqa: E402 - beside this file, found once the path is set
+import build_template as convention
 
-from iscg_docs.docx.package import normalize_package  # noqa: E402
-from iscg_docs.french import typography  # noqa: E402
+from iscg_docs.docx.package import normalize_package
+from iscg_docs.french import typography
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "avenant.docx"
 
@@ -99,7 +99,7 @@ def body(doc: Any) -> None:
     heading(doc, "Article 1er – Objet")
     para(
         doc,
-        "Le présent avenant modifie la convention n° {{ reference }} au titre suivant : "
+        "Le présent avenant modifie la convention n°\u00a0{{ reference }} au titre suivant : "
         "{{ avenant.object }}. {{ avenant.summary }}",
     )
 

@@ -144,18 +144,20 @@ def _title(s: AvenantSource) -> str:
 def _convention_visa(s: AvenantSource) -> str:
     c = s.convention
     return typography(
-        f"la convention n° {c.reference} ({c.territory}) signée à {c.signed_at}{_dated(c.signed_on)}"
+        f"la convention n°{NBSP}{c.reference} ({c.territory}) signée à {c.signed_at}{_dated(c.signed_on)}"
     )
 
 
 def _earlier_visa(a: Avenant) -> str:
     return typography(
-        f"l'avenant n° {a.number} à cette convention, signé à {a.signed_at}{_dated(a.signed_on)}, "
+        f"l'avenant n°{NBSP}{a.number} à cette convention, signé à {a.signed_at}{_dated(a.signed_on)}, "
         f"relatif à : {a.object}"
     )
 
 
 def _summary(s: AvenantSource) -> str:
+    if not s.changes:
+        return "Il ne modifie le texte d'aucun article de la convention."
     cited = join(c.cited for c in s.changes)
     return typography(f"Il porte sur {cited} de la convention.")
 
