@@ -28,6 +28,7 @@ from iscg_docs.convention.variables import (
 from iscg_docs.convention.wording import (
     FORCE_NAME,
     appearances,
+    consolidated_label,
     convention_title,
     job_texts,
     jobs,
@@ -47,7 +48,7 @@ from iscg_docs.french.parties import (
     of_all,
     to_all,
 )
-from iscg_docs.french.text import NBSP, NNBSP, capitalize
+from iscg_docs.french.text import NNBSP, capitalize
 from iscg_docs.model.financing import (
     ROUNDING_RULE,
     Financing,
@@ -65,16 +66,10 @@ __all__ = [
     "VARIABLES",
     "Source",
     "build_context",
-    "consolidated_label",
 ]
 
 #: What the signature date reads in a draft: dotted leaders to fill in by hand.
 BLANK_DATE = "……………"
-
-
-def consolidated_label(number: int) -> str:
-    """The header line of the version consolidated after avenant ``number``; "" for 0."""
-    return f"Version consolidée après l'avenant n°{NBSP}{number}" if number else ""
 
 
 class Source:
