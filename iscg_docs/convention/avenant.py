@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 from attrs import frozen
@@ -46,10 +47,13 @@ from iscg_docs.model.records import Convention, Framework, Signatory
 __all__ = [
     "AVENANT_TEMPLATE_NAME",
     "AvenantRenderer",
+    "Comparison",
     "RenderedArticle",
+    "avenant_context",
     "avenant_vocabulary",
     "changed_articles",
     "check_avenant_template",
+    "compare_states",
     "default_avenant_template",
     "framework_after",
     "render_avenant",
@@ -250,24 +254,99 @@ class AvenantRenderer:
             TemplateError: a template cannot be used, or the convention template's
                 articles cannot be found in its rendering.
         """
-        _check_number(convention, number)
-        earlier = framework_after(framework, convention, number - 1)
-        previous = self.convention.render(
-            build_context(earlier, convention.state_after(number - 1))
-        )
-        consolidated = self.render_consolidated(framework, convention, number, draft=draft)
+        return self.render_both(framework, convention, number, draft=draft)[0]
+
+    def render_both(
+        self, framework: Framework, convention: Convention, number: int, *, draft: bool = False
+    ) -> tuple[bytes, bytes]:
+        """Avenant ``number`` and the convention consolidated after it, each rendered once.
+
+        Returns:
+            The avenant's .docx bytes, then the consolidated convention's (the same bytes
+            as :meth:`render_consolidated`).
+
+        Raises:
+            ValueError: ``number`` is not between 1 and the number of avenants.
+            TemplateError: a template cannot be used, or the convention template's
+                articles cannot be found in its rendering.
+        """
+        compared = compare_states(self.convention, framework, convention, number, draft=draft)
         amended = framework_after(framework, convention, number)
         state = convention.state_after(number)
-        before = rendered_articles(previous, earlier, convention.state_after(number - 1))
-        after = rendered_articles(consolidated, amended, state)
-        changes = changed_articles(before, after)
         avenant = convention.avenants[number - 1]
         document = self.avenant.render(
-            build_avenant_context(amended, state, avenant, changes, draft=draft),
+            build_avenant_context(amended, state, avenant, compared.changes, draft=draft),
             properties=avenant_properties(amended, state, avenant),
         )
-        texts = _texts(changes, after)
-        return insert_blocks(document, consolidated, texts) if texts else document
+        texts = _texts(compared.changes, compared.after)
+        if texts:
+            document = insert_blocks(document, compared.consolidated, texts)
+        return document, compared.consolidated
+
+
+@frozen
+class Comparison:
+    """A convention rendered before and after an avenant, and what changed.
+
+    Attributes:
+        consolidated: the rendering after the avenant (:func:`render_consolidated`).
+        after: its articles.
+        changes: the articles whose rendered text or number changed, in order.
+    """
+
+    consolidated: bytes
+    after: dict[str, RenderedArticle]
+    changes: list[Change]
+
+
+def compare_states(
+    renderer: ConventionRenderer,
+    framework: Framework,
+    convention: Convention,
+    number: int,
+    *,
+    draft: bool = False,
+) -> Comparison:
+    """Render ``convention`` before and after avenant ``number`` and compare its articles.
+
+    Raises:
+        ValueError: ``number`` is not between 1 and the number of avenants.
+        TemplateError: the convention template's articles cannot be found in a rendering.
+    """
+    consolidated = _consolidated(renderer, framework, convention, number, draft)
+    earlier = framework_after(framework, convention, number - 1)
+    before_state = convention.state_after(number - 1)
+    previous = renderer.render(build_context(earlier, before_state))
+    before = rendered_articles(previous, earlier, before_state)
+    amended = framework_after(framework, convention, number)
+    after = rendered_articles(consolidated, amended, convention.state_after(number))
+    return Comparison(consolidated, after, changed_articles(before, after))
+
+
+def avenant_context(
+    framework: Framework,
+    convention: Convention,
+    number: int,
+    *,
+    draft: bool = False,
+    renderer: ConventionRenderer | None = None,
+) -> dict[str, Any]:
+    """The context the avenant template is rendered with, for avenant ``number``.
+
+    Args:
+        framework: a validated framework.
+        convention: one of its conventions, with its avenants.
+        number: 1 for the first avenant.
+        draft: "PROJET" on every page and the signature date left blank.
+        renderer: the convention renderer to compare with; the bundled template's by default.
+    """
+    compared = compare_states(
+        renderer or ConventionRenderer(), framework, convention, number, draft=draft
+    )
+    amended = framework_after(framework, convention, number)
+    state = convention.state_after(number)
+    avenant = convention.avenants[number - 1]
+    return build_avenant_context(amended, state, avenant, compared.changes, draft=draft)
 
 
 def _texts(
