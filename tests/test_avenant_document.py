@@ -148,7 +148,11 @@ CASES = {
     ),
     "extension": (
         lambda d: bresse(d, extension()),
-        ["Article 2 – Modification de l'article 4", "Article 3 – Modification de l'article 6"],
+        [
+            "Article 2 – Modification de l'intitulé",
+            "Article 3 – Modification de l'article 4",
+            "Article 4 – Modification de l'article 6",
+        ],
     ),
     "new-signatory": (
         lambda d: bresse(d, new_signatory()),
@@ -218,9 +222,18 @@ class TestChangedArticles:
         assert cited(first) == ["Article 2 – Modification de l'article 4"]
         document = RENDERER.render_avenant(fw, convention, 2)
         assert cited(document) == [
-            "Article 2 – Modification de l'article 4",
-            "Article 3 – Modification de l'article 6",
+            "Article 2 – Modification de l'intitulé",
+            "Article 3 – Modification de l'article 4",
+            "Article 4 – Modification de l'article 6",
         ]
+        # Four years: no longer « triennale »; the new title is the consolidated one.
+        consolidated = RENDERER.render_consolidated(fw, convention, 2)
+        new_title = texts(consolidated)[0]
+        assert "triennale" not in new_title
+        assert (
+            f"L'intitulé de la convention est ainsi rédigé\u00a0: «\u00a0{new_title}\u00a0»."
+            in (texts(document))
+        )
         body = "\n".join(texts(document))
         assert "Vu l'avenant n°\u00a01 à cette convention, signé à Mâcon le 12 avril 2023" in body
 

@@ -38,6 +38,7 @@ from iscg_docs.docx.sections import (
     blocks_equal,
     body_blocks,
     insert_blocks,
+    paragraphs_of_style,
     split_sections,
 )
 from iscg_docs.errors import TemplateError
@@ -66,6 +67,9 @@ AVENANT_TEMPLATE_NAME = "avenant.docx"
 
 #: The style id of the convention template's article headings.
 HEADING_STYLE = "Heading1"
+
+#: The style id of the convention's title paragraph.
+TITLE_STYLE = "Title"
 
 #: How the closing formula after the last article begins in the convention template.
 CLOSING = "Fait à "
@@ -320,7 +324,17 @@ def compare_states(
     before = rendered_articles(previous, earlier, before_state)
     amended = framework_after(framework, convention, number)
     after = rendered_articles(consolidated, amended, convention.state_after(number))
-    return Comparison(consolidated, after, changed_articles(before, after))
+    changes = changed_articles(before, after)
+    old_title, new_title = _title(previous), _title(consolidated)
+    if new_title and old_title != new_title:
+        changes.insert(0, Change(ChangeKind.RETITLED, new_title))
+    return Comparison(consolidated, after, changes)
+
+
+def _title(package: bytes) -> str:
+    """The convention's title as rendered: its first paragraph of style « Title »."""
+    titles = paragraphs_of_style(body_blocks(package), TITLE_STYLE)
+    return titles[0] if titles else ""
 
 
 def avenant_context(

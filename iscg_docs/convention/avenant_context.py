@@ -58,6 +58,7 @@ class ChangeKind(enum.Enum):
     RENUMBERED = "renumbered"  # only its number changes
     INSERTED = "inserted"  # a new article (an optional clause that now applies)
     REMOVED = "removed"  # an article that no longer applies
+    RETITLED = "retitled"  # the convention's title (« triennale » no more after an extension)
 
 
 @frozen
@@ -66,7 +67,8 @@ class Change:
 
     Attributes:
         kind: what happens to it.
-        title: its title, as the rendered convention heads it ("Financement").
+        title: its title, as the rendered convention heads it ("Financement"); for
+            :attr:`ChangeKind.RETITLED`, the convention's new title as rendered.
         old_ref: "l'article 4" in the convention before the avenant; "" if inserted.
         new_ref: "l'article 5" after it; "" if removed.
         after_ref: for an inserted article, the article it follows before the
@@ -85,10 +87,14 @@ class Change:
     @property
     def cited(self) -> str:
         """How Article 1er names it: « l'article 4 « Financement » »."""
+        if self.kind is ChangeKind.RETITLED:
+            return "l'intitulé"
         return f"{self.old_ref or self.new_ref} « {self.title} »"
 
     def heading(self) -> str:
         """The title of the avenant's article that makes this change."""
+        if self.kind is ChangeKind.RETITLED:
+            return "Modification de l'intitulé"
         number = (self.old_ref or self.new_ref).removeprefix("l'")
         return {
             ChangeKind.REWRITTEN: f"Modification de l'{number}",
@@ -100,7 +106,9 @@ class Change:
     def intro(self) -> str:
         """The sentence that makes the change, before the article's new text if any."""
         old, new = f"{self.old_ref} « {self.title} »", self.new_ref.removeprefix("l'")
-        if self.kind is ChangeKind.INSERTED:
+        if self.kind is ChangeKind.RETITLED:
+            sentence = f"L'intitulé de la convention est ainsi rédigé : « {self.title} »."
+        elif self.kind is ChangeKind.INSERTED:
             after = f", après {self.after_ref}," if self.after_ref else ""
             sentence = (
                 f"Il est inséré dans la convention{after} un {new} « {self.title} » ainsi rédigé :"

@@ -26,6 +26,7 @@ __all__ = [
     "blocks_equal",
     "body_blocks",
     "insert_blocks",
+    "paragraphs_of_style",
     "split_sections",
 ]
 
@@ -91,6 +92,11 @@ def block_text(block: Element) -> str:
 def _style(paragraph: Element) -> str | None:
     style = paragraph.find(f"{_w('pPr')}/{_w('pStyle')}")
     return None if style is None else str(style.get(_w("val")))
+
+
+def paragraphs_of_style(blocks: Sequence[Element], style: str) -> list[str]:
+    """The texts of the paragraphs of style id ``style`` among ``blocks``, in order."""
+    return [block_text(b) for b in blocks if b.tag == _w("p") and _style(b) == style]
 
 
 def split_sections(
