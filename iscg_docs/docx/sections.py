@@ -207,6 +207,38 @@ def _copy_numbering(
                 element.set(_w("val"), renamed[value])
 
 
+def _serialise(root: Element) -> bytes:
+    from lxml import etree
+
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def _styles_and_numbering(
+    target: bytes, source: bytes, copies: Sequence[Element]
+) -> dict[str, bytes]:
+    """The styles and numbering parts of ``target`` that the copies need changed.
+
+    Parts are parsed only when something is missing: copying between documents made
+    from the same template, the usual case, changes neither.
+    """
+    replaced: dict[str, bytes] = {}
+    styles_xml = _read(target, _STYLES)
+    wanted = set(_used(copies, ("pStyle", "rStyle", "tblStyle")))
+    if styles_xml is not None and any(
+        f'w:styleId="{name}"'.encode() not in styles_xml for name in wanted
+    ):
+        styles = _parse(styles_xml)
+        source_styles = _read(source, _STYLES)
+        _copy_styles(styles, source_styles and _parse(source_styles), wanted)
+        replaced[_STYLES] = _serialise(styles)
+    if any(n != "0" for n in _used(copies, ("numId",))):
+        numbering_xml, source_numbering = _read(target, _NUMBERING), _read(source, _NUMBERING)
+        numbering = numbering_xml and _parse(numbering_xml)
+        _copy_numbering(numbering, source_numbering and _parse(source_numbering), copies)
+        replaced[_NUMBERING] = _serialise(numbering)
+    return replaced
+
+
 def insert_blocks(target: bytes, source: bytes, blocks: Mapping[str, Sequence[Element]]) -> bytes:
     """Replace each marker paragraph of ``target`` by copies of blocks of ``source``.
 
@@ -226,8 +258,6 @@ def insert_blocks(target: bytes, source: bytes, blocks: Mapping[str, Sequence[El
         ValueError: a marker is not found, or a block refers to a part of ``source``
             (an image, a link) that copying cannot bring.
     """
-    from lxml import etree
-
     document = _parse(_read(target, _DOCUMENT) or b"")
     markers = {
         block_text(p): p for p in document.find(_w("body")).iter(_w("p")) if block_text(p) in blocks
@@ -240,29 +270,12 @@ def insert_blocks(target: bytes, source: bytes, blocks: Mapping[str, Sequence[El
         for element in block.iter():
             if any(name.startswith(f"{{{_R}}}") for name in element.attrib):
                 raise ValueError("copied blocks refer to parts of their document (images, links)")
-    replaced: dict[str, bytes] = {}
-    styles_xml, numbering_xml = _read(target, _STYLES), _read(target, _NUMBERING)
-    source_styles, source_numbering = _read(source, _STYLES), _read(source, _NUMBERING)
-    if styles_xml is not None:
-        styles = _parse(styles_xml)
-        wanted = set(_used(copies, ("pStyle", "rStyle", "tblStyle")))
-        _copy_styles(styles, source_styles and _parse(source_styles), wanted)
-        replaced[_STYLES] = etree.tostring(
-            styles, xml_declaration=True, encoding="UTF-8", standalone=True
-        )
-    numbering = numbering_xml and _parse(numbering_xml)
-    _copy_numbering(numbering, source_numbering and _parse(source_numbering), copies)
-    if numbering is not None:
-        replaced[_NUMBERING] = etree.tostring(
-            numbering, xml_declaration=True, encoding="UTF-8", standalone=True
-        )
+    replaced = _styles_and_numbering(target, source, copies)
     position = iter(copies)
     for marker, chosen in blocks.items():
         paragraph = markers[marker]
         for _ in chosen:
             paragraph.addprevious(next(position))
         paragraph.getparent().remove(paragraph)
-    replaced[_DOCUMENT] = etree.tostring(
-        document, xml_declaration=True, encoding="UTF-8", standalone=True
-    )
+    replaced[_DOCUMENT] = _serialise(document)
     return normalize_package(target, replace=replaced)
