@@ -33,7 +33,7 @@ from iscg_docs.output.batch import (
     write_atomic,
     write_convention,
 )
-from tests.helpers import edited_example, run
+from tests.helpers import run
 from tests.strategies import frameworks
 
 REFS = ["CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"]
@@ -278,85 +278,6 @@ def make_large_input(path: Path, n: int) -> None:
         conventions.append(c)
     data["conventions"] = conventions
     path.write_text(json.dumps(data, default=str, ensure_ascii=False), "utf-8")
-
-
-class TestGenerateCommand:
-    def test_example(self, example_path: Path, tmp_path: Path) -> None:
-        """iscg-docs generate writes the three conventions and says so."""
-        code, out = run("generate", str(example_path), "--out", str(tmp_path))
-        assert code == 0
-        for ref in REFS:
-            assert f"écrit : {tmp_path / (ref + '.docx')}" in out
-
-    def test_invalid_writes_nothing(self, example_path: Path, tmp_path: Path) -> None:
-        """Invalid data: every problem shown, exit 1, the output folder not even created."""
-        bad = edited_example(example_path, tmp_path, 'percent = "17.5"', 'percent = "17.49"')
-        out = tmp_path / "out"
-        code, printed = run("generate", str(bad), "--out", str(out))
-        assert code == 1
-        assert "conventions[0].funding.split" in printed
-        assert not out.exists()
-
-    def test_conflict_exit_3(self, example_path: Path, tmp_path: Path) -> None:
-        """Changed input into a folder of earlier documents: exit 3, nothing changed."""
-        assert run("generate", str(example_path), "--out", str(tmp_path))[0] == 0
-        before = snapshot(tmp_path)
-        code, printed = run("generate", str(example_path), "--out", str(tmp_path), "--draft")
-        assert code == 3
-        assert "--force" in printed
-        assert snapshot(tmp_path) == before
-        assert (
-            run("generate", str(example_path), "--out", str(tmp_path), "--draft", "--force")[0] == 0
-        )
-
-    def test_keep_going(self, example_path: Path, tmp_path: Path) -> None:
-        """--keep-going writes the valid conventions, reports the bad one, exits 1."""
-        bad = edited_example(example_path, tmp_path, 'cost = "66000.00"', "cost = 66000.00")
-        out = tmp_path / "out"
-        code, printed = run("generate", str(bad), "--out", str(out))
-        assert code == 1
-        assert not out.exists()
-        code, printed = run("generate", str(bad), "--out", str(out), "--keep-going")
-        assert code == 1
-        assert sorted(p.name for p in out.glob("*.docx")) == [f"{REFS[0]}.docx", f"{REFS[2]}.docx"]
-        assert "Convention « CD71-ISCG-2021-02 » (conventions[1])" in printed
-        assert "conventions[1].funding.years[0].cost" in printed
-
-    def test_keep_going_shared_problem_stops_all(self, example_path: Path, tmp_path: Path) -> None:
-        """A problem in shared data (a party) stops everything even with --keep-going."""
-        bad = edited_example(example_path, tmp_path, 'id = "blanzy"', 'id = "blanzy!"')
-        code, _ = run("generate", str(bad), "--out", str(tmp_path / "out"), "--keep-going")
-        assert code == 1
-        assert not (tmp_path / "out").exists()
-
-    def test_output_folder_is_a_file(self, example_path: Path, tmp_path: Path) -> None:
-        """An output "folder" that is a file: exit 3 and why, in French; nothing written."""
-        target = tmp_path / "sortie"
-        target.write_text("")
-        code, printed = run("generate", str(example_path), "--out", str(target))
-        assert code == 3
-        assert "un fichier porte déjà ce nom" in printed
-        assert "File exists" not in printed
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["sortie"]
-
-    def test_only_unknown(self, example_path: Path, tmp_path: Path) -> None:
-        """--only with an unknown reference lists the known ones, exit 2."""
-        code, printed = run("generate", str(example_path), "--out", str(tmp_path), "--only", "X")
-        assert code == 2
-        assert "CD71-ISCG-2021-01" in printed
-
-    def test_jobs_must_be_positive(self, example_path: Path, tmp_path: Path) -> None:
-        """--jobs 0 is a usage error."""
-        assert run("generate", str(example_path), "--out", str(tmp_path), "--jobs", "0")[0] == 2
-
-    def test_workbook_template(self, tmp_path: Path) -> None:
-        """workbook-template writes an .xlsx once and refuses to overwrite it."""
-        target = tmp_path / "modele.xlsx"
-        assert run("workbook-template", str(target))[0] == 0
-        assert zipfile.is_zipfile(target)
-        code, printed = run("workbook-template", str(target))
-        assert code == 3
-        assert "existe" in printed
 
 
 class TestWorkbookInput:

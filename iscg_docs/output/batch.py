@@ -33,7 +33,7 @@ import attrs
 from attrs import frozen
 
 from iscg_docs._version import __version__
-from iscg_docs.errors import LintError, OutputError, os_reason
+from iscg_docs.errors import InputError, LintError, OutputError, os_reason
 from iscg_docs.model.records import Convention, Framework
 
 if TYPE_CHECKING:
@@ -402,7 +402,7 @@ def generate(
         OutputError: documents would change and ``force`` is off (nothing is written),
             two conventions would share a file name, the folder cannot be written, or
             the PDF conversion failed.
-        KeyError: a reference in ``only`` is unknown.
+        InputError: a reference in ``only`` is unknown.
         TemplateError: the template cannot be used; :class:`LintError` when a custom
             template has lint errors (nothing is written then).
     """
@@ -546,7 +546,11 @@ def _select(framework: Framework, only: Sequence[str] | None) -> list[int]:
     references = [c.reference for c in framework.conventions]
     missing = [r for r in only if r not in references]
     if missing:
-        raise KeyError(", ".join(missing))
+        raise InputError(
+            "aucune convention n'a la référence "
+            + ", ".join(f"« {r} »" for r in missing)
+            + f" ; références connues : {', '.join(sorted(references))}."
+        )
     return [i for i, r in enumerate(references) if r in only]
 
 
