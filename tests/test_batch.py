@@ -1,4 +1,4 @@
-"""Tests for iscg_docs.output.batch and the generate command: files, manifest, safety."""
+"""Tests for iscg_docs.output.batch (and its workers): files, manifest, safety."""
 
 from __future__ import annotations
 
@@ -14,27 +14,17 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import attrs
 import docx
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from iscg_docs._version import __version__
 from iscg_docs.convention.render import ConventionRenderer as Renderer
 from iscg_docs.errors import OutputError, TemplateError
 from iscg_docs.inputs.loading import load
 from iscg_docs.model.records import Framework
-from iscg_docs.output.batch import (
-    MANIFEST,
-    _fingerprints,
-    _tasks,
-    generate,
-    write_atomic,
-    write_convention,
-)
+from iscg_docs.output.batch import generate, write_convention
+from iscg_docs.output.manifest import MANIFEST
+from iscg_docs.output.workers import tasks
 from tests.helpers import run
-from tests.strategies import frameworks
 
 REFS = ["CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"]
 
@@ -46,21 +36,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def manifest(folder: Path) -> dict[str, dict[str, object]]:
     data = json.loads((folder / MANIFEST).read_text("utf-8"))
     return {d["file"]: d for d in data["documents"]}
-
-
-class TestWriteAtomic:
-    def test_writes_and_leaves_no_temporary(self, tmp_path: Path) -> None:
-        """The file holds the data and no temporary file is left beside it."""
-        target = tmp_path / "a.docx"
-        write_atomic(target, b"abc")
-        assert target.read_bytes() == b"abc"
-        assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
-
-    def test_unwritable_folder(self, tmp_path: Path) -> None:
-        """A folder that does not exist is an OutputError naming the file."""
-        with pytest.raises(OutputError) as caught:
-            write_atomic(tmp_path / "absent" / "a.docx", b"abc")
-        assert "absent" in str(caught.value)
 
 
 class TestGenerate:
@@ -151,14 +126,15 @@ class TestWorkers:
     """``jobs`` > 1: workers render and write their documents; the parent renames them."""
 
     def test_tasks_cover_every_convention_once_in_order(self) -> None:
+        """Tasks hold every convention once, in order, a few at a time."""
         for count in (1, 2, 3, 15, 16, 17, 40, 300, 1001):
             for jobs in (2, 3, 8):
-                tasks = _tasks(list(range(count)), jobs)
-                assert [i for task in tasks for i in task] == list(range(count))
-                assert all(1 <= len(task) <= 8 for task in tasks)
+                found = tasks(list(range(count)), jobs)
+                assert [i for task in found for i in task] == list(range(count))
+                assert all(1 <= len(task) <= 8 for task in found)
                 # At least four tasks a process (when there are enough conventions), so
                 # that the processes finish close together.
-                assert len(tasks) >= min(count, 4 * jobs)
+                assert len(found) >= min(count, 4 * jobs)
 
     @pytest.mark.skipif(
         multiprocessing.get_start_method() != "fork",
@@ -297,32 +273,6 @@ class TestWorkbookInput:
         toml_inputs = {e["input_sha256"] for e in manifest(tmp_path / "toml").values()}
         xlsx_inputs = {e["input_sha256"] for e in manifest(tmp_path / "xlsx").values()}
         assert toml_inputs.isdisjoint(xlsx_inputs)
-
-
-def reference_fingerprint(fw: Framework, index: int, draft: bool, template: str) -> str:
-    """The fingerprint as manifests written so far define it."""
-    shared = attrs.evolve(fw, conventions=())
-    text = repr((shared, fw.conventions[index], draft, template, __version__))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-class TestFingerprints:
-    """Fingerprints stay those of existing manifests, so a rerun skips up-to-date files."""
-
-    @pytest.mark.parametrize("draft", [False, True], ids=["final", "draft"])
-    def test_example(self, framework: Framework, draft: bool) -> None:
-        """Each example convention keeps the fingerprint of the tuple-repr definition."""
-        indexes = range(len(framework.conventions))
-        got = _fingerprints(framework, indexes, draft, "abc123")
-        assert got == {i: reference_fingerprint(framework, i, draft, "abc123") for i in indexes}
-
-    @settings(max_examples=25)
-    @given(fw=frameworks(), draft=st.booleans(), template=st.text(max_size=8))
-    def test_generated(self, fw: Framework, draft: bool, template: str) -> None:
-        """Any framework, including quotes and accents in names, gives the same fingerprints."""
-        indexes = range(len(fw.conventions))
-        got = _fingerprints(fw, indexes, draft, template)
-        assert got == {i: reference_fingerprint(fw, i, draft, template) for i in indexes}
 
 
 class TestInterruptionByCtrlC:

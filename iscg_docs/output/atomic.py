@@ -21,6 +21,7 @@ from iscg_docs.errors import OutputError, os_reason
 __all__ = [
     "TEMP_PREFIX",
     "TEMP_SUFFIX",
+    "adopt",
     "commit",
     "discard",
     "remove_stale_temporaries",
@@ -97,6 +98,21 @@ def commit(tmp: str, path: str | os.PathLike[str], *, overwrite: bool = True) ->
         else:
             _link(tmp, target)
             discard(tmp)
+
+
+def adopt(source: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
+    """Rename ``source``, a complete file another program made, over ``path``.
+
+    For LibreOffice's PDFs: it writes them into a temporary folder beside ``path``, made
+    by the caller, so that the rename is the only step the output folder sees.
+
+    Raises:
+        OutputError: the rename failed.
+    """
+    try:
+        os.replace(source, path)
+    except OSError as e:
+        raise OutputError(f"écriture impossible ({os_reason(e)}).", str(path)) from None
 
 
 def discard(tmp: str) -> None:
