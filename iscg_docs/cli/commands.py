@@ -9,7 +9,6 @@ pay for docxtpl, python-docx, lxml or openpyxl.
 from __future__ import annotations
 
 import argparse
-import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +41,8 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
 
 def generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     """Write the documents; with ``--keep-going``, the valid conventions and a list of the rest."""
+    import hashlib
+
     from iscg_docs.output.batch import generate as generate_documents
 
     framework, rejected = _load(args.file, keep_going=args.keep_going)
