@@ -155,6 +155,22 @@ class TestGenerateCommand:
         assert result.out.splitlines() == [f"écrit : {tmp_path / (r + '.docx')}" for r in REFS]
         assert result.err == ""
 
+    def test_progress_on_stderr(self, example_path: Path, tmp_path: Path) -> None:
+        """On a terminal, the progress bar goes to standard error; results stay clean."""
+
+        class Terminal(io.StringIO):
+            def isatty(self) -> bool:
+                return True
+
+        out, err = io.StringIO(), Terminal()
+        assert main(["generate", str(example_path), "--out", str(tmp_path)], out=out, err=err) == 0
+        assert out.getvalue().splitlines() == [f"écrit : {tmp_path / (r + '.docx')}" for r in REFS]
+        assert "Conventions" in err.getvalue()
+        quiet = Terminal()
+        argv = ["generate", str(example_path), "--out", str(tmp_path / "q"), "--quiet"]
+        assert main(argv, out=io.StringIO(), err=quiet) == 0
+        assert quiet.getvalue() == ""
+
     def test_invalid_writes_nothing(self, example_path: Path, tmp_path: Path) -> None:
         """Invalid data: every problem shown, exit 1, the output folder not even created."""
         bad = edited_example(example_path, tmp_path, 'percent = "17.5"', 'percent = "17.49"')
