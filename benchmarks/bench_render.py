@@ -54,7 +54,8 @@ from typing import Any
 
 from make_large_input import framework_data
 
-from iscg_docs.convention.context import build_context, document_properties
+from iscg_docs.convention.context import build_context
+from iscg_docs.convention.properties import document_properties
 from iscg_docs.convention.render import ConventionRenderer, default_template
 from iscg_docs.docx.engine.compiled import CompiledTemplate
 from iscg_docs.docx.environment import make_environment

@@ -1,8 +1,8 @@
 """Tests for iscg_docs.convention.catalogue and ``iscg-docs variables``: what a template may use.
 
-That every context entry has a description is tested once, in
-tests/test_context.py (TestCatalogue.test_every_key_is_described); here the printed
-catalogue is checked against the names the bundled template really uses.
+The catalogue and the context come from one declaration (tests/test_variables.py,
+tests/test_context.py); here the printed catalogue is checked against the names the
+bundled template really uses.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ from docxtpl import DocxTemplate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iscg_docs.convention.context import build_context, document_properties
+from iscg_docs.convention.context import build_context
+from iscg_docs.convention.properties import document_properties
 from iscg_docs.convention.render import ConventionRenderer as Renderer
 from iscg_docs.convention.render import default_template
 from iscg_docs.docx.environment import make_environment

@@ -1,4 +1,4 @@
-"""Tests for iscg_docs.convention.context: French strings, article numbering, catalogue, file names."""
+"""Tests for iscg_docs.convention.context: the French strings of the context and its catalogue."""
 
 from __future__ import annotations
 
@@ -9,16 +9,8 @@ from typing import Any
 import attrs
 import pytest
 
-from iscg_docs.convention.context import (
-    ARTICLES,
-    BLANK_DATE,
-    CATALOGUE,
-    build_context,
-    document_properties,
-    example_values,
-    file_stem,
-    paths,
-)
+from iscg_docs.convention.context import BLANK_DATE, CATALOGUE, build_context
+from iscg_docs.convention.variables import example_values, paths
 from iscg_docs.model.records import Framework, StateShare
 from tests.helpers import with_years
 
@@ -179,6 +171,29 @@ class TestBuildContext:
         assert ctx["draft"] is True
         assert ctx["signature"]["date"] == BLANK_DATE
 
+    def test_funders_and_deliberations(self, framework: Framework) -> None:
+        """Funders are named without article; each deliberation is cited with its party."""
+        ctx = _ctx(framework, REFS[0])
+        names = [f["name"] for f in ctx["financing"]["funders"]]
+        assert names[:3] == [
+            "État",
+            "Département de Saône-et-Loire",
+            "Commune de Montceau-les-Mines",
+        ]
+        assert ctx["deliberations"][0].startswith(
+            "la délibération de la Commission permanente du Département de Saône-et-Loire du "
+        )
+        assert ctx["collectivities"].startswith("les communes de Montceau-les-Mines, Blanzy")
+
+    def test_convention_rate_overrides_the_framework(self, framework: Framework) -> None:
+        """A convention's own Département rate is printed for it; the framework keeps its own."""
+        c = framework.convention(REFS[0])
+        funding = attrs.evolve(c.funding, departement_rate=Decimal(40))
+        fw = attrs.evolve(framework, conventions=(attrs.evolve(c, funding=funding),))
+        ctx = _ctx(fw, REFS[0])
+        assert ctx["financing"]["departement_rate"] == f"40{NBSP}%"
+        assert ctx["framework"]["departement_rate"] == f"50{NBSP}%"
+
     @pytest.mark.parametrize("ref", REFS, ids=["bassin-minier", "maconnais", "bresse"])
     def test_plain_picklable_data(self, framework: Framework, ref: str) -> None:
         """Only str, bool, list and dict: no records, no Decimal; it pickles unchanged."""
@@ -189,36 +204,8 @@ class TestBuildContext:
         assert pickle.loads(pickle.dumps(ctx)) == ctx
 
 
-class TestArticles:
-    """Articles are numbered in the context; optional ones renumber the rest."""
-
-    def test_numbering_without_cosignatories(self, framework: Framework) -> None:
-        """Bassin minier: no co-signatories, so Financement is article 4."""
-        arts = _ctx(framework, REFS[0])["articles"]
-        assert arts["objet"] == {"present": True, "number": "Article 1er", "ref": "l'article 1er"}
-        assert arts["cosignataires"] == {"present": False, "number": "", "ref": ""}
-        assert arts["financement"]["number"] == "Article 4"
-        assert arts["financement"]["ref"] == "l'article 4"
-        assert arts["litiges"]["number"] == "Article 12"
-
-    def test_numbering_with_cosignatories(self, framework: Framework) -> None:
-        """Mâconnais: the co-signatories' article is 4, so every later reference moves by one."""
-        arts = _ctx(framework, REFS[1])["articles"]
-        assert arts["cosignataires"]["number"] == "Article 4"
-        assert arts["financement"]["ref"] == "l'article 5"
-        assert arts["versement"]["ref"] == "l'article 6"
-        assert arts["litiges"]["number"] == "Article 13"
-
-    def test_numbers_are_consecutive(self, framework: Framework) -> None:
-        """Present articles are numbered 1..n in the order of ARTICLES."""
-        for ref in REFS:
-            arts = _ctx(framework, ref)["articles"]
-            numbers = [arts[a.key]["number"] for a in ARTICLES if arts[a.key]["present"]]
-            assert numbers == ["Article 1er"] + [f"Article {i}" for i in range(2, len(numbers) + 1)]
-
-
 class TestCatalogue:
-    """The catalogue describes exactly what build_context produces."""
+    """The catalogue, derived from the same declaration, names exactly what build_context gives."""
 
     def _produced(self, framework: Framework) -> set[str]:
         names: set[str] = set()
@@ -237,6 +224,12 @@ class TestCatalogue:
         described = {v.name for v in CATALOGUE}
         assert described - self._produced(framework) == set()
 
+    def test_context_follows_catalogue_order(self, framework: Framework) -> None:
+        """The context's keys come in the order the catalogue lists them."""
+        order = [v.name for v in CATALOGUE]
+        produced = list(dict.fromkeys(n for n, _ in paths(_ctx(framework, REFS[1]))))
+        assert produced == [n for n in order if n in produced]
+
     def test_entries_are_unique_and_french(self) -> None:
         """One entry per name, each with a description and a known type."""
         names = [v.name for v in CATALOGUE]
@@ -252,42 +245,6 @@ class TestCatalogue:
         assert values["parties[].designation"] == "l'État"
         assert values["financing.years[].cells[].amount"] == f"20{NNBSP}000,00{NBSP}€"
         assert values["draft"] is False
-
-
-class TestFileStem:
-    """file_stem gives a safe file name."""
-
-    @pytest.mark.parametrize(
-        ("reference", "territory", "expected"),
-        [
-            pytest.param("CD71-ISCG-2021-01", "Bassin minier", "CD71-ISCG-2021-01", id="plain"),
-            pytest.param("CD71/ISCG 2021 n°3", "X", "CD71-ISCG-2021-n3", id="slash-space-degree"),
-            pytest.param("Mâcon_été", "X", "Macon_ete", id="accents"),
-            pytest.param("../../etc/passwd", "X", "etc-passwd", id="traversal"),
-            pytest.param("«»", "Bresse bourguignonne", "Bresse-bourguignonne", id="fallback"),
-            pytest.param("«»", "…", "convention", id="last-resort"),
-        ],
-    )
-    def test_safe(
-        self, framework: Framework, reference: str, territory: str, expected: str
-    ) -> None:
-        """Only ASCII letters, digits, '-' and '_'; falls back to the territory."""
-        c = attrs.evolve(framework.conventions[0], reference=reference, territory=territory)
-        stem = file_stem(c)
-        assert stem == expected
-        assert all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in stem)
-
-
-class TestDocumentProperties:
-    """document_properties gives plain-text core properties."""
-
-    def test_properties(self, framework: Framework) -> None:
-        """Title, author, keywords and language are set, in French."""
-        props = document_properties(framework, framework.conventions[0])
-        assert props["language"] == "fr-FR"
-        assert props["author"] == "Département de Saône-et-Loire"
-        assert "CD71-ISCG-2021-01" in props["keywords"]
-        assert props["title"].startswith("Convention triennale")
 
 
 def test_state_share_zero_all_years(framework: Framework) -> None:

@@ -7,6 +7,7 @@ import inspect
 import re
 from decimal import Decimal, localcontext
 
+import attrs
 import jinja2
 import pytest
 from babel.numbers import format_decimal
@@ -40,7 +41,23 @@ from iscg_docs.french import (
     to_all,
     typography,
 )
-from iscg_docs.model.records import EpciKind, Gender, Party, PartyKind, Role, Signatory
+from iscg_docs.french.numbers import plain
+from iscg_docs.french.parties import (
+    authorisation,
+    deliberating_body,
+    deliberation_citation,
+    noun_phrase,
+)
+from iscg_docs.french.text import agree, capitalize, elides, strip_article, with_article
+from iscg_docs.model.records import (
+    Deliberation,
+    EpciKind,
+    Gender,
+    Party,
+    PartyKind,
+    Role,
+    Signatory,
+)
 
 NNBSP = "\u202f"  # narrow no-break space
 NBSP = "\u00a0"  # no-break space
@@ -620,7 +637,7 @@ class TestFiguresAgainstBabel:
     )
     def test_number(self, n: Decimal) -> None:
         """Up to 40 digits, with any exponent, trailing zeros or none."""
-        assert number(n) == self.babel(french._plain(n.copy_abs()))
+        assert number(n) == self.babel(plain(n.copy_abs()))
 
 
 class TestPercent:
@@ -1293,6 +1310,137 @@ class TestSignatoryBlock:
         """An elided article is capitalised too."""
         s = signer(Role.AUTRE, M, title="Administrateur")
         assert signatory_block(s)[0] == "L'Administrateur"
+
+
+# --------------------------------------------------------------------------- shared grammar
+
+
+class TestElision:
+    """text.elides and text.with_article: the article before a noun phrase."""
+
+    @pytest.mark.parametrize(
+        ("phrase", "expected"),
+        [
+            ("État", True),
+            ("Assemblée départementale", True),
+            ("  espace", True),
+            ("hôpital", True),
+            ("Yonne", True),
+            ("commune", False),
+            ("", False),
+        ],
+        ids=["accented", "capital", "leading-space", "h", "y", "consonant", "empty"],
+    )
+    def test_elides(self, phrase: str, expected: bool) -> None:
+        """A vowel, y or h, accented or capital, elides the article."""
+        assert elides(phrase) is expected
+
+    @pytest.mark.parametrize(
+        ("phrase", "gender", "after", "expected"),
+        [
+            ("État", M, "", "l'État"),
+            ("conseil municipal", M, "", "le conseil municipal"),
+            ("commune de Blanzy", F, "", "la commune de Blanzy"),
+            ("État", M, "de", "de l'État"),
+            ("conseil municipal", M, "de", "du conseil municipal"),
+            ("Commission permanente", F, "de", "de la Commission permanente"),
+            ("Assemblée départementale", F, "à", "à l'Assemblée départementale"),
+            ("Département", M, "à", "au Département"),
+            ("commune", F, "à", "à la commune"),
+        ],
+        ids=["l", "le", "la", "de-l", "du", "de-la", "a-l", "au", "a-la"],
+    )
+    def test_with_article(self, phrase: str, gender: Gender, after: str, expected: str) -> None:
+        """Elided before a vowel, contracted after "de" and "à"."""
+        assert with_article(phrase, gender, after) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("le Secrétaire général", "Secrétaire général"),
+            ("La Directrice", "Directrice"),
+            ("l'Administrateur", "Administrateur"),
+            ("les services", "services"),
+            ("Secrétaire général", "Secrétaire général"),
+            ("lecteur", "lecteur"),
+        ],
+        ids=["le", "La", "l", "les", "none", "word-starting-le"],
+    )
+    def test_strip_article(self, text: str, expected: str) -> None:
+        """Only a whole leading article is removed."""
+        assert strip_article(text) == expected
+
+    def test_capitalize_keeps_the_rest(self) -> None:
+        """Only the first letter changes, unlike str.capitalize."""
+        assert capitalize("la commune de Saint-Vallier") == "La commune de Saint-Vallier"
+        assert capitalize("") == ""
+
+    def test_agree(self) -> None:
+        """A participle takes an e for a feminine subject only."""
+        assert agree("habilité", F) == "habilitée"
+        assert agree("habilité", M) == "habilité"
+
+
+SITTING = Deliberation(
+    body="Commission permanente", date=dt.date(2021, 2, 12), number="CP-2021-0042"
+)
+
+
+class TestDeliberations:
+    """parties.deliberating_body, authorisation, deliberation_citation, noun_phrase."""
+
+    @pytest.mark.parametrize(
+        ("body", "after", "expected"),
+        [
+            ("conseil municipal", "", "le conseil municipal"),
+            ("Conseil communautaire", "de", "du Conseil communautaire"),
+            ("bureau communautaire", "de", "du bureau communautaire"),
+            ("Commission permanente", "de", "de la Commission permanente"),
+            ("Assemblée départementale", "", "l'Assemblée départementale"),
+            ("Assemblée départementale", "de", "de l'Assemblée départementale"),
+        ],
+        ids=["conseil", "capital-conseil", "bureau", "commission", "elided", "elided-de"],
+    )
+    def test_body(self, body: str, after: str, expected: str) -> None:
+        """A body is masculine when it is a conseil, bureau or comité; elided before a vowel."""
+        assert deliberating_body(body, after) == expected
+
+    def test_authorisation_agrees_with_the_signatory(self) -> None:
+        """« habilitée » for a woman signing for a masculine party; body, date, number."""
+        party = attrs.evolve(DEPARTEMENT, deliberation=SITTING)
+        assert authorisation(party) == (
+            "dûment habilitée par délibération de la Commission permanente du "
+            f"12 février 2021 (n°{NBSP}CP-2021-0042)"
+        )
+
+    def test_no_authorisation(self) -> None:
+        """Without deliberation, or without signatory, there is nothing to say."""
+        assert authorisation(DEPARTEMENT) == ""
+        assert authorisation(attrs.evolve(BLANZY, deliberation=SITTING)) == ""
+
+    def test_citation(self) -> None:
+        """The visa names the body, the party after « de », the date and the number."""
+        party = attrs.evolve(BLANZY, deliberation=attrs.evolve(SITTING, body="conseil municipal"))
+        assert deliberation_citation(party) == (
+            "la délibération du conseil municipal de la commune de Blanzy du "
+            f"12 février 2021 (n°{NBSP}CP-2021-0042)"
+        )
+        assert deliberation_citation(BLANZY) is None
+
+    @pytest.mark.parametrize(
+        ("party", "expected"),
+        [
+            (ETAT, "État"),
+            (DEPARTEMENT, "Département de Saône-et-Loire"),
+            (AUTUN, "commune d'Autun"),
+            (BLI, "communauté de communes Bresse Louhannaise Intercom'"),
+        ],
+        ids=["etat", "departement", "elided-commune", "epci"],
+    )
+    def test_noun_phrase(self, party: Party, expected: str) -> None:
+        """What designation writes after its article."""
+        assert noun_phrase(party) == expected
+        assert designation(party).endswith(expected)
 
 
 # --------------------------------------------------------------------------- typography

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from iscg_docs.errors import InputError, ValidationError
-from iscg_docs.inputs.loading import load, load_data, read_data
+from iscg_docs.inputs.loading import load, load_data, load_each, load_file, read_data
 from iscg_docs.model.records import Framework, SplitMethod
 from tests.helpers import edited_example
 
@@ -113,11 +114,17 @@ class TestStructure:
         ids=["word", "impossible", "number"],
     )
     def test_bad_dates(self, example_data: dict[str, Any], value: object, code: str) -> None:
-        """Dates are AAAA-MM-JJ; anything else is told so at its path."""
+        """A date text that is not a real day, or a number, is told so at its path."""
         example_data["approved_on"] = value
         with pytest.raises(ValidationError) as caught:
             load_data(example_data)
         assert [(p.code, p.path) for p in caught.value.problems] == [(code, "approved_on")]
+
+    @pytest.mark.parametrize("value", ["2020-12-17", "17/12/2020"], ids=["iso", "french"])
+    def test_date_texts(self, example_data: dict[str, Any], value: str) -> None:
+        """A date may be a text AAAA-MM-JJ or JJ/MM/AAAA, as in a workbook (JSON has no dates)."""
+        example_data["approved_on"] = value
+        assert str(load_data(example_data).approved_on) == "2020-12-17"
 
     def test_bad_number_text(self, example_data: dict[str, Any]) -> None:
         """A number that is not a number says what was given."""
@@ -149,3 +156,47 @@ class TestStructure:
         with pytest.raises(ValidationError) as caught:
             load_data(example_data)
         assert [p.path for p in caught.value.problems] == ["conventions[0].period"]
+
+
+class TestLoadFile:
+    """load_file: one read, one parse, the hash of the bytes read."""
+
+    def test_hash_of_the_bytes_read(self, example_path: Path, framework: Framework) -> None:
+        """The framework is load's, and the hash is the file's SHA-256."""
+        loaded = load_file(example_path)
+        assert loaded.framework == framework
+        assert loaded.rejected == ()
+        assert loaded.sha256 == hashlib.sha256(example_path.read_bytes()).hexdigest()
+
+    def test_keep_going_parses_once(
+        self,
+        example_data: dict[str, Any],
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """With a bad convention, the file is still read and parsed once."""
+        example_data["conventions"][1]["posts"][0]["quotite"] = "beaucoup"
+        path = tmp_path / "cadre.json"
+        path.write_text(to_json(example_data), "utf-8")
+        parsed: list[str] = []
+        real = json.loads
+
+        def counting(text: str, **kwargs: Any) -> Any:
+            parsed.append(text)
+            return real(text, **kwargs)
+
+        monkeypatch.setattr(json, "loads", counting)
+        loaded = load_file(path, keep_going=True)
+        assert len(parsed) == 1
+        assert [(r.index, r.reference) for r in loaded.rejected] == [(1, "CD71-ISCG-2021-02")]
+        assert len(loaded.framework.conventions) == 2
+        assert (loaded.framework, loaded.rejected) == load_each(path)
+
+    def test_without_keep_going_raises(self, example_data: dict[str, Any], tmp_path: Path) -> None:
+        """Without keep_going, a bad convention stops everything, as load does."""
+        example_data["conventions"][1]["posts"][0]["quotite"] = "beaucoup"
+        path = tmp_path / "cadre.json"
+        path.write_text(to_json(example_data), "utf-8")
+        with pytest.raises(ValidationError) as caught:
+            load_file(path)
+        assert [p.code for p in caught.value.problems] == ["number"]

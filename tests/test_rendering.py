@@ -211,7 +211,8 @@ class TestReproducible:
 
     def test_compiled_equals_stock(self, framework: Framework) -> None:
         """The compiled engine gives stock docxtpl's members for the bundled template."""
-        from iscg_docs.convention.context import build_context, document_properties
+        from iscg_docs.convention.context import build_context
+        from iscg_docs.convention.properties import document_properties
         from iscg_docs.french import FILTERS
 
         convention = framework.conventions[1]

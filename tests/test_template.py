@@ -13,7 +13,8 @@ import docx
 import pytest
 
 from iscg_docs import french
-from iscg_docs.convention.context import build_context, document_properties
+from iscg_docs.convention.context import build_context
+from iscg_docs.convention.properties import document_properties
 from iscg_docs.convention.render import default_template
 from iscg_docs.model.records import Framework
 from tests.helpers import stock_docx, with_years

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from iscg_docs.errors import ValidationError
 from iscg_docs.inputs.loading import load_data
-from iscg_docs.model.records import Framework, SplitMethod, SplitShare
+from iscg_docs.model.records import Framework, PartyKind, SplitMethod, SplitShare
 from iscg_docs.model.rules import problems, validate, warnings
 from tests.strategies import frameworks
 
@@ -215,3 +215,15 @@ class TestWarnings:
     def test_the_example_has_none(self, framework: Framework) -> None:
         """The Saône-et-Loire example is clean: no error, no warning."""
         assert warnings(framework) == []
+
+
+class TestDuplicatePartyRule:
+    def test_first_of_two_parties_is_the_one_meant(self, framework: Framework) -> None:
+        """Rules read a duplicated identifier as Framework.party does: the first one wins."""
+        departement = framework.party(framework.departement)
+        impostor = attrs.evolve(departement, kind=PartyKind.COMMUNE, name="Mâcon")
+        fw = attrs.evolve(framework, parties=[*framework.parties, impostor])
+        assert fw.party(framework.departement) is departement
+        found = {p.code for p in problems(fw)}
+        assert "duplicate-party" in found
+        assert "party-kind" not in found

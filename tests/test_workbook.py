@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import importlib.util
+import io
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,13 +21,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iscg_docs.errors import OutputError, Problem, ValidationError
-from iscg_docs.inputs.loading import load, load_data, read_data
+from iscg_docs.inputs.loading import load, load_data, load_each, load_file, read_data
 from iscg_docs.inputs.workbook import (
     LABELS,
     SHEETS,
     locate,
     read_workbook,
-    write_workbook,
+    scan_workbook,
+    workbook_bytes,
+    workbook_template_bytes,
     write_workbook_template,
 )
 from iscg_docs.model.records import EpciKind, Force, Framework, Gender, PartyKind, Role, SplitMethod
@@ -87,11 +93,22 @@ class TestExample:
 
     def test_read_data_accepts_xlsx(self) -> None:
         """``read_data`` gives the same plain data for a workbook as ``read_workbook``."""
-        assert read_data(EXAMPLE_XLSX) == read_workbook(EXAMPLE_XLSX)[0]
+        assert read_data(EXAMPLE_XLSX) == read_workbook(EXAMPLE_XLSX)
+
+    def test_regenerated_byte_identical(self) -> None:
+        """tools/make_example_workbook.py gives back the committed example, byte for byte."""
+        spec = importlib.util.spec_from_file_location(
+            "make_example_workbook", ROOT / "tools" / "make_example_workbook.py"
+        )
+        assert spec is not None
+        assert spec.loader is not None
+        tool = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(tool)
+        assert tool.example_bytes() == EXAMPLE_XLSX.read_bytes()
 
     def test_locations_name_sheet_row_and_column(self) -> None:
         """Every cell read is mapped from its data path to its sheet, row and column."""
-        _, locations = read_workbook(EXAMPLE_XLSX)
+        locations = scan_workbook(EXAMPLE_XLSX).locations
         assert (
             locations["conventions[0].posts[1].quotite"]
             == "Feuille « Postes », ligne 3, colonne « Quotité (ETP) »"
@@ -103,13 +120,27 @@ class TestExample:
         )
 
 
-class TestWriteWorkbook:
-    """write_workbook and write_workbook_template."""
+def template() -> Any:
+    """The empty template, opened with openpyxl."""
+    return openpyxl.load_workbook(io.BytesIO(workbook_template_bytes()))
+
+
+class TestWorkbookBytes:
+    """workbook_bytes and workbook_template_bytes."""
+
+    def test_same_data_same_bytes(self, toml_data: dict[str, Any]) -> None:
+        """The bytes depend on the data only: every date is one fixed date."""
+        first = workbook_bytes(toml_data, note="Attention")
+        assert workbook_bytes(toml_data, note="Attention") == first
+        with zipfile.ZipFile(io.BytesIO(first)) as archive:
+            assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+            core = archive.read("docProps/core.xml")
+        assert b">1980-01-01T00:00:00Z</dcterms:created>" in core
 
     def test_round_trip(self, tmp_path: Path, toml_data: dict[str, Any]) -> None:
         """Data written to a workbook loads back to the same framework."""
         path = tmp_path / "aller-retour.xlsx"
-        write_workbook(path, toml_data)
+        path.write_bytes(workbook_bytes(toml_data))
         assert load(path) == load_data(read_data(EXAMPLE_TOML))
 
     @settings(
@@ -122,14 +153,12 @@ class TestWriteWorkbook:
         """Any amount to the cent is written as a number and read back exactly."""
         path = tmp_path / "montant.xlsx"
         toml_data["conventions"][0]["funding"]["years"][0]["cost"] = str(cost)
-        write_workbook(path, toml_data, overwrite=True)
+        path.write_bytes(workbook_bytes(toml_data))
         assert load(path).conventions[0].funding.years[0].cost == cost
 
-    def test_template_has_the_drop_down_lists(self, tmp_path: Path) -> None:
+    def test_template_has_the_drop_down_lists(self) -> None:
         """Every enumerated column of the template offers its French labels in a list."""
-        path = tmp_path / "modele.xlsx"
-        write_workbook_template(path)
-        wb = openpyxl.load_workbook(path)
+        wb = template()
         for sheet in SHEETS[1:]:
             ws = wb[sheet.name]
             headers = {c.value: c.column_letter for c in ws[1]}
@@ -145,22 +174,18 @@ class TestWriteWorkbook:
                 formula = lists[f"{letter}2:{letter}1000"]
                 assert formula == '"' + ",".join(LABELS[column.enum]) + '"', column.header
 
-    def test_template_has_headers_frozen_and_bold(self, tmp_path: Path) -> None:
+    def test_template_has_headers_frozen_and_bold(self) -> None:
         """Each sheet's first row holds the French headers, bold and frozen."""
-        path = tmp_path / "modele.xlsx"
-        write_workbook_template(path)
-        wb = openpyxl.load_workbook(path)
+        wb = template()
         for sheet in SHEETS[1:]:
             ws = wb[sheet.name]
             assert [c.value for c in ws[1]] == [c.header for c in sheet.columns]
             assert all(c.font.b for c in ws[1])
             assert ws.freeze_panes == "A2"
 
-    def test_template_has_the_notice(self, tmp_path: Path) -> None:
+    def test_template_has_the_notice(self) -> None:
         """The Notice explains every column and shows the label → value mapping."""
-        path = tmp_path / "modele.xlsx"
-        write_workbook_template(path)
-        ws = openpyxl.load_workbook(path)["Notice"]
+        ws = template()["Notice"]
         documented = {(row[0], row[1]) for row in ws.iter_rows(values_only=True)}
         for sheet in SHEETS:
             for column in sheet.columns:
@@ -169,6 +194,10 @@ class TestWriteWorkbook:
         assert any(
             "« Communauté d'agglomération » → communaute_d_agglomeration" in t for t in texts
         )
+
+
+class TestWriteWorkbook:
+    """write_workbook_template: the template's bytes, written to a path atomically."""
 
     def test_refuses_to_overwrite(self, tmp_path: Path) -> None:
         """An existing file is left alone unless ``overwrite`` is given."""
@@ -188,13 +217,13 @@ class TestWriteWorkbook:
     def test_failed_write_leaves_nothing(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """If saving fails midway, neither the workbook nor a temporary file remains."""
+        """If moving into place fails, neither the workbook nor a temporary file remains."""
 
-        def broken_save(self: object, filename: object) -> None:
-            Path(str(filename)).write_bytes(b"half")
+        def broken(*args: object) -> None:
             raise OSError(28, "No space left on device")
 
-        monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+        monkeypatch.setattr(os, "link", broken)
+        monkeypatch.setattr(os, "replace", broken)
         with pytest.raises(OutputError, match="écriture impossible"):
             write_workbook_template(tmp_path / "modele.xlsx")
         assert list(tmp_path.iterdir()) == []
@@ -469,6 +498,30 @@ class TestLocate:
 
 class TestLoading:
     """The ``.xlsx`` path of iscg_docs.inputs.loading."""
+
+    def test_keep_going_reads_once(self, workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A workbook with a bad convention is read once and opened twice (values, formulas).
+
+        The hash ``load_file`` gives is that of the bytes read.
+        """
+        edit(workbook, "Postes", 2, "Quotité (ETP)", "beaucoup")
+        opened: list[object] = []
+        real = openpyxl.load_workbook
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            opened.append(args[0])
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(openpyxl, "load_workbook", counting)
+        loaded = load_file(workbook, keep_going=True)
+        assert len(opened) == 2
+        assert loaded.sha256 == hashlib.sha256(workbook.read_bytes()).hexdigest()
+        ((rejected,),) = [loaded.rejected]
+        assert (rejected.index, rejected.reference) == (0, "CD71-ISCG-2021-01")
+        assert [p.location for p in rejected.problems] == [
+            "Feuille « Postes », ligne 2, colonne « Quotité (ETP) »"
+        ]
+        assert (loaded.framework, loaded.rejected) == load_each(workbook)
 
     def test_openpyxl_is_imported_lazily(self) -> None:
         """Importing the loader (as the command line does) does not import openpyxl."""

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from iscg_docs.inputs.loading import load, read_data
-from iscg_docs.inputs.workbook import write_workbook
+from iscg_docs.inputs.workbook import workbook_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "examples" / "saone-et-loire.toml"
@@ -28,18 +28,23 @@ NOTE = (
 )
 
 
+def example_bytes() -> bytes:
+    """The example workbook's bytes: the same TOML always gives the same bytes."""
+    return workbook_bytes(read_data(SOURCE), note=NOTE)
+
+
 def main() -> int:
     """Write the workbook next to the TOML, after checking it loads to the same records."""
-    data = read_data(SOURCE)
+    content = example_bytes()
     with tempfile.TemporaryDirectory() as tmp:
         trial = Path(tmp) / TARGET.name
-        write_workbook(trial, data, note=NOTE)
+        trial.write_bytes(content)
         if load(trial) != load(SOURCE):
             print(
                 "le classeur ne redonne pas les mêmes enregistrements que le TOML", file=sys.stderr
             )
             return 1
-    write_workbook(TARGET, data, note=NOTE, overwrite=True)
+    TARGET.write_bytes(content)
     print(TARGET.relative_to(ROOT))
     return 0
 

@@ -15,9 +15,10 @@ from typing import Any
 
 from attrs import frozen
 
-from iscg_docs import french
 from iscg_docs._resources import bundled_file
-from iscg_docs.convention.context import CATALOGUE, build_context, example_values, paths
+from iscg_docs.convention.context import CATALOGUE, build_context
+from iscg_docs.convention.variables import example_values, paths
+from iscg_docs.french import FILTERS
 from iscg_docs.model.records import Gender, Party, PartyKind, Role, Signatory
 
 __all__ = [
@@ -294,7 +295,7 @@ def filter_entries(
         One entry per filter, sorted by name; a filter without a written example reads
         :data:`UNAVAILABLE` (a test keeps that from happening).
     """
-    filters = french.FILTERS if filters is None else filters
+    filters = FILTERS if filters is None else filters
     out = []
     for name in sorted(filters):
         function = filters[name]

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from iscg_docs._resources import bundled_file
-from iscg_docs.convention.context import CATALOGUE, build_context, document_properties
+from iscg_docs.convention.context import CATALOGUE, build_context
+from iscg_docs.convention.properties import document_properties
 from iscg_docs.docx.lint import Checked, Vocabulary, check
 from iscg_docs.docx.renderer import Renderer
 from iscg_docs.french import FILTERS

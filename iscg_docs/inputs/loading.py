@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
@@ -16,18 +17,45 @@ from iscg_docs.inputs.structure import structure
 from iscg_docs.model.records import Framework
 from iscg_docs.model.rules import problems
 
+if TYPE_CHECKING:
+    from iscg_docs.inputs.workbook.reader import WorkbookReading
+
 __all__ = [
     "SUFFIXES",
+    "Loaded",
     "Rejected",
     "convention_index",
     "load",
     "load_data",
     "load_each",
+    "load_file",
     "read_data",
+    "read_file",
 ]
 
 #: File suffixes :func:`load` understands.
 SUFFIXES = (".toml", ".json", ".xlsx")
+
+
+def read_file(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of an input file, with a French reason if it cannot be read.
+
+    Raises:
+        InputError: the file is of an unknown kind, missing or unreadable.
+    """
+    p = Path(path)
+    if p.suffix.lower() not in SUFFIXES:
+        raise InputError(
+            f"format de fichier non reconnu « {p.suffix or '(aucune extension)'} » ; "
+            f"formats acceptés : {', '.join(SUFFIXES)}.",
+            str(p),
+        )
+    try:
+        return p.read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        raise InputError("fichier introuvable.", str(p)) from None
+    except OSError as e:
+        raise InputError(f"lecture impossible ({os_reason(e)}).", str(p)) from None
 
 
 def read_data(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -39,23 +67,16 @@ def read_data(path: str | os.PathLike[str]) -> dict[str, Any]:
             column, unknown convention, unreadable cell), every problem located.
     """
     p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix not in SUFFIXES:
-        raise InputError(
-            f"format de fichier non reconnu « {p.suffix or '(aucune extension)'} » ; "
-            f"formats acceptés : {', '.join(SUFFIXES)}.",
-            str(p),
-        )
-    if suffix == ".xlsx":
-        from iscg_docs.inputs.workbook import read_workbook  # lazily: openpyxl is slow to import
+    content = read_file(p)
+    if p.suffix.lower() == ".xlsx":
+        from iscg_docs.inputs.workbook.reader import read_workbook  # lazily: openpyxl is slow
 
-        return read_workbook(p)[0]
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("fichier introuvable.", str(p)) from None
-    except OSError as e:
-        raise InputError(f"lecture impossible ({os_reason(e)}).", str(p)) from None
+        return read_workbook(p, content)
+    return _parse_text(p, content)
+
+
+def _parse_text(p: Path, raw: bytes) -> dict[str, Any]:
+    """A TOML or JSON file's bytes as plain data."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -64,7 +85,7 @@ def read_data(path: str | os.PathLike[str]) -> dict[str, Any]:
             str(p),
         ) from None
     try:
-        if suffix == ".toml":
+        if p.suffix.lower() == ".toml":
             data: Any = tomllib.loads(text)
         else:
             data = json.loads(text, parse_float=_refuse_json_float)
@@ -114,8 +135,7 @@ def load_data(data: dict[str, Any], *, source: str | None = None) -> Framework:
     framework = structure(Framework, data, source=source)
     found = problems(framework)
     if found:
-        where = f" dans {source}" if source else ""
-        raise ValidationError(f"Données invalides{where}", found)
+        raise ValidationError.of(found, source)
     return framework
 
 
@@ -128,7 +148,7 @@ def load(path: str | os.PathLike[str]) -> Framework:
         InputError: the file cannot be read or parsed.
         ValidationError: the file's content is invalid; every problem is reported.
     """
-    return _load(Path(path), frozenset())
+    return load_file(path).framework
 
 
 def load_each(path: str | os.PathLike[str]) -> tuple[Framework, tuple[Rejected, ...]]:
@@ -145,22 +165,8 @@ def load_each(path: str | os.PathLike[str]) -> tuple[Framework, tuple[Rejected, 
         InputError: the file cannot be read or parsed.
         ValidationError: a problem outside any single convention.
     """
-    p = Path(path)
-    try:
-        return _load(p, frozenset()), ()
-    except ValidationError as e:
-        groups: dict[int, list[Problem]] = {}
-        for problem in e.problems:
-            index = convention_index(problem.path)
-            if index is None:
-                raise
-            groups.setdefault(index, []).append(problem)
-        conventions = _conventions_data(p)
-        rejected = tuple(
-            Rejected(i, _reference(conventions, i), tuple(found))
-            for i, found in sorted(groups.items())
-        )
-        return _load(p, frozenset(groups)), rejected
+    loaded = load_file(path, keep_going=True)
+    return loaded.framework, loaded.rejected
 
 
 @frozen
@@ -178,6 +184,61 @@ class Rejected:
     problems: tuple[Problem, ...]
 
 
+@frozen
+class Loaded:
+    """What :func:`load_file` read: the framework, the conventions set aside, the file's hash.
+
+    Attributes:
+        framework: the valid framework (without the rejected conventions).
+        rejected: the conventions set aside (always empty unless ``keep_going``).
+        sha256: the SHA-256 of the bytes read, for a manifest to record.
+    """
+
+    framework: Framework
+    rejected: tuple[Rejected, ...]
+    sha256: str
+
+
+def load_file(path: str | os.PathLike[str], *, keep_going: bool = False) -> Loaded:
+    """Read a file once, parse it once, and build its framework, as :func:`load` does.
+
+    Args:
+        path: a ``.toml``, ``.json`` or ``.xlsx`` file.
+        keep_going: set aside the invalid conventions, as :func:`load_each` does.
+
+    Raises:
+        InputError: the file cannot be read or parsed.
+        ValidationError: the content is invalid (with ``keep_going``: outside any single
+            convention).
+    """
+    p = Path(path)
+    content = read_file(p)
+    parsed = _parse(p, content)
+    sha256 = hashlib.sha256(content).hexdigest()
+    try:
+        return Loaded(_build(p, parsed, frozenset()), (), sha256)
+    except ValidationError as e:
+        rejected = _rejected(e, parsed.data) if keep_going else None
+        if rejected is None:
+            raise
+    dropped = frozenset(r.index for r in rejected)
+    return Loaded(_build(p, parsed, dropped), rejected, sha256)
+
+
+def _rejected(error: ValidationError, data: dict[str, Any]) -> tuple[Rejected, ...] | None:
+    """The conventions ``error`` finds invalid, or None if it holds a shared problem."""
+    groups: dict[int, list[Problem]] = {}
+    for problem in error.problems:
+        index = convention_index(problem.path)
+        if index is None:
+            return None
+        groups.setdefault(index, []).append(problem)
+    conventions = data.get("conventions")
+    return tuple(
+        Rejected(i, _reference(conventions, i), tuple(found)) for i, found in sorted(groups.items())
+    )
+
+
 _CONVENTION = re.compile(r"^conventions\[(\d+)\](?:[.\[]|$)")
 
 
@@ -187,23 +248,29 @@ def convention_index(path: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _reference(conventions: list[Any], index: int) -> str | None:
+def _reference(conventions: object, index: int) -> str | None:
     try:
-        reference = conventions[index]["reference"]
+        reference = conventions[index]["reference"]  # type: ignore[index]
     except (IndexError, KeyError, TypeError):
         return None
     return reference if isinstance(reference, str) else None
 
 
-def _conventions_data(path: Path) -> list[Any]:
-    if path.suffix.lower() == ".xlsx":
-        from iscg_docs.inputs.workbook import scan_workbook
+@frozen
+class _Parsed:
+    """A file's plain data, and for a workbook what its reader found besides."""
 
-        data = scan_workbook(path).data
-    else:
-        data = read_data(path)
-    conventions = data.get("conventions")
-    return conventions if isinstance(conventions, list) else []
+    data: dict[str, Any]
+    workbook: WorkbookReading | None
+
+
+def _parse(path: Path, content: bytes) -> _Parsed:
+    if path.suffix.lower() == ".xlsx":
+        from iscg_docs.inputs.workbook.reader import scan_workbook  # lazily: openpyxl is slow
+
+        reading = scan_workbook(path, content)
+        return _Parsed(reading.data, reading)
+    return _Parsed(_parse_text(path, content), None)
 
 
 def _without(data: dict[str, Any], drop: frozenset[int]) -> dict[str, Any]:
@@ -216,32 +283,23 @@ def _without(data: dict[str, Any], drop: frozenset[int]) -> dict[str, Any]:
     return {**data, "conventions": kept}
 
 
-def _load(path: Path, drop: frozenset[int]) -> Framework:
-    if path.suffix.lower() == ".xlsx":
-        return _load_workbook(path, drop)
-    return load_data(_without(read_data(path), drop), source=str(path))
+def _build(path: Path, parsed: _Parsed, drop: frozenset[int]) -> Framework:
+    """The framework of ``parsed`` without the conventions in ``drop``."""
+    data = _without(parsed.data, drop)
+    reading = parsed.workbook
+    if reading is None:
+        return load_data(data, source=str(path))
+    from iscg_docs.inputs.workbook.reader import locate
 
-
-def _load_workbook(path: Path, drop: frozenset[int] = frozenset()) -> Framework:
-    """Load a workbook, reporting its own problems and the records' together, located."""
-    from iscg_docs.inputs.workbook import WorkbookReading, locate, scan_workbook
-
-    reading = scan_workbook(path)
-    if drop:
-        reading = WorkbookReading(
-            data=_without(reading.data, drop),
-            locations=reading.locations,
-            problems=tuple(p for p in reading.problems if convention_index(p.path) not in drop),
-            covered=reading.covered,
-        )
+    own = [p for p in reading.problems if convention_index(p.path) not in drop]
     try:
-        framework = load_data(reading.data, source=str(path))
+        framework = load_data(data, source=str(path))
     except ValidationError as e:
         # A refused cell is left out of the data, so the records would report it missing
         # as well: keep the workbook's own, more precise, message.
         later = [p for p in e.problems if not reading.covers(p.path)]
-        located = [*reading.problems, *locate(later, reading.locations)]
+        located = [*own, *locate(later, reading.locations)]
         raise ValidationError(e.message, located or list(e.problems)) from None
-    if reading.problems:
-        raise ValidationError(f"Données invalides dans {path}", reading.problems)
+    if own:
+        raise ValidationError.of(own, path)
     return framework

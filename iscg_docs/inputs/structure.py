@@ -13,14 +13,15 @@ import datetime as dt
 import functools
 import types
 import typing
-from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
 import attrs
 
 from iscg_docs.errors import PathPart, Problem, ValidationError, format_path
+from iscg_docs.model.coerce import CoercionError, to_date, to_decimal
 
 __all__ = ["structure"]
 
@@ -138,49 +139,22 @@ def _convert(tp: Any, value: object, path: tuple[PathPart, ...], out: list[Probl
 
 
 def _decimal(value: object, path: tuple[PathPart, ...], out: list[Problem]) -> Any:
-    if isinstance(value, bool):
-        return value  # refused by the validator with the type named
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, str):
-        cleaned = value.strip().replace("\u202f", "").replace("\u00a0", "").replace(" ", "")
-        try:
-            number = Decimal(cleaned.replace(",", "."))
-        except InvalidOperation:
-            out.append(
-                Problem(
-                    "number",
-                    format_path(path),
-                    f'un nombre est attendu, par exemple "45000.00" ({value!r} donné).',
-                )
-            )
-            return _MISSING
-        return number
-    return value  # a float or anything else: the validator says why it is refused
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return _coerced(to_decimal, value, path, out)
+    return value  # a float, a boolean…: the field's validator says why it is refused
 
 
 def _date(value: object, path: tuple[PathPart, ...], out: list[Problem]) -> Any:
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            out.append(
-                Problem(
-                    "date",
-                    format_path(path),
-                    f"une date au format AAAA-MM-JJ est attendue ({value!r} donné).",
-                )
-            )
-            return _MISSING
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0):
-            return value.date()  # spreadsheets store dates as midnight datetimes
-        out.append(
-            Problem(
-                "date",
-                format_path(path),
-                f"une date sans heure est attendue ({value.isoformat()} donné).",
-            )
-        )
+    if isinstance(value, str | dt.datetime):
+        return _coerced(to_date, value, path, out)
+    return value  # a date passes; anything else is refused by the field's validator
+
+
+def _coerced(
+    convert: Callable[[Any], object], value: object, path: tuple[PathPart, ...], out: list[Problem]
+) -> Any:
+    try:
+        return convert(value)
+    except CoercionError as e:
+        out.append(Problem(e.code, format_path(path), e.message))
         return _MISSING
-    return value

@@ -79,7 +79,8 @@ def _framework(fw: Framework) -> Iterator[Problem]:
                 "chaque partie doit avoir un identifiant unique.",
             )
         yield from _party(party, ("parties", i))
-    parties = {p.id: p for p in fw.parties}
+    # Framework.party decides which of two parties sharing an identifier is meant.
+    parties = {p.id: fw.party(p.id) for p in fw.parties}
 
     for name, kind, label in (
         ("state", PartyKind.ETAT, "l'État"),

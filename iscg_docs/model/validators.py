@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import attrs
 
 from iscg_docs.errors import Problem
+from iscg_docs.model.coerce import type_name
 
 __all__ = [
     "FIRST_YEAR",
@@ -84,15 +85,6 @@ def _fail(attribute: attrs.Attribute[Any], code: str, message: str) -> Problem:
     return Problem(code, attribute.name, message)
 
 
-def _type_name(value: object) -> str:
-    return {
-        float: "un nombre décimal à virgule flottante",
-        int: "un nombre entier",
-        str: "un texte",
-        bool: "un booléen",
-    }.get(type(value), type(value).__name__)
-
-
 # --------------------------------------------------------------------------- converters
 
 
@@ -127,9 +119,7 @@ def exact_decimal(what: str) -> Validator:
                 "un Decimal).",
             )
         if not isinstance(value, Decimal):
-            raise _fail(
-                attribute, "type", f"{what} est attendu (Decimal), pas {_type_name(value)}."
-            )
+            raise _fail(attribute, "type", f"{what} est attendu (Decimal), pas {type_name(value)}.")
         if not value.is_finite():
             raise _fail(attribute, "not-finite", f"{what} doit être un nombre fini ({value}).")
 
@@ -284,7 +274,7 @@ def name(instance: object, attribute: attrs.Attribute[Any], value: object) -> No
 
 def _text(attribute: attrs.Attribute[Any], value: object, limit: int) -> None:
     if not isinstance(value, str):
-        raise _fail(attribute, "type", f"un texte est attendu, pas {_type_name(value)}.")
+        raise _fail(attribute, "type", f"un texte est attendu, pas {type_name(value)}.")
     if not value.strip():
         raise _fail(attribute, "empty", "ce texte ne peut pas être vide.")
     if len(value) > limit:
@@ -333,7 +323,7 @@ def a_date(instance: object, attribute: attrs.Attribute[Any], value: object) -> 
     """A calendar date (not a datetime)."""
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise _fail(
-            attribute, "type", f"une date est attendue (AAAA-MM-JJ), pas {_type_name(value)}."
+            attribute, "type", f"une date est attendue (AAAA-MM-JJ), pas {type_name(value)}."
         )
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise _fail(

@@ -156,7 +156,7 @@ def generate(
         TemplateError: the template cannot be used; :class:`LintError` when a custom
             template has lint errors (nothing is written then).
     """
-    from iscg_docs.convention.context import file_stem
+    from iscg_docs.convention.properties import file_stem
     from iscg_docs.convention.render import ConventionRenderer
 
     renderer = _lint_custom(template) if template is not None else ConventionRenderer()

@@ -1,0 +1,686 @@
+"""The workbook's layout: its sheets, their columns and French headers, the Notice's texts.
+
+Data tables only: :mod:`~iscg_docs.inputs.workbook.reader` and
+:mod:`~iscg_docs.inputs.workbook.writer` both work from them, so a column is declared once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+from typing import Literal
+
+from attrs import field, frozen
+
+from iscg_docs.model.kinds import EpciKind, Force, Gender, PartyKind, Role, SplitMethod
+
+__all__ = [
+    "CADRE",
+    "CONVENTIONS",
+    "CONVENTION_KEY",
+    "FIELD",
+    "FINANCEMENT",
+    "GROUPS",
+    "HELP",
+    "LABELS",
+    "NOTICE",
+    "PARTIES",
+    "POSTES",
+    "REPARTITION",
+    "RULES",
+    "SHEETS",
+    "VALUE",
+    "YEAR_KEY",
+    "Column",
+    "Kind",
+    "Sheet",
+]
+
+# --------------------------------------------------------------------------- French labels
+# What the drop-down lists show, mapped to the record's value. The record values themselves
+# ("epci", "police", "percent") are accepted too, as are the labels without accents or case.
+
+LABELS: Mapping[type[StrEnum], Mapping[str, str]] = {
+    PartyKind: {
+        "État": PartyKind.ETAT.value,
+        "Département": PartyKind.DEPARTEMENT.value,
+        "commune": PartyKind.COMMUNE.value,
+        "EPCI": PartyKind.EPCI.value,
+        "CCAS": PartyKind.CCAS.value,
+        "CIAS": PartyKind.CIAS.value,
+        "association": PartyKind.ASSOCIATION.value,
+        "autre": PartyKind.AUTRE.value,
+    },
+    EpciKind: {
+        "Communauté de communes": EpciKind.COMMUNAUTE_DE_COMMUNES.value,
+        "Communauté d'agglomération": EpciKind.COMMUNAUTE_D_AGGLOMERATION.value,
+        "Communauté urbaine": EpciKind.COMMUNAUTE_URBAINE.value,
+        "Métropole": EpciKind.METROPOLE.value,
+    },
+    Gender: {
+        "masculin": Gender.MASCULINE.value,
+        "féminin": Gender.FEMININE.value,
+    },
+    Role: {
+        "Préfet / Préfète": Role.PREFET.value,
+        "Président / Présidente": Role.PRESIDENT.value,
+        "Maire": Role.MAIRE.value,
+        "Procureur / Procureure": Role.PROCUREUR.value,
+        "Directeur / Directrice": Role.DIRECTEUR.value,
+        "Commandant / Commandante": Role.COMMANDANT.value,
+        "autre": Role.AUTRE.value,
+    },
+    Force: {
+        "Police nationale (commissariat)": Force.POLICE.value,
+        "Gendarmerie": Force.GENDARMERIE.value,
+    },
+    SplitMethod: {
+        "pourcentages": SplitMethod.PERCENT.value,
+        "parts égales": SplitMethod.EQUAL.value,
+        "population": SplitMethod.POPULATION.value,
+    },
+}
+
+# --------------------------------------------------------------------------- layout
+
+Kind = Literal["text", "id", "ids", "money", "number", "percent", "int", "date", "enum"]
+
+#: Keys of the columns that join a row to its convention or give a funding year's number.
+CONVENTION_KEY = "#convention"
+YEAR_KEY = "#year"
+
+
+@frozen
+class Column:
+    """One column of a sheet (or one field of the « Cadre » sheet).
+
+    Attributes:
+        header: the French header, as written on row 1 (or in « Champ » for the Cadre).
+        key: where the value goes in the row's record, e.g. ``("signatory", "role")``.
+        kind: how a cell is read and written.
+        meaning: what the column holds, for the Notice.
+        fmt: the expected format, for the Notice.
+        example: an example value, for the Notice.
+        required: the sheet must have this column (the record cannot do without it).
+        enum: for ``enum`` columns, the record enumeration (its labels are in :data:`LABELS`).
+        width: column width in characters.
+    """
+
+    header: str
+    key: tuple[str, ...]
+    kind: Kind
+    meaning: str
+    fmt: str
+    example: str
+    required: bool = False
+    enum: type[StrEnum] | None = None
+    width: int = 18
+
+
+def _columns(items: Iterable[Column]) -> tuple[Column, ...]:
+    return tuple(items)
+
+
+@frozen
+class Sheet:
+    """A sheet of the workbook: its name, its columns and what one row stands for."""
+
+    name: str
+    meaning: str
+    columns: tuple[Column, ...] = field(converter=_columns)
+
+
+_TEXT = "texte libre sur une ligne"
+_ID = "identifiant : lettres non accentuées, chiffres, « _ », « - », « . »"
+_DATE = "date JJ/MM/AAAA (cellule date) ou texte AAAA-MM-JJ"
+_MONEY = "montant en euros, au plus deux décimales (nombre ou texte « 44 000,00 »)"
+_PERCENT = "pourcentage en points : 50 pour 50 % (une cellule au format % est aussi comprise)"
+
+
+_JOIN = Column(
+    "Convention",
+    (CONVENTION_KEY,),
+    "text",
+    "référence de la convention (feuille « Conventions ») à laquelle la ligne se rattache",
+    "référence exacte, telle qu'écrite dans la feuille « Conventions »",
+    "CD71-ISCG-2021-01",
+    required=True,
+    width=20,
+)
+
+
+CADRE = Sheet(
+    "Cadre",
+    "la convention cadre : une ligne par champ, colonnes « Champ » et « Valeur »",
+    [
+        Column(
+            "Intitulé",
+            ("title",),
+            "text",
+            "intitulé de la convention cadre",
+            _TEXT,
+            "Convention cadre État / Département / collectivités…",
+            required=True,
+        ),
+        Column(
+            "Identifiant de l'État",
+            ("state",),
+            "id",
+            "identifiant de la partie État (feuille « Parties »)",
+            _ID,
+            "etat",
+            required=True,
+        ),
+        Column(
+            "Identifiant du Département",
+            ("departement",),
+            "id",
+            "identifiant de la partie Département (feuille « Parties »)",
+            _ID,
+            "cd71",
+            required=True,
+        ),
+        Column(
+            "ETP autorisés",
+            ("etp_authorised",),
+            "number",
+            "nombre d'équivalents temps plein autorisés par la convention cadre",
+            "nombre positif",
+            "6",
+            required=True,
+        ),
+        Column(
+            "Taux du Département (%)",
+            ("departement_rate",),
+            "percent",
+            "part du reste à charge (après l'État) payée par le Département",
+            _PERCENT,
+            "50",
+            required=True,
+        ),
+        Column(
+            "Date d'approbation",
+            ("approved_on",),
+            "date",
+            "date à laquelle l'assemblée a approuvé la convention cadre",
+            _DATE,
+            "17/12/2020",
+            required=True,
+        ),
+        Column(
+            "Approuvée par",
+            ("approved_by",),
+            "text",
+            "organe qui a approuvé la convention cadre",
+            _TEXT,
+            "Assemblée départementale",
+        ),
+    ],
+)
+
+PARTIES = Sheet(
+    "Parties",
+    "une partie par ligne (État, Département, communes, EPCI, employeurs, co-signataires), "
+    "avec son signataire et la délibération qui l'autorise à signer",
+    [
+        Column(
+            "Identifiant",
+            ("id",),
+            "id",
+            "identifiant unique de la partie, auquel renvoient les autres feuilles",
+            _ID,
+            "montceau",
+            required=True,
+            width=16,
+        ),
+        Column(
+            "Nature",
+            ("kind",),
+            "enum",
+            "nature juridique de la partie",
+            "liste déroulante",
+            "commune",
+            required=True,
+            enum=PartyKind,
+            width=14,
+        ),
+        Column(
+            "Nom",
+            ("name",),
+            "text",
+            "nom officiel, sans article",
+            _TEXT,
+            "Montceau-les-Mines",
+            required=True,
+            width=34,
+        ),
+        Column(
+            "Catégorie d'EPCI",
+            ("epci_kind",),
+            "enum",
+            "pour un EPCI seulement : sa catégorie",
+            "liste déroulante",
+            "Communauté d'agglomération",
+            enum=EpciKind,
+            width=26,
+        ),
+        Column(
+            "Désignation",
+            ("designation",),
+            "text",
+            "groupe nominal sans article, quand la désignation déduite de la nature et du "
+            "nom ne convient pas",
+            _TEXT,
+            "commune du Creusot",
+            width=34,
+        ),
+        Column(
+            "Genre",
+            ("gender",),
+            "enum",
+            "genre grammatical de la désignation",
+            "liste déroulante",
+            "féminin",
+            enum=Gender,
+            width=10,
+        ),
+        Column(
+            "Adresse",
+            ("address",),
+            "text",
+            "adresse postale",
+            _TEXT,
+            "Hôtel de ville, 71300 Montceau-les-Mines",
+            width=40,
+        ),
+        Column(
+            "SIREN",
+            ("siren",),
+            "text",
+            "numéro SIREN",
+            "neuf chiffres, sans espace",
+            "123456782",
+            width=12,
+        ),
+        Column(
+            "Signataire : fonction",
+            ("signatory", "role"),
+            "enum",
+            "fonction du signataire ; le titre s'accorde avec son genre",
+            "liste déroulante",
+            "Maire",
+            enum=Role,
+            width=24,
+        ),
+        Column(
+            "Signataire : nom",
+            ("signatory", "full_name"),
+            "text",
+            "prénom et nom imprimés sous la signature",
+            _TEXT,
+            "Claire Exemple",
+            width=24,
+        ),
+        Column(
+            "Signataire : genre",
+            ("signatory", "gender"),
+            "enum",
+            "genre du signataire (« le Préfet » ou « la Préfète »)",
+            "liste déroulante",
+            "féminin",
+            enum=Gender,
+            width=12,
+        ),
+        Column(
+            "Signataire : complément du titre",
+            ("signatory", "title_suffix"),
+            "text",
+            "ce qui suit le titre",
+            _TEXT,
+            "du Conseil départemental",
+            width=30,
+        ),
+        Column(
+            "Signataire : titre",
+            ("signatory", "title"),
+            "text",
+            "le titre lui-même, accordé, sans article, quand la fonction est « autre »",
+            _TEXT,
+            "Directrice départementale de la sécurité publique",
+            width=24,
+        ),
+        Column(
+            "Signataire : titre du délégataire",
+            ("signatory", "delegate_title"),
+            "text",
+            "quand le signataire agit par délégation : son propre titre, avec l'article",
+            _TEXT,
+            "le Secrétaire général de la préfecture",
+            width=30,
+        ),
+        Column(
+            "Délibération : organe",
+            ("deliberation", "body"),
+            "text",
+            "organe délibérant qui autorise la signature",
+            _TEXT,
+            "conseil municipal",
+            width=24,
+        ),
+        Column(
+            "Délibération : date",
+            ("deliberation", "date"),
+            "date",
+            "date de la séance",
+            _DATE,
+            "28/01/2021",
+            width=14,
+        ),
+        Column(
+            "Délibération : numéro",
+            ("deliberation", "number"),
+            "text",
+            "numéro de la délibération, tel que la collectivité l'écrit",
+            "texte (saisi tel quel, même s'il ne contient que des chiffres)",
+            "2021-07",
+            width=16,
+        ),
+    ],
+)
+
+CONVENTIONS = Sheet(
+    "Conventions",
+    "une convention triennale par ligne ; ses postes, son financement et sa répartition sont "
+    "dans les feuilles suivantes, rattachés par la référence",
+    [
+        Column(
+            "Référence",
+            ("reference",),
+            "text",
+            "référence unique de la convention",
+            _TEXT,
+            "CD71-ISCG-2021-01",
+            required=True,
+            width=20,
+        ),
+        Column(
+            "Territoire",
+            ("territory",),
+            "text",
+            "nom du territoire",
+            _TEXT,
+            "Bassin minier",
+            required=True,
+            width=22,
+        ),
+        Column(
+            "Parties",
+            ("parties",),
+            "ids",
+            "identifiants des parties autres que l'État et le Département (collectivités, "
+            "employeur), dans l'ordre où elles sont citées",
+            "identifiants séparés par « ; »",
+            "montceau; blanzy",
+            required=True,
+            width=40,
+        ),
+        Column(
+            "Cosignataires",
+            ("cosignatories",),
+            "ids",
+            "identifiants des co-signataires non financeurs (parquet, police, gendarmerie)",
+            "identifiants séparés par « ; »",
+            "parquet-macon; ddsp71",
+            width=30,
+        ),
+        Column(
+            "Lieu de signature",
+            ("signed_at",),
+            "text",
+            "ville où la convention est signée",
+            _TEXT,
+            "Mâcon",
+            required=True,
+            width=16,
+        ),
+        Column(
+            "Date de signature",
+            ("signed_on",),
+            "date",
+            "date de signature, si connue",
+            _DATE,
+            "08/03/2021",
+            width=14,
+        ),
+        Column(
+            "Date de début",
+            ("period", "start"),
+            "date",
+            "premier jour de la convention",
+            _DATE,
+            "01/01/2021",
+            required=True,
+            width=14,
+        ),
+        Column(
+            "Durée (années)",
+            ("period", "years"),
+            "int",
+            "durée en années (3 par défaut)",
+            "nombre entier de 1 à 10",
+            "3",
+            width=10,
+        ),
+        Column(
+            "Méthode de répartition",
+            ("funding", "split_method"),
+            "enum",
+            "comment les collectivités se partagent le reste à charge (« pourcentages » par "
+            "défaut)",
+            "liste déroulante",
+            "pourcentages",
+            enum=SplitMethod,
+            width=18,
+        ),
+        Column(
+            "Taux du Département (%)",
+            ("funding", "departement_rate"),
+            "percent",
+            "taux du Département propre à cette convention ; vide : celui de la convention cadre",
+            _PERCENT,
+            "50",
+            width=14,
+        ),
+    ],
+)
+
+POSTES = Sheet(
+    "Postes",
+    "un lieu d'exercice d'un intervenant social par ligne",
+    [
+        _JOIN,
+        Column(
+            "Identifiant",
+            ("id",),
+            "id",
+            "identifiant du poste dans sa convention",
+            _ID,
+            "bm-commissariat",
+            required=True,
+            width=20,
+        ),
+        Column(
+            "Force",
+            ("force",),
+            "enum",
+            "commissariat de police nationale ou gendarmerie",
+            "liste déroulante",
+            "Gendarmerie",
+            required=True,
+            enum=Force,
+            width=28,
+        ),
+        Column(
+            "Site",
+            ("site",),
+            "text",
+            "commissariat ou unité de gendarmerie",
+            _TEXT,
+            "commissariat de police de Mâcon",
+            required=True,
+            width=40,
+        ),
+        Column(
+            "Commune",
+            ("commune",),
+            "text",
+            "commune où se trouve le site",
+            _TEXT,
+            "Mâcon",
+            required=True,
+            width=20,
+        ),
+        Column(
+            "Quotité (ETP)",
+            ("quotite",),
+            "number",
+            "temps de travail en ETP",
+            "nombre supérieur à 0 et au plus 1 (0,5 pour un mi-temps)",
+            "0,5",
+            required=True,
+            width=12,
+        ),
+        Column(
+            "Employeur",
+            ("employer",),
+            "id",
+            "identifiant de la partie qui emploie l'intervenant (elle doit être partie à la "
+            "convention)",
+            _ID,
+            "montceau",
+            required=True,
+            width=16,
+        ),
+        Column(
+            "Poste partagé",
+            ("job",),
+            "id",
+            "même identifiant sur les lignes d'un même intervenant partagé entre plusieurs "
+            "lieux (poste mixte ou mutualisé)",
+            _ID,
+            "iscg-bassin-minier",
+            width=20,
+        ),
+    ],
+)
+
+FINANCEMENT = Sheet(
+    "Financement",
+    "une année de convention par ligne : le coût des postes et la participation de l'État "
+    "(en montant ou en taux, pas les deux ; 0 si l'État ne participe pas)",
+    [
+        _JOIN,
+        Column(
+            "Année n°",
+            (YEAR_KEY,),
+            "int",
+            "numéro de l'année dans la convention",
+            "1, 2, 3… sans doublon ni trou",
+            "1",
+            required=True,
+            width=10,
+        ),
+        Column(
+            "Coût annuel (€)",
+            ("cost",),
+            "money",
+            "coût annuel des postes (salaires, charges, frais)",
+            _MONEY,
+            "44000,00",
+            required=True,
+            width=16,
+        ),
+        Column(
+            "Participation de l'État : montant (€)",
+            ("state", "amount"),
+            "money",
+            "participation de l'État (FIPD) en euros",
+            _MONEY,
+            "20000,00",
+            width=22,
+        ),
+        Column(
+            "Participation de l'État : taux (%)",
+            ("state", "rate"),
+            "percent",
+            "participation de l'État (FIPD) en pourcentage du coût",
+            _PERCENT,
+            "40",
+            width=22,
+        ),
+    ],
+)
+
+REPARTITION = Sheet(
+    "Répartition",
+    "une collectivité qui paie une part du reste à charge par ligne",
+    [
+        _JOIN,
+        Column(
+            "Partie",
+            ("party",),
+            "id",
+            "identifiant de la collectivité (elle doit être partie à la convention)",
+            _ID,
+            "blanzy",
+            required=True,
+            width=16,
+        ),
+        Column(
+            "Pourcentage (%)",
+            ("percent",),
+            "percent",
+            "sa part, pour la méthode « pourcentages » (le total fait 100)",
+            _PERCENT,
+            "17,5",
+            width=14,
+        ),
+        Column(
+            "Population",
+            ("population",),
+            "int",
+            "sa population, pour la méthode « population »",
+            "nombre entier d'habitants",
+            "12000",
+            width=12,
+        ),
+    ],
+)
+
+#: Every sheet that is read back, in workbook order (the Notice comes first and is not read).
+SHEETS: tuple[Sheet, ...] = (CADRE, PARTIES, CONVENTIONS, POSTES, FINANCEMENT, REPARTITION)
+
+NOTICE = "Notice"
+FIELD, VALUE, HELP = "Champ", "Valeur", "Aide"
+GROUPS = {
+    "signatory": "Signataire : …",
+    "deliberation": "Délibération : …",
+    "state": "Participation de l'État : …",
+}
+RULES = (
+    "Une feuille par sorte d'enregistrement ; les feuilles se rattachent par des identifiants "
+    "(parties) et par la référence de la convention (postes, financement, répartition).",
+    "La première ligne de chaque feuille porte les en-têtes : ne les renommez pas. Les lignes "
+    "vides sont ignorées, ainsi que les colonnes dont l'en-tête commence par « Commentaire » ou "
+    "« Remarque ».",
+    "Dans la feuille « Cadre », seules les colonnes « Champ » et « Valeur » sont lues ; "
+    "« Aide » rappelle le sens de chaque champ.",
+    "Montants : au plus deux décimales, en nombre ou en texte (« 44 000,00 » ou « 44000.00 »). "
+    "Un résultat de formule comme 0,30000000000000004 est refusé : arrondissez-le (ARRONDI).",
+    "Pourcentages en points : 50 pour 50 %. Dates : cellule date, ou texte JJ/MM/AAAA ou "
+    "AAAA-MM-JJ.",
+    "Formules : le résultat enregistré par Excel ou LibreOffice est lu ; un classeur produit par "
+    "un programme doit être ouvert puis enregistré pour que ses formules soient calculées.",
+    "Listes déroulantes : le libellé affiché est traduit en valeur (voir la colonne « Valeurs "
+    "possibles ») ; la valeur elle-même est aussi acceptée.",
+)
