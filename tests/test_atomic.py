@@ -84,6 +84,21 @@ class TestWriteAtomic:
             write_atomic(tmp_path / "a.docx", b"abc")
         assert list(tmp_path.iterdir()) == []
 
+    @pytest.mark.parametrize("overwrite", [True, False], ids=["replace", "link"])
+    def test_failed_rename_leaves_nothing(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, overwrite: bool
+    ) -> None:
+        """If moving into place fails, neither the file nor a temporary remains."""
+
+        def broken(*args: object) -> None:
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(os, "link", broken)
+        monkeypatch.setattr(os, "replace", broken)
+        with pytest.raises(OutputError, match="écriture impossible"):
+            write_atomic(tmp_path / "modele.xlsx", b"abc", overwrite=overwrite)
+        assert list(tmp_path.iterdir()) == []
+
 
 class TestStaleTemporaries:
     def test_removed(self, tmp_path: Path) -> None:

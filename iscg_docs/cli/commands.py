@@ -95,21 +95,12 @@ def lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
 
 def workbook_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     """Write an empty, documented workbook; an existing file only with ``--force``."""
+    from iscg_docs.inputs.workbook import workbook_template_bytes
     from iscg_docs.output.atomic import write_atomic
 
-    write_atomic(args.file, _workbook_template_bytes(), overwrite=args.force)
+    write_atomic(args.file, workbook_template_bytes(), overwrite=args.force)
     print(f"écrit : {args.file}", file=out)
     return ExitCode.OK
-
-
-def _workbook_template_bytes() -> bytes:
-    import io
-
-    from iscg_docs.inputs import workbook
-
-    buffer = io.BytesIO()
-    workbook._build({}, None).save(buffer)
-    return buffer.getvalue()
 
 
 def _load(path: str, *, keep_going: bool) -> tuple[Framework, tuple[Rejected, ...]]:
