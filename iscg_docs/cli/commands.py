@@ -41,29 +41,10 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
 
 def generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     """Write the documents; with ``--keep-going``, the valid conventions and a list of the rest."""
-    import hashlib
-
-    from iscg_docs.output.batch import generate as generate_documents
-
     framework, rejected = _load(args.file, keep_going=args.keep_going)
     only = _wanted(args.only, rejected)
-    if only is None or only:
-        input_sha = hashlib.sha256(Path(args.file).read_bytes()).hexdigest()
-        total = len(only or framework.conventions)
-        with _progress_bar(err, quiet=args.quiet, total=total) as progress:
-            report = generate_documents(
-                framework,
-                args.out,
-                template=args.template,
-                draft=args.draft,
-                force=args.force,
-                only=only,
-                jobs=args.jobs,
-                pdf=args.pdf,
-                input_sha256=input_sha,
-                progress=progress,
-            )
-        _print_outcomes(report, out)
+    if only != []:  # [] when every convention asked for was set aside as invalid
+        _print_outcomes(_write_documents(args, framework, only, err), out)
     if rejected:
         _print_rejected(rejected, err)
         return ExitCode.INVALID
@@ -119,6 +100,30 @@ def _wanted(only: Sequence[str] | None, rejected: Sequence[Rejected]) -> list[st
         return None
     invalid = {r.reference for r in rejected}
     return [r for r in only if r not in invalid]
+
+
+def _write_documents(
+    args: argparse.Namespace, framework: Framework, only: list[str] | None, err: TextIO
+) -> BatchReport:
+    import hashlib
+
+    from iscg_docs.output.batch import generate as generate_documents
+
+    input_sha = hashlib.sha256(Path(args.file).read_bytes()).hexdigest()
+    total = len(only or framework.conventions)
+    with _progress_bar(err, quiet=args.quiet, total=total) as progress:
+        return generate_documents(
+            framework,
+            args.out,
+            template=args.template,
+            draft=args.draft,
+            force=args.force,
+            only=only,
+            jobs=args.jobs,
+            pdf=args.pdf,
+            input_sha256=input_sha,
+            progress=progress,
+        )
 
 
 @contextmanager
