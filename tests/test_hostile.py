@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import subprocess
 import sys
@@ -128,3 +129,72 @@ class TestRendererRefusesSurrogate:
         with pytest.raises(TemplateError) as caught:
             render_convention(hostile, hostile.conventions[0])
         assert "U+D800" in caught.value.message
+
+
+# A signed scan the user keeps beside the generated document.
+SCAN = b"%PDF-1.4\n% scan signe par les parties\n%%EOF\n"
+REF = "CD71-ISCG-2021-01"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+class TestPdfNotOurs:
+    """A PDF the manifest did not record (a signed scan) is never replaced without force."""
+
+    def test_scan_beside_new_documents(self, example_path: Path, tmp_path: Path) -> None:
+        """--pdf into a folder holding only a scan: exit 3, the folder is left as it was."""
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / f"{REF}.pdf").write_bytes(SCAN)
+        done = _cli("generate", example_path, "--out", out, "--pdf", "--quiet", cwd=tmp_path)
+        assert done.returncode == 3, done.stderr
+        assert "Traceback" not in done.stderr
+        assert f"{REF}.pdf" in done.stderr
+        assert "--force" in done.stderr
+        assert _snapshot(out) == {f"{REF}.pdf": SCAN}
+
+    def test_scan_beside_up_to_date_documents(self, example_path: Path, tmp_path: Path) -> None:
+        """Documents up to date and a scan in place of a PDF: nothing changes at all."""
+        out = tmp_path / "out"
+        assert _cli("generate", example_path, "--out", out, "--quiet", cwd=tmp_path).returncode == 0
+        (out / f"{REF}.pdf").write_bytes(SCAN)
+        before = _snapshot(out)
+        done = _cli("generate", example_path, "--out", out, "--pdf", "--quiet", cwd=tmp_path)
+        assert done.returncode == 3, done.stderr
+        assert _snapshot(out) == before
+
+
+@pytest.mark.libreoffice
+class TestPdfOurs:
+    """PDFs the manifest recorded are this tool's: kept when up to date, else remade."""
+
+    def test_our_pdf_replaced_by_a_scan_is_kept(self, example_path: Path, tmp_path: Path) -> None:
+        """After a --pdf run, a PDF the user replaced by a scan is no longer ours."""
+        out = tmp_path / "out"
+        args = ("generate", example_path, "--out", out, "--only", REF, "--quiet", "--pdf")
+        assert _cli(*args, cwd=tmp_path).returncode == 0
+        (out / f"{REF}.pdf").write_bytes(SCAN)
+        before = _snapshot(out)
+        done = _cli(*args, cwd=tmp_path)
+        assert done.returncode == 3, done.stderr
+        assert _snapshot(out) == before
+
+    def test_force_replaces_the_scan(self, example_path: Path, tmp_path: Path) -> None:
+        """With --force the scan is replaced by the converted document, recorded as ours."""
+        out = tmp_path / "out"
+        out.mkdir()
+        (out / f"{REF}.pdf").write_bytes(SCAN)
+        args = ("generate", example_path, "--out", out, "--only", REF, "--quiet", "--pdf")
+        done = _cli(*args, "--force", cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        made = (out / f"{REF}.pdf").read_bytes()
+        assert made.startswith(b"%PDF")
+        assert made != SCAN
+        [entry] = json.loads((out / "manifest.json").read_text("utf-8"))["documents"]
+        assert entry["pdf"] == f"{REF}.pdf"
+        assert entry["pdf_sha256"] == hashlib.sha256(made).hexdigest()
+        # Ours now: a rerun without --force keeps it as it is.
+        assert _cli(*args, cwd=tmp_path).returncode == 0
+        assert (out / f"{REF}.pdf").read_bytes() == made
