@@ -6,7 +6,8 @@ The guarantees, whatever happens to the process:
   over its name, so the folder only ever holds complete documents;
 - an existing document whose content would change is left alone unless ``force``; the
   check runs for every document before anything is written, so a refused batch changes
-  nothing;
+  nothing; with ``pdf``, so is a PDF present that the manifest did not record (a signed
+  scan), since LibreOffice's PDFs differ from run to run and cannot be compared;
 - ``manifest.json`` is rewritten (atomically too) after each document, and lists each
   document present with its SHA-256 and what it was made from (input, template, library
   version), so a convention can be regenerated identically for an audit;
@@ -388,7 +389,7 @@ def generate(
         out_dir: the output folder, created if needed.
         template: another .docx template; the bundled one by default.
         draft: mark every page "PROJET" and leave the signature date blank.
-        force: replace documents whose content changed.
+        force: replace documents whose content changed, and PDFs this tool did not make.
         only: generate only the conventions with these references.
         jobs: render in that many processes (the output is the same).
         pdf: also write a PDF beside each document, through LibreOffice.
@@ -399,7 +400,8 @@ def generate(
         What happened to each document.
 
     Raises:
-        OutputError: documents would change and ``force`` is off (nothing is written),
+        OutputError: documents would change, or (with ``pdf``) a PDF the manifest did not
+            record is present, and ``force`` is off (nothing is written),
             two conventions would share a file name, the folder cannot be written, or
             the PDF conversion failed.
         KeyError: a reference in ``only`` is unknown.
@@ -448,12 +450,23 @@ def generate(
             rendered[i] = data
         else:
             conflicts.append(names[i])
-    if conflicts:
+    # A PDF the manifest did not record (a signed scan) is the user's: checked here too,
+    # before anything is written.
+    foreign = []
+    if pdf and not force:
+        foreign = [name for i in selected if (name := _foreign_pdf(folder, names[i], manifest))]
+    if conflicts or foreign:
+        found = []
+        if conflicts:
+            found.append("ces documents existent déjà avec un contenu différent : ")
+            found.append(", ".join(conflicts) + " ; ")
+        if foreign:
+            found.append("ces PDF existent déjà et ne sont pas ceux que ce dossier a reçus ")
+            found.append("d'une génération (le manifeste ne les connaît pas) : ")
+            found.append(", ".join(foreign) + " ; ")
         raise OutputError(
-            "ces documents existent déjà avec un contenu différent ; rien n'a été écrit. "
-            "Relancez avec --force pour les remplacer, ou choisissez un autre dossier : "
-            + ", ".join(conflicts)
-            + ".",
+            "".join(found) + "rien n'a été écrit. Relancez avec --force pour les remplacer, "
+            "ou choisissez un autre dossier.",
             str(folder),
         )
 
@@ -627,6 +640,20 @@ def _tasks(todo: list[int], jobs: int) -> list[list[int]]:
 
 
 # --------------------------------------------------------------------------- PDF
+
+
+def _foreign_pdf(folder: Path, document: str, manifest: _Manifest) -> str | None:
+    """The name of the PDF of ``document`` if one is present that this tool did not
+    make: LibreOffice's PDFs differ from run to run (dates, identifiers), so a PDF is
+    ours only if the manifest recorded its SHA-256 (a signed scan never is)."""
+    name = Path(document).with_suffix(".pdf").name
+    on_disk = _file_sha256(folder / name)
+    if on_disk is None:
+        return None
+    entry = manifest.get(document) or {}
+    if entry.get("pdf") == name and entry.get("pdf_sha256") == on_disk:
+        return None
+    return name
 
 
 def _pdfs(folder: Path, outcomes: tuple[Outcome, ...], manifest: _Manifest) -> tuple[Outcome, ...]:
