@@ -6,7 +6,8 @@ The guarantees, whatever happens to the process:
   over its name, so the folder only ever holds complete documents (:mod:`.atomic`);
 - an existing document whose content would change is left alone unless ``force``; the
   check runs for every document before anything is written, so a refused batch changes
-  nothing;
+  nothing; with ``pdf``, so is a PDF present that the manifest did not record (a signed
+  scan), since LibreOffice's PDFs differ from run to run and cannot be compared;
 - ``manifest.json`` is rewritten (atomically too) after each document, and lists each
   document present with its SHA-256 and what it was made from (:mod:`.manifest`);
 - a rerun skips documents that are present and up to date.
@@ -138,7 +139,7 @@ def generate(
         out_dir: the output folder, created if needed.
         template: another .docx template; the bundled one by default.
         draft: mark every page "PROJET" and leave the signature date blank.
-        force: replace documents whose content changed.
+        force: replace documents whose content changed, and PDFs this tool did not make.
         only: generate only the conventions with these references.
         jobs: render in that many processes (the output is the same).
         pdf: also write a PDF beside each document, through LibreOffice.
@@ -149,8 +150,8 @@ def generate(
         What happened to each document.
 
     Raises:
-        OutputError: documents would change and ``force`` is off (nothing is written),
-            two conventions would share a file name, the folder cannot be written, or
+        OutputError: documents would change, or (with ``pdf``) a PDF the manifest did not
+            record is present, and ``force`` is off (nothing is written), two conventions would share a file name, the folder cannot be written, or
             the PDF conversion failed.
         InputError: a reference in ``only`` is unknown.
         TemplateError: the template cannot be used; :class:`LintError` when a custom
@@ -164,7 +165,7 @@ def generate(
     names = _file_names(framework, selected, file_stem)
     folder = _output_folder(Path(out_dir))
     run = _Run(framework, folder, names, renderer, selected, draft, input_sha256, progress)
-    rendered, unchanged = run.survey(force=force)
+    rendered, unchanged = run.survey(force=force, pdf=pdf)
     run.keep(unchanged)
     todo = [i for i in selected if i not in unchanged and i not in rendered]
     run.write(rendered, todo, jobs)
@@ -208,17 +209,20 @@ class _Run:
         }
         self.outcomes: dict[int, Outcome] = {}
 
-    def survey(self, *, force: bool) -> tuple[dict[int, bytes], dict[int, str]]:
+    def survey(self, *, force: bool, pdf: bool) -> tuple[dict[int, bytes], dict[int, str]]:
         """The documents already present: those to replace (rendered) and those up to date.
 
         A document with this run's fingerprint and its recorded bytes is up to date
-        without rendering; any other is rendered and compared. Nothing is written.
+        without rendering; any other is rendered and compared. With ``pdf``, a PDF the
+        manifest did not record (a signed scan) is the user's: checked here too. Nothing
+        is written.
 
         Returns:
             The rendered replacements by index, and the up-to-date documents' SHA-256.
 
         Raises:
-            OutputError: some would change and ``force`` is off.
+            OutputError: some documents would change, or some PDFs are not this tool's,
+                and ``force`` is off.
         """
         rendered: dict[int, bytes] = {}
         unchanged: dict[int, str] = {}
@@ -238,14 +242,11 @@ class _Run:
                 rendered[i] = data
             else:
                 conflicts.append(self.names[i])
-        if conflicts:
-            raise OutputError(
-                "ces documents existent déjà avec un contenu différent ; rien n'a été écrit. "
-                "Relancez avec --force pour les remplacer, ou choisissez un autre dossier : "
-                + ", ".join(conflicts)
-                + ".",
-                str(self.folder),
-            )
+        foreign = []
+        if pdf and not force:
+            foreign = [n for i in self.selected if (n := self._foreign_pdf(self.names[i]))]
+        if conflicts or foreign:
+            raise OutputError(_refusal(conflicts, foreign), str(self.folder))
         return rendered, unchanged
 
     def keep(self, unchanged: dict[int, str]) -> None:
@@ -287,6 +288,21 @@ class _Run:
                     self.manifest.write()
             raise
 
+    def _foreign_pdf(self, document: str) -> str | None:
+        """The name of ``document``'s PDF if one is present that this tool did not make.
+
+        LibreOffice's PDFs differ from run to run (dates, identifiers), so a PDF is ours
+        only if the manifest recorded its SHA-256 (a signed scan never is).
+        """
+        name = Path(document).with_suffix(".pdf").name
+        on_disk = file_sha256(self.folder / name)
+        if on_disk is None:
+            return None
+        entry = self.manifest.get(document) or {}
+        if entry.get("pdf") == name and entry.get("pdf_sha256") == on_disk:
+            return None
+        return name
+
     def _render(self, i: int) -> bytes:
         convention = self.framework.conventions[i]
         return self.renderer.render_convention(self.framework, convention, draft=self.draft)
@@ -305,6 +321,22 @@ class _Run:
         self.outcomes[i] = Outcome(reference, self.names[i], status, sha)
         if self.progress is not None:
             self.progress(len(self.outcomes), len(self.selected))
+
+
+def _refusal(conflicts: list[str], foreign: list[str]) -> str:
+    """Why a batch wrote nothing: documents that would change, PDFs that are not ours."""
+    found = []
+    if conflicts:
+        found.append("ces documents existent déjà avec un contenu différent : ")
+        found.append(", ".join(conflicts) + " ; ")
+    if foreign:
+        found.append("ces PDF existent déjà et ne sont pas ceux que ce dossier a reçus ")
+        found.append("d'une génération (le manifeste ne les connaît pas) : ")
+        found.append(", ".join(foreign) + " ; ")
+    return (
+        "".join(found) + "rien n'a été écrit. Relancez avec --force pour les remplacer, "
+        "ou choisissez un autre dossier."
+    )
 
 
 def _lint_custom(template: str | os.PathLike[str]) -> ConventionRenderer:
