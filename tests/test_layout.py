@@ -18,7 +18,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "iscg_docs"
 #: root-level private modules (``_version``, ``_resources``) that import nothing of it.
 ALLOWED: dict[str, frozenset[str]] = {
     "model": frozenset(),
-    "inputs": frozenset({"model"}),
+    # An .xlsx is an Open XML package: the workbook writer zips it with docx.package.
+    "inputs": frozenset({"model", "docx"}),
     "french": frozenset({"model"}),
     "docx": frozenset(),
     "convention": frozenset({"model", "inputs", "french", "docx"}),
