@@ -125,6 +125,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     wb.add_argument("file", metavar="FICHIER.xlsx")
     wb.add_argument("--force", action="store_true", help="remplacer le fichier s'il existe")
+
+    web = sub.add_parser(
+        "serve",
+        help="ouvrir la page web : déposer un fichier, lire ses erreurs, prendre les documents",
+        description="Sert la page sur cette machine (Ctrl-C pour l'arrêter). Demande le "
+        "supplément web : pip install 'iscg-docs[web]'.",
+    )
+    web.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1)")
+    web.add_argument("--port", type=_positive, default=8000, help="port (8000 par défaut)")
+    web.add_argument("--max-upload", default="5M", metavar="TAILLE", help="5M par défaut")
     return parser
 
 
@@ -166,6 +176,10 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             return _lint(args.template, stream)
         if args.command == "workbook-template":
             return _workbook_template(args.file, args.force, stream)
+        if args.command == "serve":
+            from iscg_docs.web import serve
+
+            return serve(args.host, args.port, args.max_upload, err=err)
     except ValidationError as e:
         print(f"{e.message} :", file=err)
         _print_grouped(e.problems, err)
