@@ -138,9 +138,12 @@ def create_app(*, max_upload: int = DEFAULT_MAX_UPLOAD, token: str | None = None
             produced = await run_in_threadpool(
                 lambda: work.produce(name, content, draft=draft, pdf=pdf, only=only)
             )
-        except (InputError, ValidationError):
+        except (InputError, ValidationError) as e:
+            # The check page, with what stopped the generation on top of it.
             found = await run_in_threadpool(work.examine, name, content)
             context = views.check_context(found, content, fields)
+            if isinstance(e, InputError) and found.error is None:
+                context["refusal"] = f"Erreur : {e}"
             return page("verification.html", 422, **context)
         except IscgError as e:
             return refused(f"Erreur : {e}", 500)
