@@ -12,7 +12,7 @@ from iscg_docs import Financing, french
 __all__ = ["PALETTE", "financing_chart"]
 
 #: One colour per funder, in the order of the financing table; distinguishable in grey too.
-PALETTE = ("#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000")
+PALETTE = ("#1f4e79", "#c55a11", "#548235", "#bf9000", "#7030a0", "#00827f", "#b4005a", "#595959")
 
 _WIDTH = 560
 _BAR_AREA = 180  # height of the tallest bar
@@ -72,7 +72,9 @@ def financing_chart(financing: Financing, label: Callable[[str], str]) -> Markup
             f'<rect x="{legend_x}" y="{y}" width="14" height="14" fill="{colour[funder]}"/>'
             f'<text x="{legend_x + 20}" y="{y + 12}">{escape(label(funder))}</text>'
         )
-    width = max(_WIDTH, legend_x + 220)
+    # No font metrics on the server: 7 px a character is wide enough for 12 px text.
+    longest = max((len(label(f)) for f in funders), default=0)
+    width = max(_WIDTH, legend_x + 20 + 7 * longest + 8)
     height = max(height, _TOP + len(funders) * 22 + 8)
     title = "Qui paie quoi chaque année"
     return Markup(
