@@ -190,6 +190,16 @@ class TestCheck:
         assert "Traceback" not in r.text
         assert "iscg-docs-web-" not in r.text
 
+    def test_zip_bomb(self, client: TestClient) -> None:
+        """A small workbook that would unzip to 150 megabytes gets the command
+        line's message, before anything is unzipped."""
+        from tests.test_workbook import zip_bomb
+
+        bomb = zip_bomb(WORKBOOK, 150 * 1024 * 1024)
+        assert len(bomb) < 1024 * 1024
+        r = upload(client, "/verification", "bombe.xlsx", bomb)
+        assert "Erreur : bombe.xlsx : ce classeur se décompresse en 150 Mo" in text_of(r.text)
+
     def test_path_in_name(self, client: TestClient, workbook: bytes) -> None:
         """A name with folders is reduced to its last part: the client never picks a path."""
         r = upload(client, "/verification", "../../etc/saone-et-loire.xlsx", workbook)
