@@ -340,6 +340,22 @@ class TestPreview:
         assert base64.b64decode(found[1]).startswith(b"\x89PNG")
 
 
+class TestPdf:
+    @pytest.mark.libreoffice
+    def test_zip_with_pdfs(self, client: TestClient, workbook: bytes, tmp_path: Path) -> None:
+        """With « PDF », the zip holds a PDF beside each document; the documents are still
+        the command line's."""
+        if not web_work.pdf_available():
+            pytest.skip("LibreOffice is not installed")
+        r = upload(client, "/generation", "saone-et-loire.xlsx", workbook, pdf="oui")
+        got = members(r.content)
+        assert sorted(n for n in got if n.endswith(".pdf")) == [f"{x}.pdf" for x in REFERENCES]
+        assert all(got[f"{x}.pdf"].startswith(b"%PDF") for x in REFERENCES)
+        out = cli_generate(tmp_path, WORKBOOK)
+        for reference in REFERENCES:
+            assert got[f"{reference}.docx"] == (out / f"{reference}.docx").read_bytes()
+
+
 class TestLimits:
     def test_file_over_limit(self) -> None:
         """A file over ``--max-upload`` is refused with a French message naming the limit."""
@@ -371,6 +387,16 @@ class TestLimits:
             )
         assert r.status_code == 413
         assert "taille maximale" in html.unescape(r.text)
+
+    def test_sent_back_at_limit(self) -> None:
+        """A file at the limit still comes back through the check page's hidden copy,
+        a third larger once encoded."""
+        content = b"#" * 2048
+        fields = {"nom": "a.toml", "contenu": base64.b64encode(content).decode()}
+        with TestClient(create_app(max_upload=2048)) as c:
+            r = c.post("/verification", data=fields, files={"fichier": ("", b"")})
+        assert r.status_code == 200
+        assert "Vérification de « a.toml »" in html.unescape(r.text)
 
     @pytest.mark.parametrize(
         ("text", "size"),

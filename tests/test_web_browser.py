@@ -251,3 +251,27 @@ class TestBrowser:
             for line in lines
         ), lines
         shoot(browser, shots, "web-erreurs.png", 800)
+
+    def test_preview(self, browser: WebDriver, server: str, shots: Path) -> None:
+        """« Aperçu de la première page » shows the page as an image, or says what it needs."""
+        from iscg_docs.web.work import preview_available
+
+        check_file(browser, server, WORKBOOK)
+        if not preview_available():
+            assert "poppler-utils" in browser.find_element(By.CSS_SELECTOR, ".actions").text
+            return
+        check_page = browser.current_window_handle
+        browser.find_element(
+            By.CSS_SELECTOR, f'button[name="apercu"][value="{REFERENCES[0]}"]'
+        ).click()
+        # The preview opens in a new tab, so the check page and its forms stay.
+        WebDriverWait(browser, 30).until(lambda d: len(d.window_handles) == 2)
+        browser.switch_to.window(next(h for h in browser.window_handles if h != check_page))
+        try:
+            WebDriverWait(browser, 180).until(lambda d: d.current_url.endswith("/apercu"))
+            image = browser.find_element(By.ID, "apercu")
+            assert image.get_attribute("naturalWidth") not in (None, "0")
+            shoot(browser, shots, "web-apercu.png", 900)
+        finally:
+            browser.close()
+            browser.switch_to.window(check_page)
