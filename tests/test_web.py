@@ -158,6 +158,26 @@ class TestCheck:
         assert 'data-reference="CD71-ISCG-2021-01"' in r.text
         assert 'data-reference="CD71-ISCG-2021-02"' not in r.text
 
+    def test_warnings(
+        self, client: TestClient, workbook: bytes, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Warnings are listed apart, under their convention, and the plans still show."""
+        from iscg_docs import Problem, Severity
+
+        found = Problem(
+            "avenant-past-year",
+            "conventions[2].avenants[0].funding.years[0]",
+            "l'avenant n° 1 modifie l'année 1, déjà achevée.",
+            severity=Severity.WARNING,
+        )
+        monkeypatch.setattr(web_work, "warnings", lambda framework: [found])
+        r = upload(client, "/verification", "s.xlsx", workbook)
+        text = text_of(r.text)
+        assert "Avertissements" in text
+        assert f"Convention « CD71-ISCG-2021-03 » (conventions[2]) {found}" in text
+        assert 'id="erreurs"' not in r.text
+        assert r.text.count('class="convention"') == 3
+
     def test_shared_problem(self, client: TestClient, example_path: Path) -> None:
         """A problem in the shared data stops everything, as on the command line."""
         content = example_path.read_text("utf-8").replace('id = "cd71"', 'id = "cd 71"', 1)
@@ -512,6 +532,24 @@ class TestConcurrency:
             assert f"{own}-01" in page
             others = [f"U{i}-01" for i in range(6) if f"U{i}" != own]
             assert not any(o in page for o in others)
+
+    def test_generations_apart(self, client: TestClient, workbook: bytes, tmp_path: Path) -> None:
+        """Documents generated at once are each the command line's, whole and unmixed."""
+        options = [{}, {"projet": "oui"}, {"seule": REFERENCES[1]}, {}]
+
+        def generate(fields: dict[str, str]) -> dict[str, bytes]:
+            return members(upload(client, "/generation", "s.xlsx", workbook, **fields).content)
+
+        with ThreadPoolExecutor(4) as pool:
+            zips = list(pool.map(generate, options))
+        plain = cli_generate(tmp_path / "plain", WORKBOOK)
+        draft = cli_generate(tmp_path / "draft", WORKBOOK, "--draft")
+        for got, out in zip(zips, [plain, draft, plain, plain], strict=True):
+            for name, data in got.items():
+                if name != "manifest.json":
+                    assert data == (out / name).read_bytes(), name
+        assert sorted(zips[2]) == [f"{REFERENCES[1]}.docx", "manifest.json"]
+        assert zips[0] == zips[3]
 
 
 class TestSafeName:
