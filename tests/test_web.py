@@ -609,6 +609,35 @@ class TestServe:
         assert code == 2
         assert "pip install 'iscg-docs[web]'" in out
 
+    def test_serves(self, tmp_path: Path) -> None:
+        """``iscg-docs serve`` answers on 127.0.0.1 until it is stopped."""
+        import socket
+        import time
+
+        import httpx
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        command = [sys.executable, "-m", "iscg_docs", "serve", "--port", str(port)]
+        process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    r = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
+                    break
+                except httpx.TransportError:
+                    assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                    assert time.monotonic() < deadline, "the page did not start"
+                    time.sleep(0.1)
+            assert r.status_code == 200
+            assert "Vérifier un fichier de conventions" in r.text
+        finally:
+            process.terminate()
+            _, err = process.communicate(timeout=30)
+        assert f"Page ouverte sur http://127.0.0.1:{port}/" in err
+
     def test_cli_without_starlette(self) -> None:
         """The command line starts without importing Starlette or uvicorn."""
         code = (

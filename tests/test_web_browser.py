@@ -32,6 +32,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.wait import WebDriverWait
+from starlette.applications import Starlette
 
 from iscg_docs.web.app import create_app
 from tests.helpers import run
@@ -79,11 +80,24 @@ def _free_port() -> int:
         return port
 
 
+TOKEN = "jeton-du-service-juridique"
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """The page, served by uvicorn in a thread; its address."""
+    yield from _serve(create_app())
+
+
+@pytest.fixture(scope="module")
+def guarded_server() -> Iterator[str]:
+    """The page with an access token, as on an intranet."""
+    yield from _serve(create_app(token=TOKEN))
+
+
+def _serve(app: Starlette) -> Iterator[str]:
     port = _free_port()
-    config = uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
     thread = threading.Thread(target=instance.run, daemon=True)
     thread.start()
@@ -116,7 +130,8 @@ def browser(
     programs: tuple[str, str], downloads: Path, monkeypatch_module: pytest.MonkeyPatch
 ) -> Iterator[WebDriver]:
     """Headless Chromium with JavaScript off, a fresh profile, downloads into a folder."""
-    # Selenium Manager must not look for a driver on the internet: the system's is given.
+    # Selenium Manager must not look for a driver on the internet: the system's is given
+    # (Selenium then skips its manager), and offline mode stands guard should that change.
     monkeypatch_module.setenv("SE_OFFLINE", "true")
     browser_path, driver_path = programs
     options = webdriver.ChromeOptions()
@@ -275,3 +290,19 @@ class TestBrowser:
         finally:
             browser.close()
             browser.switch_to.window(check_page)
+
+    def test_token(self, browser: WebDriver, guarded_server: str, shots: Path) -> None:
+        """With a token, the browser user types it once and then uses the page as usual."""
+        browser.get(guarded_server + "/")
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Accès protégé"
+        shoot(browser, shots, "web-connexion.png", 500)
+        browser.find_element(By.ID, "jeton").send_keys("pas le bon")
+        browser.find_element(By.CSS_SELECTOR, "form button").click()
+        WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.ID, "message"))
+        assert browser.find_element(By.ID, "message").text == "Jeton incorrect."
+        browser.find_element(By.ID, "jeton").send_keys(TOKEN)
+        browser.find_element(By.CSS_SELECTOR, "form button").click()
+        WebDriverWait(browser, 30).until(lambda d: d.current_url == guarded_server + "/")
+        check_file(browser, guarded_server, WORKBOOK)
+        sections = browser.find_elements(By.CSS_SELECTOR, "section.convention")
+        assert len(sections) == 3
