@@ -609,6 +609,24 @@ class TestServe:
         assert code == 2
         assert "pip install 'iscg-docs[web]'" in out
 
+    def test_port_in_use(self) -> None:
+        """A port already taken is said in French before uvicorn starts."""
+        import socket
+
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen()
+            port = str(taken.getsockname()[1])
+            code, out = run("serve", "--port", port)
+        assert code == 2
+        assert f"le port {port} est déjà utilisé sur 127.0.0.1" in out
+
+    def test_port_out_of_range(self) -> None:
+        """A port past 65535 is a usage error, not a traceback."""
+        code, out = run("serve", "--port", "70000")
+        assert code == 2
+        assert "entre 1 et 65535" in out
+
     def test_serves(self, tmp_path: Path) -> None:
         """``iscg-docs serve`` answers on 127.0.0.1 until it is stopped."""
         import socket

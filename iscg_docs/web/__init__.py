@@ -9,9 +9,11 @@ without them.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import re
+import socket
 import sys
 from typing import TextIO
 
@@ -97,17 +99,50 @@ def serve(
             file=stream,
         )
         return _EXIT_USAGE
+    refusal = _cannot_listen(host, port)
+    if refusal is not None:
+        print(f"Erreur : {refusal}", file=stream)
+        return _EXIT_USAGE
     shown = f"[{host}]" if ":" in host else host
     print(
         f"Page ouverte sur http://{shown}:{port}/ (Ctrl-C pour l'arrêter)"
         + (" ; jeton d'accès exigé." if token else "."),
         file=stream,
     )
-    uvicorn.run(
-        create_app(max_upload=limit, token=token),
-        host=host,
-        port=port,
-        log_level="warning",
-        server_header=False,
-    )
+    try:
+        uvicorn.run(
+            create_app(max_upload=limit, token=token),
+            host=host,
+            port=port,
+            log_level="warning",
+            server_header=False,
+        )
+    except SystemExit:  # uvicorn exits when it cannot start; it has said why
+        return _EXIT_USAGE
     return _EXIT_OK
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the page could not listen on ``host``:``port``, in French, or None if it can.
+
+    Tried before uvicorn starts, so that a port in use gets a French sentence rather than
+    uvicorn's log line.
+    """
+    from iscg_docs.errors import os_reason
+
+    if not 0 < port < 65536:
+        return f"le port doit être compris entre 1 et 65535 ({port} donné)."
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(address)
+    except socket.gaierror:
+        return f"adresse inconnue « {host} » (option --host)."
+    except OSError as e:
+        if e.errno == errno.EADDRINUSE:
+            return (
+                f"le port {port} est déjà utilisé sur {host} ; choisissez-en un autre avec --port."
+            )
+        return f"impossible d'écouter sur {host}, port {port} ({os_reason(e)})."
+    return None
