@@ -16,9 +16,10 @@ import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import zipfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from attrs import frozen
@@ -53,6 +54,10 @@ _NAME_MAX = 80
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 #: Seconds pdftoppm may take to draw one page; LibreOffice has the command line's own bound.
 PDFTOPPM_TIMEOUT = 60
+#: How many LibreOffice conversions run at once: each is a process of a few hundred
+#: megabytes, and the page's threads would otherwise start one per request.
+LIBREOFFICE_AT_ONCE = 2
+_LIBREOFFICE = threading.BoundedSemaphore(LIBREOFFICE_AT_ONCE)
 
 
 def safe_name(client_name: str | None) -> str:
@@ -221,14 +226,15 @@ def produce(
             if not known:
                 raise InputError("aucune convention valide à produire.", name)
             out = path.parent / "documents"
-            generate(
-                framework,
-                out,
-                draft=draft,
-                pdf=pdf,
-                only=list(only) if only else None,
-                input_sha256=hashlib.sha256(content).hexdigest(),
-            )
+            with _LIBREOFFICE if pdf else nullcontext():
+                generate(
+                    framework,
+                    out,
+                    draft=draft,
+                    pdf=pdf,
+                    only=list(only) if only else None,
+                    input_sha256=hashlib.sha256(content).hexdigest(),
+                )
         except ValidationError as e:
             raise ValidationError(_hide(e.message, path), e.problems) from None
         except IscgError as e:
