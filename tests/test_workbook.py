@@ -503,3 +503,29 @@ class TestLoading:
         found = {p.path: p.location for p in problems_of(path)}
         assert found["title"] == "Feuille « Cadre », ligne 2, colonne « Valeur »"
         assert found["approved_on"] == "Feuille « Cadre », ligne 7, colonne « Valeur »"
+
+
+def zip_bomb(source: Path, padding: int) -> bytes:
+    """The workbook with ``padding`` spaces in its first sheet: small zipped, huge unzipped."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                at = data.index(b"<sheetData>")
+                data = data[:at] + b" " * padding + data[at:]
+            dst.writestr(info.filename, data)
+    return out.getvalue()
+
+
+class TestZipBomb:
+    def test_refused_before_unzipping(self, tmp_path: Path) -> None:
+        """A workbook that would unzip past the bound is refused, in French, by its size."""
+        from iscg_docs.errors import InputError
+        from iscg_docs.inputs.workbook.reader import UNZIPPED_MAX
+
+        bomb = tmp_path / "bombe.xlsx"
+        bomb.write_bytes(zip_bomb(ROOT / "examples" / "saone-et-loire.xlsx", UNZIPPED_MAX))
+        assert bomb.stat().st_size < UNZIPPED_MAX // 100
+        with pytest.raises(InputError, match="se décompresse en 100 Mo, plus que les 100 Mo"):
+            load(bomb)

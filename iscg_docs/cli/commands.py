@@ -84,6 +84,13 @@ def workbook_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> Exi
     return ExitCode.OK
 
 
+def serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
+    """``iscg-docs serve``: the web page, until Ctrl-C (see :mod:`iscg_docs.web`)."""
+    from iscg_docs.web import serve as serve_page
+
+    return ExitCode(serve_page(args.host, args.port, args.max_upload, err=err))
+
+
 def _load(path: str, *, keep_going: bool) -> tuple[Framework, tuple[Rejected, ...]]:
     from iscg_docs.inputs.loading import load, load_each
 

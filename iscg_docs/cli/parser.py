@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_variables(sub)
     _add_lint(sub)
     _add_workbook_template(sub)
+    _add_serve(sub)
     return parser
 
 
@@ -127,6 +128,19 @@ def _add_workbook_template(sub: _SubParsers[argparse.ArgumentParser]) -> None:
     wb.add_argument("file", metavar="FICHIER.xlsx")
     wb.add_argument("--force", action="store_true", help="remplacer le fichier s'il existe")
     wb.set_defaults(func=commands.workbook_template)
+
+
+def _add_serve(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+    web = sub.add_parser(
+        "serve",
+        help="ouvrir la page web : déposer un fichier, lire ses erreurs, prendre les documents",
+        description="Sert la page sur cette machine (Ctrl-C pour l'arrêter). Demande le "
+        "supplément web : pip install 'iscg-docs[web]'.",
+    )
+    web.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1)")
+    web.add_argument("--port", type=_positive, default=8000, help="port (8000 par défaut)")
+    web.add_argument("--max-upload", default="5M", metavar="TAILLE", help="5M par défaut")
+    web.set_defaults(func=commands.serve)
 
 
 def _positive(text: str) -> int:
