@@ -1,0 +1,320 @@
+"""Tests for the comparison of two .docx as one with Word tracked changes."""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import docx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from iscg_docs.convention.render import ConventionRenderer
+from iscg_docs.docx.compare import AUTHOR, compare, compare_documents
+from iscg_docs.docx.revisions import W, accept_all, document_text, reject_all
+from iscg_docs.errors import InputError
+from iscg_docs.model.records import Convention, Framework, SplitShare
+from tests.helpers import with_years
+
+NS = {"w": W}
+ROOT = Path(__file__).resolve().parent.parent
+
+Change = Callable[[Framework], Framework]
+
+
+def _convention(fw: Framework, ref: str, **changes: object) -> Framework:
+    c = attrs.evolve(fw.convention(ref), **changes)
+    return attrs.evolve(
+        fw, conventions=tuple(c if x.reference == ref else x for x in fw.conventions)
+    )
+
+
+def fipd(fw: Framework) -> Framework:
+    """Avenant-like: the 2023 FIPD of the Bresse convention known at last."""
+    c = fw.convention("CD71-ISCG-2021-03")
+    years = list(c.funding.years)
+    years[2] = attrs.evolve(years[2], state=attrs.evolve(years[2].state, amount=Decimal(17400)))
+    funding = attrs.evolve(c.funding, years=tuple(years))
+    return _convention(fw, c.reference, funding=funding)
+
+
+def cost(fw: Framework) -> Framework:
+    c = fw.convention("CD71-ISCG-2021-03")
+    years = (attrs.evolve(c.funding.years[0], cost=Decimal("45000.00")), *c.funding.years[1:])
+    return _convention(fw, c.reference, funding=attrs.evolve(c.funding, years=years))
+
+
+def party_name(fw: Framework) -> Framework:
+    parties = tuple(
+        attrs.evolve(p, name="Communauté de communes Bresse Nouvelle") if p.id == "bli" else p
+        for p in fw.parties
+    )
+    return attrs.evolve(fw, parties=parties)
+
+
+def new_post(fw: Framework) -> Framework:
+    c = fw.convention("CD71-ISCG-2021-03")
+    post = attrs.evolve(c.posts[0], id="bresse-bis", site="brigade de Cuiseaux", commune="Cuiseaux")
+    return _convention(fw, c.reference, posts=(*c.posts, post))
+
+
+def extension(fw: Framework) -> Framework:
+    return with_years(fw, "CD71-ISCG-2021-03", 4)
+
+
+def collectivity_leaves(fw: Framework) -> Framework:
+    c = fw.convention("CD71-ISCG-2021-01")
+    split = tuple(
+        SplitShare(party="blanzy", percent=Decimal("32.5")) if s.party == "blanzy" else s
+        for s in c.funding.split
+        if s.party != "sanvignes"
+    )
+    return _convention(
+        fw,
+        c.reference,
+        parties=tuple(p for p in c.parties if p != "sanvignes"),
+        funding=attrs.evolve(c.funding, split=split),
+    )
+
+
+CHANGES: dict[str, tuple[Change, str]] = {
+    "fipd": (fipd, "CD71-ISCG-2021-03"),
+    "cost": (cost, "CD71-ISCG-2021-03"),
+    "party-name": (party_name, "CD71-ISCG-2021-03"),
+    "new-post": (new_post, "CD71-ISCG-2021-03"),
+    "extension": (extension, "CD71-ISCG-2021-03"),
+    "collectivity-leaves": (collectivity_leaves, "CD71-ISCG-2021-01"),
+}
+
+
+@pytest.fixture(scope="module")
+def renderer() -> ConventionRenderer:
+    return ConventionRenderer()
+
+
+def render(renderer: ConventionRenderer, fw: Framework, ref: str) -> bytes:
+    convention: Convention = fw.convention(ref)
+    return renderer.render_convention(fw, convention)
+
+
+def body(docx_bytes: bytes) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+        return etree.fromstring(archive.read("word/document.xml"))
+
+
+def states(renderer: ConventionRenderer, framework: Framework, name: str) -> tuple[bytes, bytes]:
+    change, ref = CHANGES[name]
+    return render(renderer, framework, ref), render(renderer, change(framework), ref)
+
+
+def check_schema_order(root: etree._Element) -> None:
+    """What Word insists on: properties first, revisions beside runs, ids unique."""
+    for paragraph in root.iter(f"{{{W}}}p"):
+        kids = [c for c in paragraph if isinstance(c.tag, str)]
+        assert all(c.tag != f"{{{W}}}pPr" for c in kids[1:])
+    for run in root.iter(f"{{{W}}}r"):
+        kids = [c for c in run if isinstance(c.tag, str)]
+        assert all(c.tag != f"{{{W}}}rPr" for c in kids[1:])
+        assert run.find("w:delText", NS) is None or run.getparent().tag == f"{{{W}}}del"
+    for revision in root.xpath("//w:ins | //w:del", namespaces=NS):
+        parent = etree.QName(revision.getparent()).localname
+        assert parent in {"p", "rPr", "trPr", "hyperlink"}, parent
+        assert revision.get(f"{{{W}}}author") == AUTHOR
+        if parent == "rPr":
+            assert revision.getparent().getparent().tag == f"{{{W}}}pPr"
+            assert revision.getparent()[0] is revision
+    ids = root.xpath("//w:ins/@w:id | //w:del/@w:id", namespaces=NS)
+    assert len(ids) == len(set(ids))
+
+
+class TestConventions:
+    """Two states of a generated convention: the changes as revisions, nothing else."""
+
+    @pytest.mark.parametrize("name", sorted(CHANGES))
+    def test_accept_gives_new_reject_gives_old(
+        self, renderer: ConventionRenderer, framework: Framework, name: str
+    ) -> None:
+        """Accepting every revision reads as NEW, rejecting every one as OLD."""
+        old, new = states(renderer, framework, name)
+        assert document_text(old) != document_text(new)
+        result, count = compare_documents(old, new)
+        assert count > 0
+        assert document_text(accept_all(result)) == document_text(new)
+        assert document_text(reject_all(result)) == document_text(old)
+        check_schema_order(body(result))
+
+    def test_identical_has_no_revision(
+        self, renderer: ConventionRenderer, framework: Framework
+    ) -> None:
+        """A document compared with itself comes back without a single revision."""
+        old = render(renderer, framework, "CD71-ISCG-2021-01")
+        result, count = compare_documents(old, old)
+        assert count == 0
+        assert not body(result).xpath("//w:ins | //w:del", namespaces=NS)
+        assert document_text(result) == document_text(old)
+
+    def test_fipd_is_word_level(self, renderer: ConventionRenderer, framework: Framework) -> None:
+        """The FIPD amount changes in its cell: « 0 » deleted, « 17 400 » inserted; only the
+        sentence on the year without State share goes whole."""
+        old, new = states(renderer, framework, "fipd")
+        root = body(compare(old, new))
+        deleted = root.xpath("//w:del//w:delText/text()", namespaces=NS)
+        inserted = root.xpath("//w:ins//w:t/text()", namespaces=NS)
+        assert "0" in deleted
+        assert "17\u202f400" in inserted or "17 400" in inserted or "17\xa0400" in inserted
+        assert not root.xpath("//w:trPr/w:ins | //w:trPr/w:del", namespaces=NS)
+        gone = root.xpath("//w:p[w:pPr/w:rPr/w:del]", namespaces=NS)
+        assert ["".join(p.itertext())[:30] for p in gone] == ["Pour la troisième année, l'Éta"]
+
+    def test_extension_inserts_a_row(
+        self, renderer: ConventionRenderer, framework: Framework
+    ) -> None:
+        """A fourth year is one more row of the financing table, marked inserted."""
+        old, new = states(renderer, framework, "extension")
+        root = body(compare(old, new))
+        rows = root.xpath("//w:tr[w:trPr/w:ins]", namespaces=NS)
+        assert len(rows) == 1
+        assert "4e année" in "".join(rows[0].itertext())
+
+    def test_leaving_collectivity_deletes_paragraphs(
+        self, renderer: ConventionRenderer, framework: Framework
+    ) -> None:
+        """The collectivity that leaves takes its paragraphs along: runs and marks deleted."""
+        old, new = states(renderer, framework, "collectivity-leaves")
+        root = body(compare(old, new))
+        marks = root.xpath("//w:p[w:pPr/w:rPr/w:del]", namespaces=NS)
+        assert marks
+        assert all(not p.xpath(".//w:t", namespaces=NS) for p in marks)
+        assert any("Sanvignes" in "".join(p.itertext()) for p in marks)
+
+    def test_equal_inputs_equal_bytes(
+        self, renderer: ConventionRenderer, framework: Framework
+    ) -> None:
+        """Equal inputs give equal bytes; the date given is the one written."""
+        old, new = states(renderer, framework, "cost")
+        assert compare(old, new) == compare(old, new)
+        when = dt.datetime(2023, 4, 12, 9, 30, tzinfo=dt.UTC)
+        dates = body(compare(old, new, date=when)).xpath("//w:ins/@w:date", namespaces=NS)
+        assert set(dates) == {"2023-04-12T09:30:00Z"}
+
+
+def _docx(paragraphs: list[str]) -> bytes:
+    document = docx.Document()
+    for index, text in enumerate(paragraphs):
+        paragraph = document.add_paragraph()
+        # Two runs, the second bold, so words come from runs of different properties.
+        half = len(text) // 2
+        paragraph.add_run(text[:half])
+        paragraph.add_run(text[half:]).bold = index % 2 == 0
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = paragraphs[0] if paragraphs else ""
+    table.cell(0, 1).text = " ".join(paragraphs[-1:])
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+_WORDS = st.sampled_from(["la", "convention", "État", "17 400,00 €", ",", " ", "2023", "a"])
+_TEXT = st.lists(_WORDS, max_size=8).map("".join)
+
+
+@st.composite
+def _edited(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    old = draw(st.lists(_TEXT, max_size=6))
+    new = list(old)
+    for _ in range(draw(st.integers(0, 4))):
+        where = draw(st.integers(0, len(new)))
+        action = draw(st.sampled_from(["insert", "delete", "edit"]))
+        if action == "insert":
+            new.insert(where, draw(_TEXT))
+        elif new and where < len(new):
+            if action == "delete":
+                del new[where]
+            else:
+                new[where] = draw(_TEXT)
+    return old, new
+
+
+class TestGenerated:
+    """Random small documents built with python-docx, randomly edited."""
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(_edited())
+    def test_round_trip(self, texts: tuple[list[str], list[str]]) -> None:
+        """Accept all gives NEW's text, reject all OLD's, for any edit."""
+        old, new = (_docx(t) for t in texts)
+        result, count = compare_documents(old, new)
+        assert document_text(accept_all(result)) == document_text(new)
+        assert document_text(reject_all(result)) == document_text(old)
+        assert (count == 0) == (document_text(old) == document_text(new))
+        check_schema_order(body(result))
+
+
+class TestBadInput:
+    """Inputs that are not .docx: a French error naming the side, nothing returned."""
+
+    @pytest.mark.parametrize(
+        ("side", "expected"), [("old", "l'ancien document"), ("new", "le nouveau document")]
+    )
+    @pytest.mark.parametrize(
+        "damage",
+        [
+            pytest.param(lambda data: b"not a zip at all", id="not-zip"),
+            pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+            pytest.param(lambda data: _zip({"a.txt": b"x"}), id="no-document"),
+            pytest.param(lambda data: _replace(data, b"<w:document"), id="bad-xml"),
+            pytest.param(lambda data: _replace(data, b"<x/>"), id="not-word"),
+        ],
+    )
+    def test_refused(
+        self,
+        renderer: ConventionRenderer,
+        framework: Framework,
+        side: str,
+        expected: str,
+        damage: Callable[[bytes], bytes],
+    ) -> None:
+        """Each kind of damage is an InputError saying which document is wrong."""
+        good = render(renderer, framework, "CD71-ISCG-2021-02")
+        bad = damage(good)
+        old, new = (bad, good) if side == "old" else (good, bad)
+        with pytest.raises(InputError, match=expected):
+            compare(old, new)
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def _replace(data: bytes, document: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    members["word/document.xml"] = document
+    return _zip(members)
+
+
+class TestLayering:
+    """The .docx engine stays apart: no import from the document kinds or the model."""
+
+    def test_docx_imports_no_family(self) -> None:
+        """No module under iscg_docs/docx imports convention, model, french or inputs."""
+        forbidden = ("convention", "model", "french", "inputs", "output", "cli")
+        for path in (ROOT / "iscg_docs" / "docx").rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    parts = node.module.split(".")
+                    assert parts[0] != "iscg_docs" or len(parts) < 2 or parts[1] not in forbidden, (
+                        f"{path.name} imports {node.module}"
+                    )
