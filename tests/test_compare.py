@@ -5,7 +5,12 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import io
+import os
+import re
+import shutil
+import subprocess
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -206,7 +211,8 @@ class TestConventions:
         assert set(dates) == {"2023-04-12T09:30:00Z"}
 
 
-def _docx(paragraphs: list[str]) -> bytes:
+def _docx(paragraphs: list[str], *, table: bool = True) -> bytes:
+    """A python-docx document of ``paragraphs``, then a table of the first and last."""
     document = docx.Document()
     for index, text in enumerate(paragraphs):
         paragraph = document.add_paragraph()
@@ -214,9 +220,10 @@ def _docx(paragraphs: list[str]) -> bytes:
         half = len(text) // 2
         paragraph.add_run(text[:half])
         paragraph.add_run(text[half:]).bold = index % 2 == 0
-    table = document.add_table(rows=1, cols=2)
-    table.cell(0, 0).text = paragraphs[0] if paragraphs else ""
-    table.cell(0, 1).text = " ".join(paragraphs[-1:])
+    if table:
+        cells = document.add_table(rows=1, cols=2)
+        cells.cell(0, 0).text = paragraphs[0] if paragraphs else ""
+        cells.cell(0, 1).text = " ".join(paragraphs[-1:])
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -256,6 +263,22 @@ class TestGenerated:
         assert document_text(reject_all(result)) == document_text(old)
         assert (count == 0) == (document_text(old) == document_text(new))
         check_schema_order(body(result))
+
+
+class TestCount:
+    """The revisions made, counted."""
+
+    def test_word_and_paragraph(self) -> None:
+        """A changed word is a deletion and an insertion; a deleted paragraph is its runs
+        (one wrapper for consecutive runs) and its mark."""
+        old = _docx(["Le coût est de 100 euros.", "Article supprimé.", "Fin."], table=False)
+        new = _docx(["Le coût est de 120 euros.", "Fin."], table=False)
+        result, count = compare_documents(old, new)
+        assert count == 4
+        root = body(result)
+        assert len(root.xpath("//w:p/w:del", namespaces=NS)) == 2
+        assert len(root.xpath("//w:p/w:ins", namespaces=NS)) == 1
+        assert len(root.xpath("//w:pPr/w:rPr/w:del", namespaces=NS)) == 1
 
 
 class TestBadInput:
@@ -318,3 +341,72 @@ class TestLayering:
                     assert parts[0] != "iscg_docs" or len(parts) < 2 or parts[1] not in forbidden, (
                         f"{path.name} imports {node.module}"
                     )
+
+
+def _convert(document: Path, kind: str) -> Path:
+    """``document`` converted by headless LibreOffice to ``kind`` (pdf, odt), beside it."""
+    program = shutil.which("soffice") or shutil.which("libreoffice")
+    if program is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is not installed")
+        pytest.skip("LibreOffice is not installed")
+    profile = (document.parent / "profile").absolute()
+    subprocess.run(
+        [
+            program,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            kind,
+            "--outdir",
+            str(document.parent),
+            str(document),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=False,
+        stdin=subprocess.DEVNULL,
+    )
+    converted = document.with_suffix(f".{kind}")
+    assert converted.is_file(), f"LibreOffice made no {kind} of {document.name}"
+    return converted
+
+
+def _changes(odt: Path) -> Counter[str]:
+    """How many insertions and deletions LibreOffice read, from the ODT it wrote."""
+    with zipfile.ZipFile(odt) as archive:
+        content = etree.fromstring(archive.read("content.xml"))
+    text = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    regions = content.iter(f"{{{text}}}changed-region")
+    return Counter(etree.QName(region[0]).localname for region in regions)
+
+
+@pytest.mark.libreoffice
+class TestLibreOffice:
+    """LibreOffice opens the comparison and reads its revisions as tracked changes."""
+
+    def test_reads_the_revisions(self, tmp_path: Path) -> None:
+        """One changed word is one deletion and one insertion; a deleted paragraph, with
+        its mark, one more deletion."""
+        old = _docx(["Le coût est de 100 euros.", "Article supprimé.", "Fin."], table=False)
+        new = _docx(["Le coût est de 120 euros.", "Fin."], table=False)
+        path = tmp_path / "comparaison.docx"
+        path.write_bytes(compare(old, new))
+        assert _changes(_convert(path, "odt")) == Counter({"deletion": 2, "insertion": 1})
+
+    def test_convention_to_pdf(
+        self, renderer: ConventionRenderer, framework: Framework, tmp_path: Path
+    ) -> None:
+        """The FIPD comparison converts to PDF, showing old and new amounts side by side."""
+        old, new = states(renderer, framework, "fipd")
+        path = tmp_path / "comparaison.docx"
+        path.write_bytes(compare(old, new))
+        pdf = _convert(path, "pdf")
+        text = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        flat = re.sub(r"[\s\u00a0\u202f]+", " ", text)
+        # Deleted then inserted, as LibreOffice prints them: struck out, then underlined.
+        assert "22 62813 928,70 €" in flat
+        assert "34 80052 200,00 €" in flat
