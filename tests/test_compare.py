@@ -115,6 +115,13 @@ def body(docx_bytes: bytes) -> etree._Element:
         return etree.fromstring(archive.read("word/document.xml"))
 
 
+def part_text(docx_bytes: bytes, name: str) -> str:
+    """The text a part shows (``w:t`` only: deleted text is not shown)."""
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+        root = etree.fromstring(archive.read(name))
+    return "".join(root.xpath("//w:t/text()", namespaces=NS))
+
+
 def states(renderer: ConventionRenderer, framework: Framework, name: str) -> tuple[bytes, bytes]:
     change, ref = CHANGES[name]
     return render(renderer, framework, ref), render(renderer, change(framework), ref)
@@ -199,6 +206,33 @@ class TestConventions:
         assert marks
         assert all(not p.xpath(".//w:t", namespaces=NS) for p in marks)
         assert any("Sanvignes" in "".join(p.itertext()) for p in marks)
+
+    def test_header_compared(self, renderer: ConventionRenderer, framework: Framework) -> None:
+        """The territory is in the header: its change is a revision there too, which
+        accepting and rejecting resolve."""
+        ref = "CD71-ISCG-2021-03"
+        old = render(renderer, framework, ref)
+        new = render(renderer, _convention(framework, ref, territory="Bresse louhannaise"), ref)
+        result = compare(old, new)
+        headers = [n for n in zipfile.ZipFile(io.BytesIO(result)).namelist() if "header" in n]
+        assert headers
+        texts = {
+            d: [part_text(data, n) for n in headers]
+            for d, data in [
+                ("result", result),
+                ("old", old),
+                ("new", new),
+                ("accepted", accept_all(result)),
+                ("rejected", reject_all(result)),
+            ]
+        }
+        assert any("Bresse louhannaise" in t for t in texts["new"])
+        assert texts["accepted"] == texts["new"]
+        assert texts["rejected"] == texts["old"]
+        with zipfile.ZipFile(io.BytesIO(result)) as archive:
+            header = etree.fromstring(archive.read(headers[0]))
+        assert header.xpath("//w:del//w:delText", namespaces=NS)
+        assert header.xpath("//w:ins//w:t", namespaces=NS)
 
     def test_equal_inputs_equal_bytes(
         self, renderer: ConventionRenderer, framework: Framework
@@ -292,6 +326,7 @@ class TestBadInput:
         [
             pytest.param(lambda data: b"not a zip at all", id="not-zip"),
             pytest.param(lambda data: data[: len(data) // 2], id="truncated"),
+            pytest.param(lambda data: _flip(data), id="corrupted"),
             pytest.param(lambda data: _zip({"a.txt": b"x"}), id="no-document"),
             pytest.param(lambda data: _replace(data, b"<w:document"), id="bad-xml"),
             pytest.param(lambda data: _replace(data, b"<x/>"), id="not-word"),
@@ -311,6 +346,12 @@ class TestBadInput:
         old, new = (bad, good) if side == "old" else (good, bad)
         with pytest.raises(InputError, match=expected):
             compare(old, new)
+
+
+def _flip(data: bytes) -> bytes:
+    """``data`` with bytes inside the main part's compressed data changed."""
+    start = data.index(b"word/document.xml") + 200
+    return data[:start] + bytes(b ^ 0x55 for b in data[start : start + 64]) + data[start + 64 :]
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

@@ -5,8 +5,8 @@ LibreOffice show and can accept or reject: accepting all gives NEW's text, rejec
 gives OLD's. Paragraphs and tables are aligned on their text (:mod:`difflib`), then
 paired paragraphs are compared word by word, paired tables row by row and cell by cell;
 what has no counterpart is inserted or deleted whole (a paragraph with its mark, a table
-row with ``w:trPr``). Only the body is compared: headers, footers, styles and the rest of
-the package are NEW's. Formatting changes are not marked: text that stays takes NEW's
+row with ``w:trPr``). The body is compared, and each header and footer with OLD's part of
+the same name; styles, numbering and the rest of the package are NEW's. Formatting changes are not marked: text that stays takes NEW's
 formatting. Revisions pending in either input are taken as accepted first.
 """
 
@@ -82,20 +82,32 @@ def compare_documents(
     """As :func:`compare`, also giving the number of revisions it made."""
     before = Document(old, "l'ancien document")
     after = Document(new, "le nouveau document")
-    resolve(before.root, accept=True)
-    resolve(after.root, accept=True)
-    revisions = Revisions(after.root, author, date)
-    body = after.body
-    blocks = [c for c in body if isinstance(c.tag, str) and c.tag != _SECTION]
-    section = body.find(_SECTION)
-    old_blocks = [c for c in before.body if isinstance(c.tag, str) and c.tag != _SECTION]
+    for root in (*before.parts.values(), *after.parts.values()):
+        resolve(root, accept=True)
+    revisions = Revisions(after.parts.values(), author, date)
+    _merge_into(after.body, before.body, revisions)
+    for name in after.stories:
+        # Headers and footers are paired by part name, as two renderings of one
+        # template name them; one OLD does not have stays as NEW has it.
+        if name in before.parts:
+            _merge_into(after.parts[name], before.parts[name], revisions)
+    return after.package(), revisions.count
+
+
+def _merge_into(new: Any, old: Any, revisions: Revisions) -> None:
+    """Replace ``new``'s blocks (a body, a header, a footer) with the merged ones.
+
+    A body's section properties stay last, as NEW has them.
+    """
+    blocks = [c for c in new if isinstance(c.tag, str) and c.tag != _SECTION]
+    old_blocks = [c for c in old if isinstance(c.tag, str) and c.tag != _SECTION]
+    section = new.find(_SECTION)
     merged = diff_blocks(old_blocks, blocks, revisions)
-    for child in list(body):
-        body.remove(child)
-    body.extend(merged)
+    for child in list(new):
+        new.remove(child)
+    new.extend(merged)
     if section is not None:
-        body.append(section)
-    return after.with_part(after.root), revisions.count
+        new.append(section)
 
 
 def align(

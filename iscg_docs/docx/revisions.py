@@ -12,8 +12,10 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import posixpath
 import zipfile
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lxml import etree
@@ -105,7 +107,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_commen
 
 
 class Document:
-    """A .docx's bytes with its main part parsed.
+    """A .docx's bytes with its main part, headers and footers parsed.
 
     Args:
         data: the .docx file's bytes.
@@ -124,16 +126,21 @@ class Document:
                 if damaged is not None:
                     raise InputError(f"{side} est endommagé (partie {damaged} illisible).")
                 self.part = _main_part(archive)
-                xml = archive.read(self.part)
-            self.root = etree.fromstring(xml, _PARSER)
+                #: The headers and footers, by part name, in the order the body names them.
+                self.stories = _stories(archive, self.part)
+                self.parts = {
+                    name: etree.fromstring(archive.read(name), _PARSER)
+                    for name in (self.part, *self.stories)
+                }
         except InputError:
             raise
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as error:
             raise InputError(f"{side} n'est pas un fichier .docx lisible ({error}).") from error
         except KeyError as error:
             raise InputError(f"{side} n'a pas de corps de document ({error}).") from error
         except etree.XMLSyntaxError as error:
-            raise InputError(f"{side} a un corps de document endommagé ({error}).") from error
+            raise InputError(f"{side} a une partie endommagée ({error}).") from error
+        self.root = self.parts[self.part]
         if self.root.tag != w("document") or self.root.find(w("body")) is None:
             raise InputError(f"{side} n'est pas un document Word (pas de w:body).")
 
@@ -142,10 +149,13 @@ class Document:
         """The ``w:body`` element."""
         return self.root.find(w("body"))
 
-    def with_part(self, root: Any) -> bytes:
-        """The package with its main part replaced by ``root``, written by the one writer."""
-        xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        return normalize_package(self.data, replace={self.part: xml})
+    def package(self) -> bytes:
+        """The package with the parsed parts as they are now, written by the one writer."""
+        replace = {
+            name: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            for name, root in self.parts.items()
+        }
+        return normalize_package(self.data, replace=replace)
 
 
 def _main_part(archive: zipfile.ZipFile) -> str:
@@ -158,6 +168,23 @@ def _main_part(archive: zipfile.ZipFile) -> str:
     raise KeyError("word/document.xml")
 
 
+def _stories(archive: zipfile.ZipFile, main: str) -> tuple[str, ...]:
+    """The header and footer parts the main part refers to."""
+    folder, name = posixpath.split(main)
+    rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
+    if rels_name not in archive.namelist():
+        return ()
+    rels = etree.fromstring(archive.read(rels_name), _PARSER)
+    found = []
+    for rel in rels.iter(f"{{{_PACKAGE_RELS}}}Relationship"):
+        kind = rel.get("Type", "").rsplit("/", 1)[-1]
+        if kind in ("header", "footer") and rel.get("TargetMode") != "External":
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+            found.append(posixpath.normpath(path))
+    return tuple(dict.fromkeys(found))
+
+
 def read_document(data: bytes, side: str = "le document") -> Document:
     """Parse a .docx's main part (see :class:`Document`)."""
     return Document(data, side)
@@ -167,13 +194,13 @@ class Revisions:
     """Makes ``w:ins`` / ``w:del`` elements with one author, one date and unique ids.
 
     Args:
-        root: the document the revisions go into; ids start above every ``w:id`` in it.
+        roots: the parts the revisions go into; ids start above every ``w:id`` in them.
         author: the revisions' author.
         date: their date, written in UTC.
     """
 
-    def __init__(self, root: Any, author: str, date: dt.datetime) -> None:
-        ids = (root.xpath("//@w:id", namespaces={"w": W}) or []) if root is not None else []
+    def __init__(self, roots: Iterable[Any], author: str, date: dt.datetime) -> None:
+        ids = [i for root in roots for i in root.xpath("//@w:id", namespaces={"w": W})]
         numbers = [int(i) for i in ids if str(i).isdigit()]
         self._next = max(numbers, default=0) + 1
         self.author = author
@@ -404,12 +431,13 @@ def _merge_forward(paragraph: Any) -> None:
 
 def _resolved(docx: bytes, *, accept: bool) -> bytes:
     document = read_document(docx)
-    resolve(document.root, accept=accept)
-    return document.with_part(document.root)
+    for root in document.parts.values():
+        resolve(root, accept=accept)
+    return document.package()
 
 
 def accept_all(docx: bytes) -> bytes:
-    """The .docx with every tracked change in its body accepted.
+    """The .docx with every tracked change in its body, headers and footers accepted.
 
     Raises:
         InputError: ``docx`` is not a readable .docx.
@@ -418,7 +446,7 @@ def accept_all(docx: bytes) -> bytes:
 
 
 def reject_all(docx: bytes) -> bytes:
-    """The .docx with every tracked change in its body rejected.
+    """The .docx with every tracked change in its body, headers and footers rejected.
 
     Raises:
         InputError: ``docx`` is not a readable .docx.
