@@ -24,7 +24,7 @@ from iscg_docs.docx.revisions import (
 )
 from iscg_docs.docx.revisions import R as RUN
 
-__all__ = ["Token", "emit", "split_words", "tokens"]
+__all__ = ["Piece", "Token", "emit", "split_words", "tokens"]
 
 # A word, a stretch of white space (no-break spaces included), or one other character.
 _WORD = re.compile(r"\w+|\s+|[^\w\s]")
@@ -51,21 +51,32 @@ def split_words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-class Token(NamedTuple):
-    """One unit of a paragraph's diff.
+class Piece(NamedTuple):
+    """What a token holds from one run (or from the paragraph itself).
 
     Attributes:
-        key: what is compared: the text, or a stand-in for what is not text.
         run: the run it comes from (its properties go with it); None for an item that
             stands in the paragraph itself (a hyperlink, a bookmark, a field…).
         text: the text, for a piece of ``w:t``; None otherwise.
         item: the element otherwise.
     """
 
-    key: str
     run: Any
     text: str | None
     item: Any
+
+
+class Token(NamedTuple):
+    """One unit of a paragraph's diff: a word, a space, a tab, a field, a hyperlink…
+
+    Attributes:
+        key: what is compared: the text, or a stand-in for what is not text.
+        pieces: where it comes from; a word split between runs (as Word often splits
+            them) has a piece in each, so run boundaries never change what is compared.
+    """
+
+    key: str
+    pieces: tuple[Piece, ...]
 
 
 def tokens(paragraph: Any, *, old: bool) -> list[Token]:
@@ -76,17 +87,48 @@ def tokens(paragraph: Any, *, old: bool) -> list[Token]:
         old: whether it is OLD's paragraph, whose markers are dropped.
     """
     out: list[Token] = []
+    text: list[tuple[Any, str]] = []  # the text since the last thing that is not text
     for child in paragraph:
         if child.tag == PPR or not isinstance(child.tag, str):
             continue
         if child.tag == RUN:
-            out.extend(_run_tokens(child))
-        elif child.tag in _MARKERS:
+            for item in child:
+                if item.tag in _SKIPPED or not isinstance(item.tag, str):
+                    continue
+                if item.tag == T:
+                    text.append((child, item.text or ""))
+                else:
+                    out.extend(_words(text))
+                    out.append(Token(_item_key(item), (Piece(child, None, item),)))
+            continue
+        out.extend(_words(text))
+        if child.tag in _MARKERS:
             if not old:
                 # Never equal to anything, so it stays exactly where NEW has it.
-                out.append(Token(f"\x00marker{len(out)}", None, None, child))
+                out.append(Token(f"\x00marker{len(out)}", (Piece(None, None, child),)))
         else:
-            out.append(Token("\x01" + _key(child), None, None, child))
+            out.append(Token("\x01" + _key(child), (Piece(None, None, child),)))
+    out.extend(_words(text))
+    return out
+
+
+def _words(text: list[tuple[Any, str]]) -> list[Token]:
+    """The words of consecutive runs' text, each cut where its runs meet; empties ``text``."""
+    out = []
+    whole = "".join(t for _, t in text)
+    cuts = []  # (start, end, run) of each run's text in ``whole``
+    start = 0
+    for run, piece in text:
+        cuts.append((start, start + len(piece), run))
+        start += len(piece)
+    for match in _WORD.finditer(whole):
+        pieces = tuple(
+            Piece(run, whole[max(a, match.start()) : min(b, match.end())], None)
+            for a, b, run in cuts
+            if a < match.end() and b > match.start()
+        )
+        out.append(Token(match.group(), pieces))
+    text.clear()
     return out
 
 
@@ -94,34 +136,27 @@ def _key(item: Any) -> str:
     return str(etree.tostring(item, encoding="unicode", with_tail=False))
 
 
-def _run_tokens(run: Any) -> list[Token]:
-    out: list[Token] = []
-    for item in run:
-        if item.tag in _SKIPPED or not isinstance(item.tag, str):
-            continue
-        if item.tag == T:
-            out.extend(Token(m, run, m, None) for m in _WORD.findall(item.text or ""))
-        elif item.tag in _CHARACTERS:
-            out.append(Token(_CHARACTERS[item.tag], run, None, item))
-        elif item.tag == INSTR:
-            out.append(Token("\x02" + (item.text or ""), run, None, item))
-        else:
-            out.append(Token("\x03" + _key(item), run, None, item))
-    return out
+def _item_key(item: Any) -> str:
+    """The key of what a run holds besides its text."""
+    if item.tag in _CHARACTERS:
+        return _CHARACTERS[item.tag]
+    if item.tag == INSTR:
+        return "\x02" + (item.text or "")
+    return "\x03" + _key(item)
 
 
 def emit(paragraph: Any, tokens: list[Token], tag: str | None, revisions: Revisions) -> None:
     """Append ``tokens`` to ``paragraph`` as runs, inside one ``tag`` wrapper when given.
 
-    Consecutive tokens of one run make one run with that run's properties; deleted text
+    Consecutive pieces of one run make one run with that run's properties; deleted text
     is written ``w:delText``. Items that stand in the paragraph are copied (OLD's made
     safe to stand in NEW's document) and their own runs marked.
     """
     wrapper = None
     run = source = text = None
-    for token in tokens:
-        if token.run is None:
-            items = old_content(token.item) if tag == DEL else [copy.deepcopy(token.item)]
+    for piece in (p for token in tokens for p in token.pieces):
+        if piece.run is None:
+            items = old_content(piece.item) if tag == DEL else [copy.deepcopy(piece.item)]
             for item in items:
                 paragraph.append(item)
                 if tag is not None:
@@ -132,17 +167,17 @@ def emit(paragraph: Any, tokens: list[Token], tag: str | None, revisions: Revisi
             wrapper = revisions.make(tag)
             paragraph.append(wrapper)
         container = paragraph if wrapper is None else wrapper
-        if token.run is not source or run is None or run.getparent() is not container:
-            run = _new_run(container, token.run)
-            source, text = token.run, None
-        if token.text is not None:
+        if piece.run is not source or run is None or run.getparent() is not container:
+            run = _new_run(container, piece.run)
+            source, text = piece.run, None
+        if piece.text is not None:
             if text is None:
                 text = etree.SubElement(run, DEL_TEXT if tag == DEL else T)
                 text.set(_XML_SPACE, "preserve")
                 text.text = ""
-            text.text += token.text
+            text.text += piece.text
             continue
-        items = old_content(token.item) if tag == DEL else [copy.deepcopy(token.item)]
+        items = old_content(piece.item) if tag == DEL else [copy.deepcopy(piece.item)]
         run.extend(items)
         text = None
     if tag == DEL and wrapper is not None:
