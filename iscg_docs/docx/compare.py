@@ -44,6 +44,9 @@ AUTHOR = "iscg-docs"
 # Two blocks with no common text below this similarity are not paired: one is deleted,
 # the other inserted, rather than rewritten word by word.
 _PAIRING = 0.5
+# The most pairs of a differing stretch searched for the most similar: beyond, the
+# search (cubic in the stretch's length) would take minutes on a rewritten document.
+_SEARCH = 10_000
 _SECTION, _TC, _TC_PR = w("sectPr"), w("tc"), w("tcPr")
 _TABLE_HEAD = frozenset({w("tblPr"), w("tblGrid")})
 
@@ -132,18 +135,23 @@ def _pair(
 ) -> Iterator[Step]:
     # An explicit stack rather than recursion: a long stretch must not hit the limit.
     stack: list[tuple[int, int, int, int] | Step] = [(i1, i2, j1, j2)]
+    scores: dict[tuple[int, int], float] = {}
     while stack:
         task = stack.pop()
         if len(task) == 3:
             yield task
             continue
         a1, a2, b1, b2 = task
+        if (a2 - a1) * (b2 - b1) > _SEARCH:
+            yield from _in_step(a1, a2, b1, b2, similarity)
+            continue
         best, where = _PAIRING, None
         for i in range(a1, a2):
             for j in range(b1, b2):
-                score = similarity(i, j)
-                if score > best or (where is None and score == best and score > 0):
-                    best, where = score, (i, j)
+                if (i, j) not in scores:
+                    scores[i, j] = similarity(i, j)
+                if scores[i, j] > best or (where is None and scores[i, j] == best):
+                    best, where = scores[i, j], (i, j)
         if where is None:
             stack.extend(("insert", -1, j) for j in reversed(range(b1, b2)))
             stack.extend(("delete", i, -1) for i in reversed(range(a1, a2)))
@@ -152,6 +160,21 @@ def _pair(
         stack.append((i + 1, a2, j + 1, b2))
         stack.append(("pair", i, j))
         stack.append((a1, i, b1, j))
+
+
+def _in_step(
+    i1: int, i2: int, j1: int, j2: int, similarity: Callable[[int, int], float]
+) -> Iterator[Step]:
+    """A stretch too long to search for its best pairs, paired in order where alike."""
+    for k in range(max(i2 - i1, j2 - j1)):
+        i, j = i1 + k, j1 + k
+        if i < i2 and j < j2 and similarity(i, j) >= _PAIRING:
+            yield ("pair", i, j)
+            continue
+        if i < i2:
+            yield ("delete", i, -1)
+        if j < j2:
+            yield ("insert", -1, j)
 
 
 def _block_key(block: Any) -> str:

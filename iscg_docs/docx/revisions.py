@@ -101,6 +101,15 @@ _OLD_ONLY = frozenset(
     )
 )
 _HYPERLINK = w("hyperlink")
+# Drawings and objects carry ids of their own (``wp:docPr``) that OLD's copy would repeat.
+_PICTURES = frozenset(
+    {
+        w("drawing"),
+        w("pict"),
+        w("object"),
+        "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent",
+    }
+)
 # Characters a run holds besides its text, as the text they show.
 _RUN_CHARACTERS = {w("tab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "\u2011"}
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=False)
@@ -331,7 +340,7 @@ def old_content(item: Any) -> list[Any]:
 
     What points into OLD's package or bookkeeping goes: range markers, note and comment
     references, section properties, paragraph ids; a hyperlink keeps its runs without
-    its link; a drawing or object whose picture is in OLD's package is left out.
+    its link; drawings, pictures and objects are left out.
     """
     holder = element(w("holder"))
     holder.append(copy.deepcopy(item))
@@ -344,7 +353,7 @@ def old_content(item: Any) -> list[Any]:
             _drop(node)
         elif node.tag == _HYPERLINK:
             _unwrap(node)
-        elif any(name.startswith(f"{{{_R}}}") for name in node.attrib):
+        elif node.tag in _PICTURES or any(name.startswith(f"{{{_R}}}") for name in node.attrib):
             _drop(_run_item(node))
     return list(holder)
 
