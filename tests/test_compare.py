@@ -362,8 +362,10 @@ class TestBadInput:
         good = render(renderer, framework, "CD71-ISCG-2021-02")
         bad = damage(good)
         old, new = (bad, good) if side == "old" else (good, bad)
-        with pytest.raises(InputError, match=expected):
-            compare(old, new)
+        with pytest.raises(InputError, match=expected) as raised:
+            compare(old, new, old_name="avant.docx", new_name="après.docx")
+        assert raised.value.source == ("avant.docx" if side == "old" else "après.docx")
+        assert raised.value.message.startswith(expected)
 
 
 def _flip(data: bytes) -> bytes:

@@ -60,6 +60,8 @@ def compare(
     *,
     author: str = AUTHOR,
     date: dt.datetime = EPOCH,
+    old_name: str | None = None,
+    new_name: str | None = None,
 ) -> bytes:
     """NEW's .docx with the changes since OLD as Word tracked changes.
 
@@ -69,6 +71,8 @@ def compare(
         author: the revisions' author.
         date: the revisions' date (naive means UTC); fixed by default, so equal inputs
             give equal bytes.
+        old_name: OLD's file name, given as the ``source`` of an error about it.
+        new_name: NEW's file name, likewise.
 
     Returns:
         The comparison's bytes, written by :mod:`iscg_docs.docx.package`.
@@ -76,15 +80,21 @@ def compare(
     Raises:
         InputError: either input is not a readable .docx; the message says which.
     """
-    return compare_documents(old, new, author=author, date=date)[0]
+    names = (old_name, new_name)
+    return compare_documents(old, new, author=author, date=date, names=names)[0]
 
 
 def compare_documents(
-    old: bytes, new: bytes, *, author: str = AUTHOR, date: dt.datetime = EPOCH
+    old: bytes,
+    new: bytes,
+    *,
+    author: str = AUTHOR,
+    date: dt.datetime = EPOCH,
+    names: tuple[str | None, str | None] = (None, None),
 ) -> tuple[bytes, int]:
     """As :func:`compare`, also giving the number of revisions it made."""
-    before = Document(old, "l'ancien document")
-    after = Document(new, "le nouveau document")
+    before = Document(old, "l'ancien document", names[0])
+    after = Document(new, "le nouveau document", names[1])
     for root in (*before.parts.values(), *after.parts.values()):
         resolve(root, accept=True)
     revisions = Revisions(after.parts.values(), author, date)

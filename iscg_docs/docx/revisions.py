@@ -121,37 +121,43 @@ class Document:
     Args:
         data: the .docx file's bytes.
         side: what the document is called in an error, e.g. « l'ancien document ».
+        source: its file name, for the error's ``source``.
 
     Raises:
         InputError: not a zip, a damaged zip, no main part, or a main part that is not
             WordprocessingML.
     """
 
-    def __init__(self, data: bytes, side: str) -> None:
+    def __init__(self, data: bytes, side: str, source: str | None = None) -> None:
         self.data = data
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                damaged = archive.testzip()
-                if damaged is not None:
-                    raise InputError(f"{side} est endommagé (partie {damaged} illisible).")
-                self.part = _main_part(archive)
-                #: The headers and footers, by part name, in the order the body names them.
-                self.stories = _stories(archive, self.part)
-                self.parts = {
-                    name: etree.fromstring(archive.read(name), _PARSER)
-                    for name in (self.part, *self.stories)
-                }
-        except InputError:
-            raise
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as error:
-            raise InputError(f"{side} n'est pas un fichier .docx lisible ({error}).") from error
-        except KeyError as error:
-            raise InputError(f"{side} n'a pas de corps de document ({error}).") from error
-        except etree.XMLSyntaxError as error:
-            raise InputError(f"{side} a une partie endommagée ({error}).") from error
+                self._read(archive)
+        except _Refused as refused:
+            raise InputError(f"{side} {refused.args[0]}.", source) from None
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError):
+            reason = "n'est pas un fichier .docx (pas une archive zip, ou une archive tronquée)"
+            raise InputError(f"{side} {reason}.", source) from None
         self.root = self.parts[self.part]
         if self.root.tag != w("document") or self.root.find(w("body")) is None:
-            raise InputError(f"{side} n'est pas un document Word (pas de w:body).")
+            reason = "n'est pas un document Word (son corps n'a pas d'élément w:body)"
+            raise InputError(f"{side} {reason}.", source)
+
+    def _read(self, archive: zipfile.ZipFile) -> None:
+        """Read the main part, headers and footers, or say in French what is wrong."""
+        for member in archive.infolist():
+            try:
+                with archive.open(member) as stream:
+                    while stream.read(1 << 20):  # checks the CRC at the end
+                        pass
+            except (zlib.error, OSError, zipfile.BadZipFile, EOFError):
+                raise _Refused(
+                    f"est endommagé (la partie {member.filename} est illisible)"
+                ) from None
+        self.part = _main_part(_xml(archive, "_rels/.rels"))
+        #: The headers and footers, by part name, in the order the body names them.
+        self.stories = _stories(archive, self.part)
+        self.parts = {name: _xml(archive, name) for name in (self.part, *self.stories)}
 
     @property
     def body(self) -> Any:
@@ -167,14 +173,29 @@ class Document:
         return normalize_package(self.data, replace=replace)
 
 
-def _main_part(archive: zipfile.ZipFile) -> str:
+class _Refused(Exception):
+    """Why a package cannot be read, in French (a message for :class:`InputError`)."""
+
+
+def _xml(archive: zipfile.ZipFile, name: str) -> Any:
+    """The parsed part ``name`` of ``archive``."""
+    try:
+        data = archive.read(name)
+    except KeyError:
+        raise _Refused(f"n'est pas un document Word (il n'a pas de partie {name})") from None
+    try:
+        return etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as error:
+        raise _Refused(f"est endommagé (XML invalide dans {name}, ligne {error.lineno})") from None
+
+
+def _main_part(rels: Any) -> str:
     """The main document part's name, from the package relationships."""
-    rels = etree.fromstring(archive.read("_rels/.rels"), _PARSER)
     for rel in rels.iter(f"{{{_PACKAGE_RELS}}}Relationship"):
         if rel.get("Type", "").endswith(_OFFICE_DOCUMENT):
             target: str = rel.get("Target", "")
             return target.lstrip("/")
-    raise KeyError("word/document.xml")
+    raise _Refused("n'est pas un document Word (aucune partie principale)")
 
 
 def _stories(archive: zipfile.ZipFile, main: str) -> tuple[str, ...]:
@@ -183,7 +204,7 @@ def _stories(archive: zipfile.ZipFile, main: str) -> tuple[str, ...]:
     rels_name = posixpath.join(folder, "_rels", f"{name}.rels")
     if rels_name not in archive.namelist():
         return ()
-    rels = etree.fromstring(archive.read(rels_name), _PARSER)
+    rels = _xml(archive, rels_name)
     found = []
     for rel in rels.iter(f"{{{_PACKAGE_RELS}}}Relationship"):
         kind = rel.get("Type", "").rsplit("/", 1)[-1]
@@ -194,9 +215,9 @@ def _stories(archive: zipfile.ZipFile, main: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def read_document(data: bytes, side: str = "le document") -> Document:
-    """Parse a .docx's main part (see :class:`Document`)."""
-    return Document(data, side)
+def read_document(data: bytes, side: str = "le document", source: str | None = None) -> Document:
+    """Parse a .docx's main part, headers and footers (see :class:`Document`)."""
+    return Document(data, side, source)
 
 
 class Revisions:
