@@ -30,6 +30,7 @@ from iscg_docs.model.records import Convention, Framework, SplitShare
 from tests.helpers import with_years
 
 NS = {"w": W}
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 ROOT = Path(__file__).resolve().parent.parent
 
 Change = Callable[[Framework], Framework]
@@ -331,6 +332,59 @@ class TestCount:
         assert root.xpath("//w:delText/text()", namespaces=NS) == ["la"]
         assert root.xpath("//w:ins//w:t/text()", namespaces=NS) == ["une"]
         assert count == 2
+
+
+_RICH_OLD = """
+<w:p><w:bookmarkStart w:id="0" w:name="debut"/><w:r><w:t>Avant</w:t></w:r>
+<w:bookmarkEnd w:id="0"/><w:r><w:tab/><w:t>le texte</w:t></w:r></w:p>
+<w:p><w:hyperlink r:id="rId99"><w:r><w:t>un lien</w:t></w:r></w:hyperlink>
+<w:r><w:t xml:space="preserve"> et la page </w:t></w:r>
+<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE </w:instrText></w:r>
+<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r>
+<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>
+<w:p><w:r><w:t>Fin</w:t><w:br/><w:t>ligne</w:t></w:r></w:p>
+"""
+_RICH_NEW = """
+<w:p><w:bookmarkStart w:id="0" w:name="debut"/><w:r><w:t>Après</w:t></w:r>
+<w:bookmarkEnd w:id="0"/><w:r><w:tab/><w:t>le texte modifié</w:t></w:r></w:p>
+<w:p><w:r><w:t>Fin</w:t><w:br/><w:t>dernière ligne</w:t></w:r></w:p>
+"""
+
+
+def _with_body(blocks: str) -> bytes:
+    """A python-docx document whose body is ``blocks`` (WordprocessingML)."""
+    buffer = io.BytesIO()
+    docx.Document().save(buffer)
+    data = buffer.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        root = etree.fromstring(archive.read("word/document.xml"))
+    holder = etree.fromstring(
+        f'<w:body xmlns:w="{W}" xmlns:r="{R_NS}">{blocks.replace(chr(10), "")}</w:body>'
+    )
+    target = root.find("w:body", NS)
+    section = target.find("w:sectPr", NS)
+    for child in list(target):
+        target.remove(child)
+    target.extend([*holder, section])
+    return _replace(data, etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+
+
+class TestRichParagraphs:
+    """Bookmarks, hyperlinks, fields, tabs and breaks: compared, copied safely."""
+
+    def test_round_trip_and_safety(self) -> None:
+        """The texts come back; OLD's bookmark, link and field code do not clash or dangle."""
+        old, new = _with_body(_RICH_OLD), _with_body(_RICH_NEW)
+        result = compare(old, new)
+        assert document_text(accept_all(result)) == document_text(new)
+        assert document_text(reject_all(result)) == document_text(old)
+        root = body(result)
+        check_schema_order(root)
+        assert len(root.xpath("//w:bookmarkStart", namespaces=NS)) == 1
+        assert not root.xpath("//w:hyperlink", namespaces=NS)
+        assert root.xpath("//w:del//w:delInstrText", namespaces=NS)
+        assert root.xpath("//w:delText/text()", namespaces=NS)[0] == "Avant"
+        assert document_text(old)[0] == "Avant\tle texte"
 
 
 class TestBadInput:
