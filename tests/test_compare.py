@@ -369,6 +369,27 @@ def _with_body(blocks: str) -> bytes:
     return _replace(data, etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
+class TestLastParagraph:
+    """Word cannot remove a body's last paragraph mark: it is never the one marked."""
+
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            pytest.param(["Début.", "Milieu.", "Fin."], ["Début."], id="deleted"),
+            pytest.param(["Début."], ["Début.", "Milieu.", "Fin."], id="inserted"),
+        ],
+    )
+    def test_last_mark_unmarked(self, old: list[str], new: list[str]) -> None:
+        """The paragraph before the changed ones carries the mark; the texts still agree."""
+        before, after = _docx(old, table=False), _docx(new, table=False)
+        result = compare(before, after)
+        paragraphs = body(result).findall("w:body/w:p", NS)
+        assert not paragraphs[-1].xpath("w:pPr/w:rPr/w:ins | w:pPr/w:rPr/w:del", namespaces=NS)
+        assert paragraphs[0].xpath("w:pPr/w:rPr/w:ins | w:pPr/w:rPr/w:del", namespaces=NS)
+        assert document_text(accept_all(result)) == document_text(after)
+        assert document_text(reject_all(result)) == document_text(before)
+
+
 class TestRichParagraphs:
     """Bookmarks, hyperlinks, fields, tabs and breaks: compared, copied safely."""
 

@@ -23,11 +23,13 @@ from iscg_docs.docx.revisions import (
     EPOCH,
     INS,
     PPR,
+    RPR,
     TBL,
     TR,
     Document,
     Revisions,
     element,
+    mark_paragraph,
     mark_tree,
     old_content,
     paragraph_text,
@@ -247,7 +249,43 @@ def diff_blocks(old: Sequence[Any], new: Sequence[Any], revisions: Revisions) ->
             out.extend(_deleted(old[i], revisions))
         else:
             out.append(_inserted(new[j], revisions))
+    _keep_last_mark(out)
     return out
+
+
+def _mark_of(block: Any) -> Any:
+    """The revision on a paragraph's mark, if any."""
+    if block.tag != PARAGRAPH:
+        return None
+    for mark in block.iterfind(f"{PPR}/{RPR}/*"):
+        if mark.tag in (INS, DEL):
+            return mark
+    return None
+
+
+def _keep_last_mark(blocks: list[Any]) -> None:
+    """Keep the mark of a body's or a cell's last paragraph out of the revisions.
+
+    Word cannot remove that mark, so a last paragraph inserted or deleted whole would
+    leave an empty paragraph once decided. When the last paragraphs are all inserted (or
+    all deleted) after a paragraph that stays, that paragraph's mark is marked instead of
+    the last one's: deciding joins them, and the text is the same.
+    """
+    last = _mark_of(blocks[-1]) if blocks else None
+    if last is None:
+        return
+    k = len(blocks) - 1
+    while k >= 0 and _kind(blocks[k]) == last.tag:
+        k -= 1
+    if k < 0 or blocks[k].tag != PARAGRAPH or _mark_of(blocks[k]) is not None:
+        return
+    last.getparent().remove(last)
+    mark_paragraph(blocks[k], last)
+
+
+def _kind(block: Any) -> str | None:
+    mark = _mark_of(block)
+    return None if mark is None else str(mark.tag)
 
 
 def _deleted(block: Any, revisions: Revisions) -> list[Any]:

@@ -29,6 +29,7 @@ __all__ = [
     "Revisions",
     "accept_all",
     "document_text",
+    "mark_paragraph",
     "mark_tree",
     "old_content",
     "paragraph_text",
@@ -284,7 +285,7 @@ def document_text(docx: bytes) -> list[str]:
     return [paragraph_text(p) for p in body.iter(P)]
 
 
-def _mark_paragraph(paragraph: Any, revision: Any) -> None:
+def mark_paragraph(paragraph: Any, revision: Any) -> None:
     """Mark ``paragraph``'s mark with ``revision``, first in ``w:pPr/w:rPr``."""
     properties = paragraph.find(PPR)
     if properties is None:
@@ -331,7 +332,7 @@ def mark_tree(root: Any, tag: str, revisions: Revisions) -> None:
         revisions: where the revision elements come from.
     """
     for paragraph in _iter_self(root, P):
-        _mark_paragraph(paragraph, revisions.make(tag))
+        mark_paragraph(paragraph, revisions.make(tag))
     for row in _iter_self(root, TR):
         _mark_row(row, revisions.make(tag))
     wrapper = None
