@@ -19,7 +19,6 @@ import attrs
 import docx
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from lxml import etree
 
 from iscg_docs.convention.render import ConventionRenderer
@@ -28,6 +27,7 @@ from iscg_docs.docx.revisions import W, accept_all, document_text, reject_all
 from iscg_docs.errors import InputError
 from iscg_docs.model.records import Convention, Framework, SplitShare
 from tests.helpers import with_years
+from tests.strategies import edited_texts
 
 NS = {"w": W}
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -247,7 +247,7 @@ class TestConventions:
 
 
 def _docx(paragraphs: list[str], *, table: bool = True) -> bytes:
-    """A python-docx document of ``paragraphs``, then a table of the first and last."""
+    """A python-docx document of ``paragraphs``, then a table of them with their lengths."""
     document = docx.Document()
     for index, text in enumerate(paragraphs):
         paragraph = document.add_paragraph()
@@ -255,41 +255,22 @@ def _docx(paragraphs: list[str], *, table: bool = True) -> bytes:
         half = len(text) // 2
         paragraph.add_run(text[:half])
         paragraph.add_run(text[half:]).bold = index % 2 == 0
-    if table:
-        cells = document.add_table(rows=1, cols=2)
-        cells.cell(0, 0).text = paragraphs[0] if paragraphs else ""
-        cells.cell(0, 1).text = " ".join(paragraphs[-1:])
+    if table and paragraphs:
+        # A row per paragraph, so that paragraphs inserted or deleted are rows too.
+        cells = document.add_table(rows=len(paragraphs), cols=2)
+        for index, text in enumerate(paragraphs):
+            cells.cell(index, 0).text = text
+            cells.cell(index, 1).text = f"{len(text)} caractères"
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
-
-
-_WORDS = st.sampled_from(["la", "convention", "État", "17 400,00 €", ",", " ", "2023", "a"])
-_TEXT = st.lists(_WORDS, max_size=8).map("".join)
-
-
-@st.composite
-def _edited(draw: st.DrawFn) -> tuple[list[str], list[str]]:
-    old = draw(st.lists(_TEXT, max_size=6))
-    new = list(old)
-    for _ in range(draw(st.integers(0, 4))):
-        where = draw(st.integers(0, len(new)))
-        action = draw(st.sampled_from(["insert", "delete", "edit"]))
-        if action == "insert":
-            new.insert(where, draw(_TEXT))
-        elif new and where < len(new):
-            if action == "delete":
-                del new[where]
-            else:
-                new[where] = draw(_TEXT)
-    return old, new
 
 
 class TestGenerated:
     """Random small documents built with python-docx, randomly edited."""
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(_edited())
+    @given(edited_texts())
     def test_round_trip(self, texts: tuple[list[str], list[str]]) -> None:
         """Accept all gives NEW's text, reject all OLD's, for any edit."""
         old, new = (_docx(t) for t in texts)
