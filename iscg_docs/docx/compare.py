@@ -48,7 +48,7 @@ AUTHOR = "iscg-docs"
 _PAIRING = 0.5
 # The most pairs of a differing stretch searched for the most similar: beyond, the
 # search (cubic in the stretch's length) would take minutes on a rewritten document.
-_SEARCH = 10_000
+_SEARCH = 2_500
 _SECTION, _TC, _TC_PR = w("sectPr"), w("tc"), w("tcPr")
 _TABLE_HEAD = frozenset({w("tblPr"), w("tblGrid")})
 
