@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import io
 import os
@@ -31,7 +30,6 @@ from tests.strategies import edited_texts
 
 NS = {"w": W}
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-ROOT = Path(__file__).resolve().parent.parent
 
 Change = Callable[[Framework], Framework]
 
@@ -443,21 +441,6 @@ def _replace(data: bytes, document: bytes) -> bytes:
         members = {n: archive.read(n) for n in archive.namelist()}
     members["word/document.xml"] = document
     return _zip(members)
-
-
-class TestLayering:
-    """The .docx engine stays apart: no import from the document kinds or the model."""
-
-    def test_docx_imports_no_family(self) -> None:
-        """No module under iscg_docs/docx imports convention, model, french or inputs."""
-        forbidden = ("convention", "model", "french", "inputs", "output", "cli")
-        for path in (ROOT / "iscg_docs" / "docx").rglob("*.py"):
-            for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-                if isinstance(node, ast.ImportFrom) and node.module:
-                    parts = node.module.split(".")
-                    assert parts[0] != "iscg_docs" or len(parts) < 2 or parts[1] not in forbidden, (
-                        f"{path.name} imports {node.module}"
-                    )
 
 
 def _convert(document: Path, kind: str) -> Path:
