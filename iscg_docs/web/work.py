@@ -28,6 +28,7 @@ from iscg_docs.errors import InputError, IscgError, Problem, ValidationError
 from iscg_docs.inputs.loading import convention_index, load_each
 from iscg_docs.model.records import Framework
 from iscg_docs.model.rules import warnings
+from iscg_docs.output.atomic import write_atomic
 from iscg_docs.output.batch import generate
 
 __all__ = [
@@ -75,7 +76,7 @@ def _workspace(name: str, content: bytes) -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix=_TEMP_PREFIX))
     try:
         path = folder / name
-        path.write_bytes(content)
+        write_atomic(path, content, durable=False)  # a scratch copy, gone after the request
         yield path
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -294,7 +295,7 @@ def preview_png(
         raise OutputError("poppler (pdftoppm) est introuvable : installez poppler-utils.")
     with tempfile.TemporaryDirectory(prefix=_TEMP_PREFIX) as folder:
         source = Path(folder) / "document.pdf"
-        source.write_bytes(pdf)
+        write_atomic(source, pdf, durable=False)
         target = Path(folder) / "page"
         command = [program, "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile"]
         try:
