@@ -119,7 +119,7 @@ class TestRenderedDocument:
     def _check_table(table: Any) -> None:
         rows = [[cell.paragraphs[0].text for cell in row.cells] for row in table.rows]
         header, *years, total = rows
-        assert header[-1] == "Coût de l'année"
+        assert header[-1] == "Coût de l’année"
         assert total[0] == "Total sur la période"
         grid = [[parse_money(x) for x in row[1:]] for row in years]
         totals = [parse_money(x) for x in total[1:]]
@@ -157,11 +157,11 @@ class TestRenderedDocument:
         bassin = body_text(docx.Document(io.BytesIO(rendered[REFS[0], False])))
         macon = body_text(docx.Document(io.BytesIO(rendered[REFS[1], False])))
         assert "Article 4 – Financement" in bassin
-        assert "telle que fixée à l'article 4," in bassin
-        assert "Engagements des co-signataires" not in bassin
-        assert "Article 4 – Engagements des co-signataires" in macon
+        assert "telle que fixée à l'article 4, est versée" in bassin
+        assert "Engagements des cosignataires" not in bassin
+        assert "Article 4 – Engagements des cosignataires" in macon
         assert "Article 5 – Financement" in macon
-        assert "telle que fixée à l'article 5," in macon
+        assert "telle que fixée à l'article 5, est versée" in macon
 
     @pytest.mark.parametrize("ref", REFS, ids=IDS)
     def test_header_and_footer(self, rendered: dict[Any, bytes], ref: str) -> None:
