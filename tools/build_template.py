@@ -102,16 +102,23 @@ def _styles(doc: Any) -> None:
 
 #: A Jinja tag: the typesetting below never touches what stands inside one.
 _TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
+_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 #: Spaces the template's own text needs beyond :func:`typography`: a no-break space before
-#: % and € and after « n° », and the typographic apostrophe.
-_MORE = ((re.compile(r" (?=[%€])"), NBSP), (re.compile(r"(?<=n°) "), NBSP), (re.compile("'"), "’"))
+#: % and €, after « n° » and between a day and its month, and the typographic apostrophe.
+_MORE = (
+    (re.compile(r" (?=[%€])"), NBSP),
+    (re.compile(r"(?<=n°) "), NBSP),
+    (re.compile(rf"\b(\d{{1,2}}|1er) ({_MONTHS})\b"), rf"\1{NBSP}\2"),
+    (re.compile("'"), "’"),
+)
 
 
 def typeset(text: str) -> str:
     """The template's static French text as a jurist expects it printed.
 
     :func:`typography` gives the no-break spaces before ; : ! ? and inside « »; this adds
-    those before % and €, after « n° », and the typographic apostrophe (’). Jinja tags are
+    those before % and €, after « n° » and between a day and its month ("21 décembre"),
+    and the typographic apostrophe (’). Jinja tags are
     left exactly as written, so a variable's name or a filter's argument never changes.
 
     Args:
