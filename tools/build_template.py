@@ -377,7 +377,7 @@ def _visas(doc: Any) -> None:
         "Vu le code de la sécurité intérieure, notamment ses articles L. 132-4 et L. 132-13 ;",
         "Vu le code de l'action sociale et des familles, notamment ses articles L. 121-2 et "
         "L. 411-3 ;",
-        "Vu le règlement (UE) 2016/679 du Parlement européen et du Conseil du 27 avril 2016 "
+        "Vu le règlement (UE)\u00a02016/679 du Parlement européen et du Conseil du 27 avril 2016 "
         "relatif à la protection des personnes physiques à l'égard du traitement des données à "
         "caractère personnel et à la libre circulation de ces données (règlement général sur la "
         "protection des données) ;",
@@ -481,7 +481,7 @@ def _preamble(doc: Any) -> None:
 
 
 def _missions(doc: Any) -> None:
-    article(doc, "missions", "Missions de l'intervenant social")
+    article(doc, "missions", "Missions {{ worker.of }}")
     para(
         doc,
         "Conformément au cadre de référence fixé par la circulaire interministérielle du "
@@ -521,7 +521,8 @@ def _posts(doc: Any) -> None:
     article(doc, "postes", "Postes, lieux d'exercice et employeur")
     para(
         doc,
-        "La présente convention porte sur les postes suivants, soit au total {{ posts_total }} :",
+        "La présente convention porte sur {% if worker.plural %}les postes suivants"
+        "{% else %}le poste suivant{% endif %}, soit au total {{ posts_total }} :",
         keep=True,
     )
     tag(doc, "{%p for job in jobs %}")
@@ -533,20 +534,20 @@ def _posts(doc: Any) -> None:
     para(
         doc,
         "Le recrutement, la gestion administrative et l'autorité hiérarchique {{ worker.of }} "
-        "relèvent {{ employer.of }}, employeur. Dans l'exercice de ses missions, l'intervenant "
-        "social est placé sous l'autorité fonctionnelle du chef du service de police ou du "
-        "commandant de l'unité de gendarmerie d'accueil, qui désigne en son sein un référent.",
+        "relèvent {{ employer.of }}, employeur. Dans l'exercice des missions, l'autorité "
+        "fonctionnelle sur {{ worker.subject }} est exercée par le chef du service de police ou "
+        "le commandant de l'unité de gendarmerie d'accueil, qui désigne en son sein un référent.",
     )
     para(
         doc,
-        "Le poste est occupé par un travailleur social titulaire d'un diplôme d'État de travail "
-        "social, de préférence le diplôme d'État d'assistant de service social.",
+        "Chaque poste est occupé par un travailleur social titulaire d'un diplôme d'État de "
+        "travail social, notamment le diplôme d'État d'assistant de service social.",
     )
     para(
         doc,
-        "Le service de police ou l'unité de gendarmerie d'accueil met à la disposition de "
-        "l'intervenant social un bureau permettant des entretiens confidentiels, un téléphone "
-        "et l'accès aux mains courantes et aux informations nécessaires à ses missions.",
+        "Le service de police ou l'unité de gendarmerie d'accueil met à la disposition "
+        "{{ worker.of }} un bureau permettant des entretiens confidentiels, un téléphone "
+        "et l'accès aux mains courantes et aux informations nécessaires aux missions.",
     )
     para(
         doc,
@@ -570,7 +571,7 @@ def _cosignatories(doc: Any) -> None:
         [
             "faciliter l'accueil et l'installation {{ worker.of }} dans les locaux des services "
             "de police et des unités de gendarmerie ;",
-            "orienter vers l'intervenant social les personnes relevant des missions définies à "
+            "orienter vers {{ worker.subject }} les personnes relevant des missions définies à "
             "{{ articles.missions.ref }} ;",
             "participer au comité de pilotage prévu à {{ articles.suivi.ref }}.",
         ],
@@ -593,7 +594,8 @@ def _financing(doc: Any) -> None:
     article(doc, "financement", "Financement")
     para(
         doc,
-        "Le coût des postes (salaires, charges et frais de fonctionnement) s'élève à "
+        "Le coût {% if worker.plural %}des postes{% else %}du poste{% endif %} (salaires, "
+        "charges et frais de fonctionnement) s'élève à "
         "{{ financing.total_cost_full }} sur la durée de la convention. Il est financé comme "
         "suit :",
         keep=True,
@@ -646,10 +648,12 @@ def _payment(doc: Any) -> None:
     article(doc, "versement", "Modalités de versement")
     para(
         doc,
-        "La participation annuelle de chaque financeur, telle que fixée à "
-        "{{ articles.financement.ref }}, est versée {{ employer.to }}, employeur : la moitié "
-        "au cours du premier trimestre de l'année concernée, le solde au vu du rapport "
-        "d'activité et de l'état récapitulatif des dépenses prévus à {{ articles.suivi.ref }}.",
+        "La participation annuelle de chaque financeur autre que l'employeur, telle que fixée "
+        "à {{ articles.financement.ref }}, est versée {{ employer.to }}, employeur : la "
+        "moitié au cours du premier trimestre de l'année concernée, le solde au vu du rapport "
+        "d'activité et de l'état récapitulatif des dépenses prévus à {{ articles.suivi.ref }}. "
+        "Lorsque l'employeur participe lui-même au financement, il supporte directement sa "
+        "propre participation.",
     )
     para(
         doc,
@@ -704,7 +708,7 @@ def _secrecy(doc: Any) -> None:
     article(doc, "secret", "Secret professionnel, partage d'informations et données personnelles")
     para(
         doc,
-        "L'intervenant social est tenu au secret professionnel dans les conditions et sous les "
+        "Chaque intervenant social est tenu au secret professionnel dans les conditions et sous les "
         "réserves prévues aux articles 226-13 et 226-14 du code pénal, en particulier, "
         "lorsqu'il est assistant de service social, en application de l'article L. 411-3 du "
         "code de l'action sociale et des familles. La présente convention ne crée ni n'étend "
@@ -716,12 +720,12 @@ def _secrecy(doc: Any) -> None:
         "Les informations à caractère secret ne sont partagées que dans les cas où la loi "
         "l'autorise, et dans la limite de ce qui est strictement nécessaire à l'évaluation de "
         "la situation et à la mise en œuvre de l'accompagnement. Les services de police et "
-        "les unités de gendarmerie n'ont pas accès aux dossiers sociaux tenus par "
-        "l'intervenant social.",
+        "les unités de gendarmerie n'ont pas accès aux dossiers sociaux tenus au titre de ces "
+        "missions.",
     )
     para(
         doc,
-        "Les données à caractère personnel sont traitées conformément au règlement (UE) "
+        "Les données à caractère personnel sont traitées conformément au règlement (UE)\u00a0"
         "2016/679 du 27 avril 2016 et à la loi n° 78-17 du 6 janvier 1978. L'employeur est "
         "responsable de ces traitements ; il informe les personnes reçues de leurs droits. Les "
         "données transmises aux parties au titre de {{ articles.suivi.ref }} sont anonymisées.",
@@ -734,7 +738,8 @@ def _closing_articles(doc: Any) -> None:
         doc,
         "Les parties s'engagent à faire mention du concours de chacune d'elles, notamment de "
         "celui de l'État au titre du FIPD et de celui du Département, dans toute action de "
-        "communication relative aux postes financés par la présente convention.",
+        "communication relative {% if worker.plural %}aux postes financés{% else %}au poste "
+        "financé{% endif %} par la présente convention.",
     )
     article(doc, "modification", "Modification")
     para(
@@ -783,9 +788,9 @@ def body(doc: Any) -> None:
         doc,
         "La présente convention a pour objet de fixer les conditions dans lesquelles les "
         "parties financent, sur le territoire « {{ territory }} », l'emploi {{ worker.of }} "
-        "en commissariat et en gendarmerie, ainsi que les engagements de chacune d'elles. Les "
-        "postes sont décrits à {{ articles.postes.ref }} et leur financement à "
-        "{{ articles.financement.ref }}.",
+        "en commissariat et en gendarmerie, ainsi que les engagements de chacune d'elles. "
+        "{% if worker.plural %}Les postes sont décrits{% else %}Le poste est décrit{% endif %} "
+        "à {{ articles.postes.ref }} et le financement à {{ articles.financement.ref }}.",
     )
     _missions(doc)
     _posts(doc)
