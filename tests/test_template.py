@@ -206,6 +206,58 @@ class TestRenderedDocument:
         assert props.title.startswith("Convention triennale")
 
 
+class TestLegalText:
+    """The text the template writes itself, as reviewed by a jurist (docs/references.md)."""
+
+    @pytest.mark.parametrize("ref", REFS, ids=IDS)
+    def test_visas_cite_articles(self, rendered: dict[Any, bytes], ref: str) -> None:
+        """Visas cite articles, not whole codes, and the FIPD circular by its real title."""
+        text = body_text(docx.Document(io.BytesIO(rendered[ref, False])))
+        assert "Vu le code général des collectivités territoriales" not in text
+        assert "notamment ses articles 226-13 et 226-14" in text
+        assert "notamment ses articles L.\u00a0132-4 et L.\u00a0132-13" in text
+        assert "déclinaison territoriale des politiques de prévention de la délinquance" in text
+        assert "qui pilote la politique" not in text
+
+    @pytest.mark.parametrize("ref", REFS, ids=IDS)
+    def test_clauses(self, rendered: dict[Any, bytes], ref: str) -> None:
+        """The clauses the review found missing are there."""
+        text = body_text(docx.Document(io.BytesIO(rendered[ref, False])))
+        for phrase in (
+            "autorité hiérarchique",
+            "autorité fonctionnelle",
+            "désigne en son sein un référent",
+            "diplôme d’État de travail social",
+            "Lorsqu’un poste est vacant",
+            "demeurent après la fin de la convention",
+            "convoqué par le représentant de l’État",
+            "le procureur de la République et les membres du réseau VIF y sont invités",
+            "sous réserve du vote des crédits",
+            "responsable de ces traitements",
+            "qui se présentent d’elles-mêmes",
+        ):
+            assert phrase in text, phrase
+        assert "premier filtre" not in text
+
+    def test_typography_of_template_text(self, rendered: dict[Any, bytes]) -> None:
+        """The template's own text: ’, and no-break spaces after n°, before % and between a
+        day and its month."""
+        text = body_text(docx.Document(io.BytesIO(rendered[REFS[0], False])))
+        assert "loi n°\u00a078-17 du 6\u00a0janvier 1978" in text
+        assert "Il est convenu ce qui suit\u00a0:" in text
+        assert "l’Assemblée départementale a réaffirmé" in text
+        assert "100\u00a0%" in text
+
+    def test_singular_for_one_post(self, rendered: dict[Any, bytes]) -> None:
+        """One post (Bresse) is « le poste suivant »; two (Mâconnais) « les postes suivants »."""
+        bresse = body_text(docx.Document(io.BytesIO(rendered[REFS[2], False])))
+        macon = body_text(docx.Document(io.BytesIO(rendered[REFS[1], False])))
+        assert "porte sur le poste suivant" in bresse
+        assert "Le coût du poste" in bresse
+        assert "porte sur les postes suivants" in macon
+        assert "Article 2 – Missions des intervenants sociaux" in macon
+
+
 class TestEscaping:
     """User text comes out literally: no markup, no template evaluation."""
 

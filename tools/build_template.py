@@ -104,10 +104,12 @@ def _styles(doc: Any) -> None:
 _TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 #: Spaces the template's own text needs beyond :func:`typography`: a no-break space before
-#: % and €, after « n° » and between a day and its month, and the typographic apostrophe.
+#: % and €, after « n° » and « L. » (code articles), between a day and its month, and the
+#: typographic apostrophe.
 _MORE = (
     (re.compile(r" (?=[%€])"), NBSP),
     (re.compile(r"(?<=n°) "), NBSP),
+    (re.compile(r"(?<=\bL\.) (?=\d)"), NBSP),
     (re.compile(rf"\b(\d{{1,2}}|1er) ({_MONTHS})\b"), rf"\1{NBSP}\2"),
     (re.compile("'"), "’"),
 )
