@@ -142,6 +142,14 @@ class TestPlantedDefects:
         assert len(found) == 1
         assert "Mâconnais Beaujolais Agglomération" in found[0].excerpt
 
+    def test_reference_at_sentence_start(self, examples: dict[str, bytes]) -> None:
+        """« L'article 42 … » at the start of a sentence is checked too."""
+        found = new_findings(
+            examples[REFS[1]], "Il est convenu ce qui suit", "L’article 42 est convenu"
+        )
+        assert [f.code for f in found] == ["renvoi-article"]
+        assert "42" in found[0].message
+
     def test_other_texts_articles_are_not_references(self, examples: dict[str, bytes]) -> None:
         """« l'article 226-13 du code pénal », « l'article 5 de la loi » are not this
         convention's articles."""

@@ -68,10 +68,10 @@ _NUMERALS = (
 _WORDS_BEFORE = re.compile(rf"(?:(?<!\w)(?:{_NUMERALS})(?:[ \u00a0-]+|(?<=['’])|$))+$", re.I)
 #: A heading: "Article 1er – Objet", "Article 12 - Litiges".
 _HEADING = re.compile(r"^Article (\d+)(?:er)? *[–—-]")
-#: A reference to this convention's own article: "l'article 4", not "l'article 226-13"
-#: nor "l'article 5 de la loi".
+#: A reference to this convention's own article: "l'article 4", "L'article 4 est…", not
+#: "l'article 226-13" nor "l'article 5 de la loi".
 _REFERENCE = re.compile(
-    r"\bl['’]article (\d+)(?:er)?\b(?![-\d])(?! +(?:du|de la|de l['’]|des|de ce|de cette)\b)"
+    r"\b[lL]['’]article (\d+)(?:er)?\b(?![-\d])(?! +(?:du|de la|de l['’]|des|de ce|de cette)\b)"
 )
 _COPIES = re.compile(r"\ben ([\w\s-]+?) \((\d+)\) exemplaires originaux\b")
 _PARTIES_START = ("entre les soussignés", "en présence de")
