@@ -328,3 +328,64 @@ class TestModule:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         assert done.stdout.strip() == "[]"
+
+
+@pytest.fixture(scope="module")
+def example_documents(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The three example conventions, generated once for the commands that read documents."""
+    folder = tmp_path_factory.mktemp("documents")
+    example = Path(__file__).resolve().parent.parent / "examples" / "saone-et-loire.toml"
+    assert main(["generate", str(example), "--out", str(folder)], out=io.StringIO()) == 0
+    return folder
+
+
+class TestVerifyCommand:
+    def test_a_planted_leftover_tag_is_reported(
+        self, example_documents: Path, tmp_path: Path
+    ) -> None:
+        """A document with a template tag left in it: the finding on stdout, exit 1."""
+        source = example_documents / f"{REFS[1]}.docx"
+        with zipfile.ZipFile(source) as z:
+            members = {n: z.read(n) for n in z.namelist()}
+        members["word/document.xml"] = members["word/document.xml"].replace(
+            b"</w:body>", b"<w:p><w:r><w:t>{{ oubli }}</w:t></w:r></w:p></w:body>", 1
+        )
+        planted = tmp_path / "planted.docx"
+        with zipfile.ZipFile(planted, "w") as z:
+            for name, data in members.items():
+                z.writestr(name, data)
+        result = invoke("verify", str(planted))
+        assert result.code == ExitCode.INVALID
+        assert "balise-restante" in result.out
+        assert "Traceback" not in result.err
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        """A file that is not there is a French input error, exit 2."""
+        result = invoke("verify", str(tmp_path / "absent.docx"))
+        assert result.code == ExitCode.INPUT
+        assert "fichier introuvable" in result.err
+
+
+class TestCompareCommand:
+    def test_compare_writes_tracked_changes(self, example_documents: Path, tmp_path: Path) -> None:
+        """Comparing a document with another writes NEW with revisions, counted on stdout."""
+        old, new = (example_documents / f"{r}.docx" for r in REFS[:2])
+        out = tmp_path / "comparaison.docx"
+        result = invoke("compare", str(old), str(new), "--out", str(out))
+        assert result.code == ExitCode.OK, result.err
+        assert result.out.startswith(f"écrit : {out} (")
+        assert b"<w:ins " in zipfile.ZipFile(out).read("word/document.xml")
+        again = invoke("compare", str(old), str(new), "--out", str(out))
+        assert again.code == ExitCode.OUTPUT  # no silent overwrite without --force
+
+    def test_not_a_document(self, example_documents: Path, tmp_path: Path) -> None:
+        """A file that is not a .docx: a French error naming it, nothing written."""
+        bad = tmp_path / "faux.docx"
+        bad.write_bytes(b"pas un document")
+        out = tmp_path / "x.docx"
+        result = invoke(
+            "compare", str(bad), str(example_documents / f"{REFS[0]}.docx"), "--out", str(out)
+        )
+        assert result.code == ExitCode.INPUT
+        assert "faux.docx" in result.err
+        assert not out.exists()

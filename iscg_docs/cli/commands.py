@@ -22,7 +22,16 @@ if TYPE_CHECKING:
     from iscg_docs.model.records import Framework
     from iscg_docs.output.batch import BatchReport
 
-__all__ = ["check", "generate", "lint", "variables", "workbook_template"]
+__all__ = [
+    "check",
+    "compare",
+    "generate",
+    "lint",
+    "serve",
+    "variables",
+    "verify",
+    "workbook_template",
+]
 
 #: Called with (documents done, documents in all) as a batch goes.
 Progress = Callable[[int, int], None]
@@ -35,13 +44,25 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     from iscg_docs.cli.summary import summarize
     from iscg_docs.inputs.loading import load
 
-    out.write(summarize(load(args.file)))
+    framework = load(args.file)
+    out.write(summarize(framework))
+    print_warnings(framework, err)
     return ExitCode.OK
+
+
+def print_warnings(framework: Framework, err: TextIO) -> None:
+    """The framework's warnings on ``err``, after the word « Avertissement »; they never
+    change the exit code."""
+    from iscg_docs.model.rules import warnings
+
+    for warning in warnings(framework):
+        print(f"Avertissement : {warning}", file=err)
 
 
 def generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     """Write the documents; with ``--keep-going``, the valid conventions and a list of the rest."""
     framework, rejected = _load(args.file, keep_going=args.keep_going)
+    print_warnings(framework, err)
     only = _wanted(args.only, rejected)
     if only != []:  # [] when every convention asked for was set aside as invalid
         _print_outcomes(_write_documents(args, framework, only, err), out)
@@ -89,6 +110,49 @@ def serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     from iscg_docs.web import serve as serve_page
 
     return ExitCode(serve_page(args.host, args.port, args.max_upload, err=err))
+
+
+def verify(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
+    """Read documents back and report what does not add up or read right; 1 on a finding."""
+    from iscg_docs.convention.verify import verify_document
+
+    found = False
+    for path in args.files:
+        findings = verify_document(_read_document(path))
+        found = found or bool(findings)
+        print(
+            f"{path} : {len(findings) or 'aucune'} anomalie{'s' if len(findings) > 1 else ''}",
+            file=out,
+        )
+        for finding in findings:
+            print(f"  {finding}", file=out)
+    return ExitCode.INVALID if found else ExitCode.OK
+
+
+def compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
+    """Write NEW with the changes since OLD as Word tracked changes."""
+    from iscg_docs.docx.compare import compare_documents
+    from iscg_docs.output.atomic import write_atomic
+
+    data, revisions = compare_documents(
+        _read_document(args.old),
+        _read_document(args.new),
+        names=(Path(args.old).name, Path(args.new).name),
+    )
+    write_atomic(args.out, data, overwrite=args.force)
+    print(f"écrit : {args.out} ({revisions} modification{'s' if revisions > 1 else ''})", file=out)
+    return ExitCode.OK
+
+
+def _read_document(path: str) -> bytes:
+    from iscg_docs.errors import InputError, os_reason
+
+    try:
+        return Path(path).read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        raise InputError("fichier introuvable.", path) from None
+    except OSError as e:
+        raise InputError(f"lecture impossible ({os_reason(e)}).", path) from None
 
 
 def _load(path: str, *, keep_going: bool) -> tuple[Framework, tuple[Rejected, ...]]:

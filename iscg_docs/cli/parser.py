@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_variables(sub)
     _add_lint(sub)
     _add_workbook_template(sub)
+    _add_verify(sub)
+    _add_compare(sub)
     _add_serve(sub)
     return parser
 
@@ -128,6 +130,37 @@ def _add_workbook_template(sub: _SubParsers[argparse.ArgumentParser]) -> None:
     wb.add_argument("file", metavar="FICHIER.xlsx")
     wb.add_argument("--force", action="store_true", help="remplacer le fichier s'il existe")
     wb.set_defaults(func=commands.workbook_template)
+
+
+def _add_verify(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+    verify = sub.add_parser(
+        "verify",
+        help="relire des conventions Word (.docx) et signaler ce qui ne concorde pas",
+        description=(
+            "Relit chaque document : montants en lettres et en chiffres, renvois d'articles, "
+            "blocs de signature, nombre d'exemplaires, balises restantes, espaces "
+            "insécables. Sortie 1 s'il y a une anomalie."
+        ),
+    )
+    verify.add_argument("files", nargs="+", metavar="FICHIER.docx")
+    verify.set_defaults(func=commands.verify)
+
+
+def _add_compare(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+    compare = sub.add_parser(
+        "compare",
+        help="comparer deux documents Word : le nouveau, avec les modifications suivies",
+        description=(
+            "Écrit le nouveau document dans lequel les changements depuis l'ancien sont des "
+            "modifications suivies (marques de révision) que Word et LibreOffice montrent et "
+            "permettent d'accepter ou de refuser."
+        ),
+    )
+    compare.add_argument("old", metavar="ANCIEN.docx")
+    compare.add_argument("new", metavar="NOUVEAU.docx")
+    compare.add_argument("--out", required=True, metavar="SORTIE.docx", help="la comparaison")
+    compare.add_argument("--force", action="store_true", help="remplacer SORTIE s'il existe")
+    compare.set_defaults(func=commands.compare)
 
 
 def _add_serve(sub: _SubParsers[argparse.ArgumentParser]) -> None:
