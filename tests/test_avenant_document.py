@@ -248,8 +248,8 @@ class TestChangedArticles:
         body = texts(RENDERER.render_avenant(fw, convention, 1))
         assert (
             "Il est inséré dans la convention, après l'article 3 « Postes, lieux d'exercice et "
-            "employeur », un article 4 « Engagements des co-signataires » ainsi rédigé :"
-        ) in [t.replace("\u00a0", " ") for t in body]
+            "employeur », un article 4 « Engagements des cosignataires » ainsi rédigé :"
+        ) in [t.replace("\u00a0", " ").replace("\u2019", "'") for t in body]
 
 
 class TestDocument:
