@@ -317,6 +317,15 @@ class TestConsolidated:
         plain = load_data(with_avenants(example_data)).conventions[BRESSE]
         assert render_convention(fw, convention) == render_convention(fw, plain)
 
+    def test_previous_document(self, example_data: dict[str, Any]) -> None:
+        """Avenant 1 amends the convention as signed; avenant 2 the version after avenant 1."""
+        second = extension(number=2, signed_on=dt.date(2023, 6, 1))
+        fw, convention = bresse(example_data, fipd_2023(), second)
+        assert RENDERER.render_previous(fw, convention, 1) == render_convention(fw, convention)
+        assert RENDERER.render_previous(fw, convention, 2) == RENDERER.render_consolidated(
+            fw, convention, 1
+        )
+
 
 class TestTemplate:
     def test_lint_clean(self) -> None:

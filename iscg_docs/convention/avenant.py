@@ -248,6 +248,21 @@ class AvenantRenderer:
         """
         return _consolidated(self.convention, framework, convention, number, draft)
 
+    def render_previous(
+        self, framework: Framework, convention: Convention, number: int, *, draft: bool = False
+    ) -> bytes:
+        """The document avenant ``number`` amends, as it was published: the convention as
+        signed for the first avenant, the version consolidated after the one before for
+        the others (the OLD side of a tracked-changes comparison).
+
+        Raises:
+            ValueError: ``number`` is not between 1 and the number of avenants.
+        """
+        _check_number(convention, number)
+        if number == 1:
+            return self.convention.render_convention(framework, convention, draft=draft)
+        return self.render_consolidated(framework, convention, number - 1, draft=draft)
+
     def render_avenant(
         self, framework: Framework, convention: Convention, number: int, *, draft: bool = False
     ) -> bytes:
