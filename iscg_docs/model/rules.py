@@ -382,9 +382,9 @@ def _funding(
                 f"les pourcentages de la répartition totalisent {_fmt(total)} % au lieu "
                 "de 100 % exactement.",
             )
-    counts = [p.count for p in populations if p is not None]
-    method_counts = plan.split_method is SplitMethod.POPULATION and len(counts) == len(split)
-    if split and method_counts and not sum(counts):
+    figures = [p.count for p in populations if p is not None]
+    method_figures = plan.split_method is SplitMethod.POPULATION and len(figures) == len(split)
+    if split and method_figures and not sum(figures):
         yield _p("population", spath, "la population totale ne peut être nulle.")
 
 
