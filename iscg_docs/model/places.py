@@ -95,25 +95,13 @@ def official_name(kind: PartyKind, name: str) -> tuple[str, Tncc] | None:
         The official name and its TNCC, or None when the data do not know the name (or
         its homonyms disagree), so that the designation keeps its first-letter rule.
     """
-    data = referentiel()
-    try:
-        if kind is PartyKind.DEPARTEMENT:
-            dep = data.departement(name)
-            return dep.name, dep.tncc
-        if kind not in _COMMUNE_KINDS:
-            return None
-        commune = data.commune(name)
-        return commune.name, commune.tncc
-    except UnknownName:
+    if kind is PartyKind.DEPARTEMENT:
+        found = _departement(name)
+        return (found.name, found.tncc) if isinstance(found, Departement) else None
+    if kind not in _COMMUNE_KINDS:
         return None
-    except AmbiguousName:
-        key = normalise(name)
-        same = {
-            (c.name, c.tncc)
-            for c in data.closest_communes(name, limit=50)
-            if normalise(c.name) == key
-        }
-        return same.pop() if len(same) == 1 else None
+    same = {(c.name, c.tncc) for c in referentiel().homonyms(name)}
+    return same.pop() if len(same) == 1 else None
 
 
 def framework_departement(framework: Framework) -> Departement | None:
