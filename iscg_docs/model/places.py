@@ -13,33 +13,36 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from typing import Final, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 from attrs import frozen
 
 from iscg_docs.errors import PathPart, Problem, Severity, format_path
-from iscg_docs.model.cog import (
-    AmbiguousName,
-    Commune,
-    Departement,
-    Epci,
-    EpciCategory,
-    Tncc,
-    UnknownName,
-    normalise,
-    referentiel,
-)
 from iscg_docs.model.kinds import EpciKind, PartyKind, SplitMethod
+from iscg_docs.model.place_names import Tncc, normalise
 from iscg_docs.model.records import Convention, Framework, Party
 
+if TYPE_CHECKING:
+    from iscg_docs.model.cog import (
+        AmbiguousName,
+        Commune,
+        Departement,
+        Epci,
+        Referentiel,
+        UnknownName,
+    )
+
+    #: What the data say of a party: the place found, or why none was.
+    Found: TypeAlias = Commune | Epci | Departement | UnknownName | AmbiguousName | None
+
 __all__ = [
-    "Found",
     "Population",
     "epci_kind",
     "framework_departement",
     "locate",
     "official_name",
     "problems",
+    "referentiel",
     "split_populations",
     "warnings",
 ]
@@ -47,16 +50,14 @@ __all__ = [
 #: The kinds of party named after a commune: a commune, and its CCAS.
 _COMMUNE_KINDS: Final = (PartyKind.COMMUNE, PartyKind.CCAS)
 #: The records' EPCI kinds for the data's categories; the Métropole de Lyon is a métropole.
-EPCI_KINDS: Final = {
-    EpciCategory.CC: EpciKind.COMMUNAUTE_DE_COMMUNES,
-    EpciCategory.CA: EpciKind.COMMUNAUTE_D_AGGLOMERATION,
-    EpciCategory.CU: EpciKind.COMMUNAUTE_URBAINE,
-    EpciCategory.METRO: EpciKind.METROPOLE,
-    EpciCategory.MET69: EpciKind.METROPOLE,
+#: (The keys are :class:`~iscg_docs.model.cog.EpciCategory` values, which equal them.)
+EPCI_KINDS: Final[dict[str, EpciKind]] = {
+    "CC": EpciKind.COMMUNAUTE_DE_COMMUNES,
+    "CA": EpciKind.COMMUNAUTE_D_AGGLOMERATION,
+    "CU": EpciKind.COMMUNAUTE_URBAINE,
+    "METRO": EpciKind.METROPOLE,
+    "MET69": EpciKind.METROPOLE,
 }
-
-#: What the data say of a party: the place found, or why none was.
-Found: TypeAlias = Commune | Epci | Departement | UnknownName | AmbiguousName | None
 
 
 @frozen
@@ -80,6 +81,17 @@ class Population:
 # --------------------------------------------------------------------------- lookups
 
 
+def referentiel() -> Referentiel:
+    """The shipped data, :func:`iscg_docs.model.cog.referentiel`.
+
+    The module is imported here, on the first lookup: ``import iscg_docs`` neither
+    imports it nor reads its file.
+    """
+    from iscg_docs.model import cog
+
+    return cog.referentiel()
+
+
 @functools.lru_cache(maxsize=4096)
 def official_name(kind: PartyKind, name: str) -> tuple[str, Tncc] | None:
     """A Département's or commune's official name and TNCC, for its designation.
@@ -95,6 +107,8 @@ def official_name(kind: PartyKind, name: str) -> tuple[str, Tncc] | None:
         The official name and its TNCC, or None when the data do not know the name (or
         its homonyms disagree), so that the designation keeps its first-letter rule.
     """
+    from iscg_docs.model.cog import Departement  # lazily: see referentiel()
+
     if kind is PartyKind.DEPARTEMENT:
         found = _departement(name)
         return (found.name, found.tncc) if isinstance(found, Departement) else None
@@ -106,6 +120,8 @@ def official_name(kind: PartyKind, name: str) -> tuple[str, Tncc] | None:
 
 def framework_departement(framework: Framework) -> Departement | None:
     """The département the framework's Département party names, or None if unknown."""
+    from iscg_docs.model.cog import Departement  # lazily: see referentiel()
+
     party = _party(framework, framework.departement)
     found = None if party is None else _departement(party.name)
     return found if isinstance(found, Departement) else None
@@ -113,6 +129,8 @@ def framework_departement(framework: Framework) -> Departement | None:
 
 @functools.lru_cache(maxsize=256)
 def _departement(name: str) -> Departement | UnknownName:
+    from iscg_docs.model.cog import UnknownName  # lazily: see referentiel()
+
     try:
         return referentiel().departement(name)
     except UnknownName as e:
@@ -122,6 +140,8 @@ def _departement(name: str) -> Departement | UnknownName:
 @functools.lru_cache(maxsize=8192)
 def _commune(name: str, insee: str | None, departement: str | None) -> Found:
     """A commune by INSEE code, else by name in the département, else unique in France."""
+    from iscg_docs.model.cog import AmbiguousName, UnknownName  # lazily: see referentiel()
+
     data = referentiel()
     try:
         if insee is not None:
@@ -145,6 +165,8 @@ def _commune(name: str, insee: str | None, departement: str | None) -> Found:
 
 def _not_a_commune(name: str, error: UnknownName | AmbiguousName) -> UnknownName | AmbiguousName:
     """An EPCI given as a commune is told so."""
+    from iscg_docs.model.cog import AmbiguousName, UnknownName  # lazily: see referentiel()
+
     try:
         epci = referentiel().epci(name)
     except (UnknownName, AmbiguousName):
@@ -158,6 +180,8 @@ def _not_a_commune(name: str, error: UnknownName | AmbiguousName) -> UnknownName
 
 @functools.lru_cache(maxsize=4096)
 def _epci(name: str, siren: str | None) -> Found:
+    from iscg_docs.model.cog import AmbiguousName, UnknownName  # lazily: see referentiel()
+
     data = referentiel()
     try:
         return data.epci(name)
@@ -197,6 +221,8 @@ def locate(party: Party, departement: Departement | None = None) -> Found:
 
 def epci_kind(party: Party) -> EpciKind | None:
     """An EPCI party's category: as the party gives it, else the data's, else None."""
+    from iscg_docs.model.cog import Epci  # lazily: see referentiel()
+
     if party.epci_kind is not None or party.kind is not PartyKind.EPCI:
         return party.epci_kind
     found = locate(party)
@@ -205,6 +231,8 @@ def epci_kind(party: Party) -> EpciKind | None:
 
 def _population(place: Found) -> Population | None:
     """The legal population of a commune, or of an EPCI (the sum of its members')."""
+    from iscg_docs.model.cog import Commune, Epci  # lazily: see referentiel()
+
     if isinstance(place, Commune):
         return Population(place.population, place.population_millesime)
     if isinstance(place, Epci):
@@ -255,8 +283,10 @@ def _problem(code: str, path: tuple[PathPart, ...], message: str, warn: bool) ->
 def _party_checks(
     party: Party, dep: Departement | None, path: tuple[PathPart, ...]
 ) -> Iterator[Problem]:
+    from iscg_docs.model.cog import Commune, Epci  # lazily: see referentiel()
+
     found = locate(party, dep)
-    if isinstance(found, UnknownName | AmbiguousName):
+    if isinstance(found, LookupError):
         hint = "" if party.hors_referentiel else _HORS_REFERENTIEL
         yield _problem(
             "unknown-place", (*path, "name"), found.message + hint, party.hors_referentiel
@@ -304,6 +334,8 @@ def _posts(
     framework: Framework, dep: Departement | None, i: int, convention: Convention
 ) -> Iterator[Problem]:
     """Each post's commune exists; a convention's EPCI hold its posts' communes."""
+    from iscg_docs.model.cog import Commune, Epci  # lazily: see referentiel()
+
     epcis = [
         e
         for pid in convention.parties
@@ -312,7 +344,7 @@ def _posts(
     for j, post in enumerate(convention.posts):
         path: tuple[PathPart, ...] = ("conventions", i, "posts", j, "commune")
         found = _commune(post.commune, None, None if dep is None else dep.code)
-        if isinstance(found, UnknownName | AmbiguousName):
+        if isinstance(found, LookupError):
             hint = "" if post.hors_referentiel else _HORS_REFERENTIEL
             yield _problem("unknown-place", path, found.message + hint, post.hors_referentiel)
         elif (
