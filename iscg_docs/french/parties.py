@@ -54,8 +54,9 @@ _DEFAULT_GENDER = {
 def _de(name: str, kind: PartyKind | None = None) -> str:
     """ "de" before a proper name: "de Blanzy", "d'Hirson", "du Creusot", "de Hannapes".
 
-    A Département's or commune's name found in the Code officiel géographique links as
-    its TNCC says, with its official spelling; any other name by its first letter.
+    A Département's or commune's name (``kind`` given) found in the Code officiel
+    géographique links as its TNCC says, with its official spelling; any other name by
+    its first letter.
     """
     official = None if kind is None else official_name(kind, name)
     if official is not None:
@@ -69,15 +70,16 @@ def _de(name: str, kind: PartyKind | None = None) -> str:
 
 def _noun(party: Party) -> tuple[str, Gender]:
     """The noun phrase without article, and its gender."""
+    place = _kind(party)  # a party outside the data is not named after a namesake in it
     gender = party.gender or _DEFAULT_GENDER.get(party.kind)
     if party.designation is not None:
         phrase = party.designation
     elif party.kind is PartyKind.ETAT:
         phrase = "État"
     elif party.kind is PartyKind.DEPARTEMENT:
-        phrase = "Département " + _de(party.name, PartyKind.DEPARTEMENT)
+        phrase = "Département " + _de(party.name, place)
     elif party.kind is PartyKind.COMMUNE:
-        phrase = "commune " + _de(party.name, PartyKind.COMMUNE)
+        phrase = "commune " + _de(party.name, place)
     elif party.kind is PartyKind.EPCI:
         category = epci_kind(party)
         if category is None:
@@ -87,7 +89,7 @@ def _noun(party: Party) -> tuple[str, Gender]:
             )
         phrase = f"{_EPCI[category]} {party.name}"
     elif party.kind is PartyKind.CCAS:
-        phrase = "centre communal d'action sociale " + _de(party.name, PartyKind.CCAS)
+        phrase = "centre communal d'action sociale " + _de(party.name, place)
     elif party.kind is PartyKind.CIAS:
         phrase = f"centre intercommunal d'action sociale {party.name}"
     elif party.kind is PartyKind.ASSOCIATION:
@@ -173,6 +175,11 @@ def to(party: Party) -> str:
     return _with(party, "à")
 
 
+def _kind(party: Party) -> PartyKind | None:
+    """The kind whose official names may link ``party``'s: none outside the data."""
+    return None if party.hors_referentiel else party.kind
+
+
 def _communes(parties: Sequence[Party]) -> str | None:
     """ "communes de Blanzy, Montceau-les-Mines et d'Autun", or None if not all communes."""
     if len(parties) < 2 or any(
@@ -180,9 +187,9 @@ def _communes(parties: Sequence[Party]) -> str | None:
     ):
         return None
     # One "de" serves the list; a name that would need "d'", "du" or "des" keeps it.
-    names = [_de(parties[0].name, PartyKind.COMMUNE)]
+    names = [_de(parties[0].name, _kind(parties[0]))]
     for p in parties[1:]:
-        linked = _de(p.name, PartyKind.COMMUNE)
+        linked = _de(p.name, _kind(p))
         names.append(linked[3:] if linked.startswith("de ") else linked)
     return "communes " + join(names)
 

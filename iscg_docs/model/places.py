@@ -223,7 +223,7 @@ def epci_kind(party: Party) -> EpciKind | None:
     """An EPCI party's category: as the party gives it, else the data's, else None."""
     from iscg_docs.model.cog import Epci  # lazily: see referentiel()
 
-    if party.epci_kind is not None or party.kind is not PartyKind.EPCI:
+    if party.epci_kind is not None or party.kind is not PartyKind.EPCI or party.hors_referentiel:
         return party.epci_kind
     found = locate(party)
     return EPCI_KINDS[found.category] if isinstance(found, Epci) else None
@@ -255,7 +255,10 @@ def split_populations(framework: Framework, convention: Convention) -> list[Popu
             out.append(Population(share.population))
         else:
             party = _party(framework, share.party)
-            out.append(None if party is None else _population(locate(party, dep)))
+            if party is None or party.hors_referentiel:
+                out.append(None)
+            else:
+                out.append(_population(locate(party, dep)))
     return out
 
 

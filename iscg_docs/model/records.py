@@ -160,9 +160,10 @@ class Signatory:
 class Party:
     """A legal person that is a party to a convention.
 
-    The French designation ("la commune de Blanzy") is derived from ``kind`` and ``name``
-    by :mod:`iscg_docs.french`; ``designation`` and ``gender`` override it where the default
-    is wrong ("commune du Creusot", "Département de l'Ain").
+    The French designation ("la commune de Blanzy", "le Département de l'Ain", "la
+    commune du Creusot") is derived from ``kind`` and ``name`` by :mod:`iscg_docs.french`,
+    with the article the Code officiel géographique gives the name;
+    ``designation`` and ``gender`` override it.
 
     Attributes:
         id: unique identifier used by the conventions to refer to the party.
@@ -178,7 +179,8 @@ class Party:
             a commune of another département); checked against the name.
         hors_referentiel: the party is knowingly absent from the Code officiel
             géographique (a commune nouvelle younger than the data): not finding it is
-            a warning, not an error.
+            a warning, not an error, and a namesake the data hold lends it neither its
+            designation nor its population.
         signatory: who signs for it; required for every party that signs.
         deliberation: the deliberation authorising the signature (collectivities).
     """
