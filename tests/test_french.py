@@ -1640,3 +1640,10 @@ class TestPlaceDesignations:
         assert french.designation(party) == (
             "la communauté d'agglomération Haut-Bugey Agglomération"
         )
+
+    def test_hors_referentiel_borrows_nothing(self) -> None:
+        """A party outside the data is not named after a namesake in it (Haut-Lieu, Nord)."""
+        party = Party(id="c", kind=PartyKind.COMMUNE, name="Hautlieu", hors_referentiel=True)
+        assert french.designation(party) == "la commune d'Hautlieu"
+        namesake = Party(id="c", kind=PartyKind.COMMUNE, name="Hautlieu")
+        assert french.designation(namesake) == "la commune de Haut-Lieu"

@@ -67,7 +67,8 @@ class TestNames:
         fw = build(example_data)
         assert found(problems(fw), "unknown-place") == []
         (warning,) = found(warnings(fw), "unknown-place")
-        assert warning.is_warning and warning.path == "parties[2].name"
+        assert warning.is_warning
+        assert warning.path == "parties[2].name"
 
     def test_commune_of_another_departement(self, example_data: dict[str, Any]) -> None:
         """A commune found only outside the framework's département: a warning."""
@@ -116,9 +117,7 @@ class TestNames:
         """An EPCI's name given to a commune party says it is an EPCI."""
         party(example_data, "blanzy")["name"] = "Mâconnais Beaujolais Agglomération"
         (problem,) = found(problems(build(example_data)), "unknown-place")
-        assert "n'est pas une commune mais un EPCI (communauté d'agglomération" in (
-            problem.message
-        )
+        assert "n'est pas une commune mais un EPCI (communauté d'agglomération" in (problem.message)
 
     def test_unknown_departement(self, example_data: dict[str, Any]) -> None:
         """A Département party the data do not know is an error with suggestions."""
@@ -137,7 +136,7 @@ class TestNames:
 
         monkeypatch.setattr(places, "referentiel", broken)
         party(example_data, "blanzy")["name"] = "Commune-Jamais-Vue-Ailleurs"
-        with pytest.raises(ReferentielError, match="tools/update_referentiel.py"):
+        with pytest.raises(ReferentielError, match=r"tools/update_referentiel\.py"):
             problems(build(example_data))
 
 
@@ -215,7 +214,8 @@ class TestPopulation:
     def test_official_figures(self, example_data: dict[str, Any]) -> None:
         """Without figures, the split takes INSEE's and the document cites them."""
         fw = self._population_split(example_data, {})
-        assert problems(fw) == [] and warnings(fw) == []
+        assert problems(fw) == []
+        assert warnings(fw) == []
         c = fw.conventions[0]
         counts = [p.count for p in places.split_populations(fw, c) if p is not None]
         assert counts == [17064, 5955, 8508, 4235]
@@ -236,7 +236,8 @@ class TestPopulation:
             "population-differs",
             "conventions[0].funding.split[1].population",
         )
-        assert "(6000 habitants)" in warning.message and "5955 habitants" in warning.message
+        assert "(6000 habitants)" in warning.message
+        assert "5955 habitants" in warning.message
         figures = places.split_populations(fw, fw.conventions[0])
         assert [(f.count, f.official) for f in figures if f is not None][1] == (6000, False)
         text = split_text(fw, fw.conventions[0])
@@ -251,3 +252,15 @@ class TestPopulation:
         assert [(p.code, p.path) for p in problems(fw)] == [
             ("split-key", "conventions[0].funding.split[1].population")
         ]
+
+
+class TestHorsReferentiel:
+    def test_plain_message_without_suggestions(self, example_data: dict[str, Any]) -> None:
+        """A name marked absent is looked up exactly: its warning offers no suggestion."""
+        p = party(example_data, "mba")
+        p["name"], p["hors_referentiel"] = "Syndicat intercommunal du Val", True
+        (warning,) = warnings(build(example_data))
+        assert warning.message == (
+            "« Syndicat intercommunal du Val » ne figure pas au Code officiel géographique "
+            "(hors référentiel)."
+        )

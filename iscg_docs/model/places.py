@@ -164,9 +164,11 @@ def _commune(name: str, insee: str | None, departement: str | None) -> Found:
 
 
 def _not_a_commune(name: str, error: UnknownName | AmbiguousName) -> UnknownName | AmbiguousName:
-    """An EPCI given as a commune is told so."""
+    """An EPCI given as a commune is told so (an exact name: no EPCI suggestions)."""
     from iscg_docs.model.cog import AmbiguousName, UnknownName  # lazily: see referentiel()
 
+    if normalise(name) not in _epci_keys():
+        return error
     try:
         epci = referentiel().epci(name)
     except (UnknownName, AmbiguousName):
@@ -283,12 +285,47 @@ def _problem(code: str, path: tuple[PathPart, ...], message: str, warn: bool) ->
     return Problem(code, format_path(path), message, severity=severity)
 
 
+@functools.cache
+def _epci_keys() -> frozenset[str]:
+    """Every name :meth:`~iscg_docs.model.cog.Referentiel.epci` finds: raison sociale,
+    stem and long name, as :func:`normalise` writes them."""
+    return frozenset(
+        normalise(n) for e in referentiel().epcis for n in (e.name, e.stem, e.long_name)
+    )
+
+
+def _absent(kind: PartyKind, name: str) -> UnknownName | None:
+    """For a name marked hors_referentiel: an exact look-up, without suggestions.
+
+    Finding the closest names costs tens of milliseconds a name; a name its author
+    knows to be absent is reported without them.
+    """
+    from iscg_docs.model.cog import UnknownName  # lazily: see referentiel()
+
+    if kind in _COMMUNE_KINDS:
+        present = bool(referentiel().homonyms(name))
+    elif kind is PartyKind.EPCI:
+        present = normalise(name) in _epci_keys()
+    else:
+        return None
+    if present:
+        return None
+    message = f"« {name} » ne figure pas au Code officiel géographique (hors référentiel)."
+    return UnknownName(message, kind.value, name)
+
+
+def _located(party: Party, dep: Departement | None) -> Found:
+    """:func:`locate`, without suggestions for a party marked hors_referentiel."""
+    missing = party.hors_referentiel and party.insee is None and _absent(party.kind, party.name)
+    return missing or locate(party, dep)
+
+
 def _party_checks(
     party: Party, dep: Departement | None, path: tuple[PathPart, ...]
 ) -> Iterator[Problem]:
     from iscg_docs.model.cog import Commune, Epci  # lazily: see referentiel()
 
-    found = locate(party, dep)
+    found = _located(party, dep)
     if isinstance(found, LookupError):
         hint = "" if party.hors_referentiel else _HORS_REFERENTIEL
         yield _problem(
@@ -342,11 +379,13 @@ def _posts(
     epcis = [
         e
         for pid in convention.parties
-        if (p := _party(framework, pid)) is not None and isinstance(e := locate(p, dep), Epci)
+        if (p := _party(framework, pid)) is not None and isinstance(e := _located(p, dep), Epci)
     ]
     for j, post in enumerate(convention.posts):
         path: tuple[PathPart, ...] = ("conventions", i, "posts", j, "commune")
-        found = _commune(post.commune, None, None if dep is None else dep.code)
+        found = (post.hors_referentiel and _absent(PartyKind.COMMUNE, post.commune)) or _commune(
+            post.commune, None, None if dep is None else dep.code
+        )
         if isinstance(found, LookupError):
             hint = "" if post.hors_referentiel else _HORS_REFERENTIEL
             yield _problem("unknown-place", path, found.message + hint, post.hors_referentiel)
@@ -373,7 +412,9 @@ def _populations(
         return
     for j, share in enumerate(c.funding.split):
         party = _party(framework, share.party)
-        official = None if party is None else _population(locate(party, dep))
+        if party is None or party.hors_referentiel:
+            continue
+        official = _population(locate(party, dep))
         if share.population is None or official is None or official.count == share.population:
             continue
         yield _problem(
