@@ -134,7 +134,7 @@ def _departement(name: str) -> Departement | UnknownName:
     try:
         return referentiel().departement(name)
     except UnknownName as e:
-        return e
+        return e.with_traceback(None)  # cached: keep no frames
 
 
 @functools.lru_cache(maxsize=8192)
@@ -159,8 +159,8 @@ def _commune(name: str, insee: str | None, departement: str | None) -> Found:
                 raise in_departement from None
     except (UnknownName, AmbiguousName) as e:
         if insee is None:
-            return _not_a_commune(name, e)
-        return e
+            return _not_a_commune(name, e.with_traceback(None))
+        return e.with_traceback(None)  # cached: keep no frames
 
 
 def _not_a_commune(name: str, error: UnknownName | AmbiguousName) -> UnknownName | AmbiguousName:
@@ -189,13 +189,13 @@ def _epci(name: str, siren: str | None) -> Found:
         return data.epci(name)
     except AmbiguousName as e:
         if siren is None:
-            return e
+            return e.with_traceback(None)  # cached: keep no frames
         try:
             return data.epci(siren)
         except UnknownName:
-            return e
+            return e.with_traceback(None)  # cached: keep no frames
     except UnknownName as e:
-        return e
+        return e.with_traceback(None)  # cached: keep no frames
 
 
 def locate(party: Party, departement: Departement | None = None) -> Found:
