@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 
+from iscg_docs.convention.render import render_convention
 from iscg_docs.convention.wording import split_text
 from iscg_docs.errors import Problem
 from iscg_docs.inputs.loading import load
@@ -32,6 +35,11 @@ def party(data: dict[str, Any], pid: str) -> dict[str, Any]:
     return found
 
 
+def _text(document: bytes) -> str:
+    """A .docx's paragraphs, one per line."""
+    return "\n".join(p.text for p in docx.Document(io.BytesIO(document)).paragraphs)
+
+
 def found(items: list[Problem], code: str) -> list[Problem]:
     return [p for p in items if p.code == code]
 
@@ -46,6 +54,17 @@ class TestExamples:
         """The Ain example agrees with the data: no error, no warning."""
         fw = load(ROOT / "examples" / "ain.toml")
         assert warnings(fw) == []
+
+    def test_ain_documents_read_right(self) -> None:
+        """The Ain conventions name their parties as the TNCC says and cite INSEE."""
+        fw = load(ROOT / "examples" / "ain.toml")
+        first = _text(render_convention(fw, fw.conventions[0]))
+        assert "Le Département de l'Ain, représenté par" in first
+        assert "La commune d'Ambérieu-en-Bugey, représentée par" in first
+        assert "du Département de l'Ain du 13" in first
+        assert "au prorata de leur population municipale (INSEE, millésime 2023)" in first
+        second = _text(render_convention(fw, fw.conventions[1]))
+        assert "la communauté d'agglomération Haut-Bugey Agglomération" in second
 
 
 class TestNames:
