@@ -1647,3 +1647,14 @@ class TestPlaceDesignations:
         assert french.designation(party) == "la commune d'Hautlieu"
         namesake = Party(id="c", kind=PartyKind.COMMUNE, name="Hautlieu")
         assert french.designation(namesake) == "la commune de Haut-Lieu"
+
+    def test_official_spelling_only_for_plain_names(self) -> None:
+        """« haute saone » reads as the data write it; a name with other characters keeps
+        them (the renderer refuses what it cannot print); an official name with
+        parentheses is the data's own."""
+        loose = Party(id="c", kind=PartyKind.COMMUNE, name="le creusot")
+        assert french.designation(loose) == "la commune du Creusot"
+        odd = Party(id="c", kind=PartyKind.COMMUNE, name="Blanzy\x7f")
+        assert french.designation(odd) == "la commune de Blanzy\x7f"
+        bracketed = Party(id="c", kind=PartyKind.COMMUNE, name="Château-Chinon (Ville)")
+        assert french.designation(bracketed) == "la commune de Château-Chinon (Ville)"

@@ -12,6 +12,7 @@ official figures.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Final, TypeAlias
 
@@ -47,6 +48,8 @@ __all__ = [
     "warnings",
 ]
 
+#: A name the official spelling may replace: letters, digits, spaces, hyphens, apostrophes.
+_PLAIN_NAME: Final = re.compile(r"[^\W_]+(?:[ '’-]+[^\W_]+)*[.]?")
 #: The kinds of party named after a commune: a commune, and its CCAS.
 _COMMUNE_KINDS: Final = (PartyKind.COMMUNE, PartyKind.CCAS)
 #: The records' EPCI kinds for the data's categories; the Métropole de Lyon is a métropole.
@@ -106,16 +109,24 @@ def official_name(kind: PartyKind, name: str) -> tuple[str, Tncc] | None:
     Returns:
         The official name and its TNCC, or None when the data do not know the name (or
         its homonyms disagree), so that the designation keeps its first-letter rule.
+        A name other than the official one and holding more than letters, digits,
+        spaces, hyphens and apostrophes is not replaced by the official spelling: what
+        the matching ignores (a control character, a lone surrogate) stays for
+        validation and the renderer to refuse.
     """
     from iscg_docs.model.cog import Departement  # lazily: see referentiel()
 
     if kind is PartyKind.DEPARTEMENT:
         found = _departement(name)
-        return (found.name, found.tncc) if isinstance(found, Departement) else None
-    if kind not in _COMMUNE_KINDS:
+        official = (found.name, found.tncc) if isinstance(found, Departement) else None
+    elif kind in _COMMUNE_KINDS:
+        same = {(c.name, c.tncc) for c in referentiel().homonyms(name)}
+        official = same.pop() if len(same) == 1 else None
+    else:
         return None
-    same = {(c.name, c.tncc) for c in referentiel().homonyms(name)}
-    return same.pop() if len(same) == 1 else None
+    if official is None or (official[0] != name and not _PLAIN_NAME.fullmatch(name)):
+        return None
+    return official
 
 
 def framework_departement(framework: Framework) -> Departement | None:
