@@ -1654,7 +1654,7 @@ class TestPlaceDesignations:
         parentheses is the data's own."""
         loose = Party(id="c", kind=PartyKind.COMMUNE, name="le creusot")
         assert french.designation(loose) == "la commune du Creusot"
-        odd = Party(id="c", kind=PartyKind.COMMUNE, name="Blanzy\x7f")
-        assert french.designation(odd) == "la commune de Blanzy\x7f"
+        odd = Party(id="c", kind=PartyKind.COMMUNE, name="Blanzy*")
+        assert french.designation(odd) == "la commune de Blanzy*"
         bracketed = Party(id="c", kind=PartyKind.COMMUNE, name="Château-Chinon (Ville)")
         assert french.designation(bracketed) == "la commune de Château-Chinon (Ville)"
