@@ -77,12 +77,12 @@ def louhans(data: dict[str, Any]) -> dict[str, Any]:
         {
             "id": "louhans",
             "kind": "commune",
-            "name": "Louhans",
+            "name": "Louhans-Châteaurenaud",
             "signatory": {
                 "role": "maire",
                 "full_name": "Anne Martin",
                 "gender": "f",
-                "title_suffix": "de Louhans",
+                "title_suffix": "de Louhans-Châteaurenaud",
             },
             "deliberation": {
                 "body": "conseil municipal",

@@ -50,8 +50,11 @@ class TestSplit:
         )
 
     def test_population_needed(self, example_data: dict[str, Any]) -> None:
-        """The population method needs a population for each, and refuses stray percentages."""
+        """The population method needs a population for each collectivity the Code officiel
+        géographique does not know, and refuses stray percentages."""
         example_data["conventions"][0]["funding"]["split_method"] = "population"
+        montceau = example_data["parties"][2]
+        montceau["name"], montceau["hors_referentiel"] = "Montceau-Nouvelle", True
         found = codes_and_paths(example_data)
         assert ("split-key", "conventions[0].funding.split[0].population") in found
         assert ("split-key", "conventions[0].funding.split[0].percent") in found

@@ -321,6 +321,16 @@ PARTIES = Sheet(
             width=12,
         ),
         Column(
+            "Code INSEE",
+            ("insee",),
+            "text",
+            "pour une commune ou son CCAS : son code INSEE, utile pour une commune homonyme "
+            "ou d'un autre département ; vérifié avec le nom",
+            "cinq caractères, en texte (« 01004 », « 2A004 »)",
+            "71306",
+            width=12,
+        ),
+        Column(
             "Signataire : fonction",
             ("signatory", "role"),
             "enum",
@@ -820,6 +830,10 @@ RULES = (
     "AAAA-MM-JJ.",
     "Formules : le résultat enregistré par Excel ou LibreOffice est lu ; un classeur produit par "
     "un programme doit être ouvert puis enregistré pour que ses formules soient calculées.",
+    "Noms de lieux : le nom d'un Département, d'une commune (et de son CCAS) ou d'un EPCI, et "
+    "la commune de chaque poste, sont vérifiés avec le Code officiel géographique de l'INSEE ; "
+    "un nom introuvable est signalé avec les noms officiels les plus proches. Les SIREN, "
+    "codes INSEE et catégories d'EPCI donnés doivent concorder avec ces données.",
     "Listes déroulantes : le libellé affiché est traduit en valeur (voir la colonne « Valeurs "
     "possibles ») ; la valeur elle-même est aussi acceptée.",
     "Avenants : une ligne par avenant dans la feuille « Avenants ». Un avenant remplace des "
