@@ -212,7 +212,10 @@ class TestChangedArticles:
         body = "\n".join(texts(document))
         parties = body.split("Entre les soussignés")[1].split("ci-après")[0]
         assert "Blanzy" in parties
-        assert "Sanvignes" not in parties
+        # Amending a contract takes the consent of all its parties: the commune that
+        # leaves is a party to the avenant and signs it.
+        assert "Sanvignes" in parties
+        assert "Sanvignes" in body.split("Fait à")[-1]
 
     def test_two_avenants_in_a_row(self, example_data: dict[str, Any]) -> None:
         """The second avenant compares with the state the first one left."""

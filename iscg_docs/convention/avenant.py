@@ -294,7 +294,14 @@ class AvenantRenderer:
         state = convention.state_after(number)
         avenant = convention.avenants[number - 1]
         document = self.avenant.render(
-            build_avenant_context(amended, state, avenant, compared.changes, draft=draft),
+            build_avenant_context(
+                amended,
+                state,
+                avenant,
+                compared.changes,
+                draft=draft,
+                previous=convention.state_after(number - 1),
+            ),
             properties=avenant_properties(amended, state, avenant),
         )
         texts = _texts(compared.changes, compared.after)
@@ -375,7 +382,14 @@ def avenant_context(
     amended = framework_after(framework, convention, number)
     state = convention.state_after(number)
     avenant = convention.avenants[number - 1]
-    return build_avenant_context(amended, state, avenant, compared.changes, draft=draft)
+    return build_avenant_context(
+        amended,
+        state,
+        avenant,
+        compared.changes,
+        draft=draft,
+        previous=convention.state_after(number - 1),
+    )
 
 
 def _texts(

@@ -134,8 +134,16 @@ class AvenantSource(Source):
         avenant: Avenant,
         changes: Sequence[Change],
         draft: bool,
+        previous: Convention | None = None,
     ) -> None:
         super().__init__(framework, state, compute_financing(state, framework), draft)
+        if previous is not None:
+            # An amendment needs the consent of every party to the contract: a collectivity
+            # that leaves is a party to the avenant and signs it, beside those that stay.
+            ids = dict.fromkeys((*previous.parties, *state.parties))
+            self.others = [framework.party(pid) for pid in ids]
+            self.parties = [self.state, self.departement, *self.others]
+            self.signers = [*self.parties, *self.cosignatories]
         self.avenant = avenant
         self.changes = list(changes)
         self.earlier = [a for a in state.avenants if a.number < avenant.number]
@@ -327,6 +335,7 @@ def build_avenant_context(
     changes: Sequence[Change],
     *,
     draft: bool = False,
+    previous: Convention | None = None,
 ) -> dict[str, Any]:
     """Everything the avenant template prints, formatted in French.
 
@@ -336,8 +345,10 @@ def build_avenant_context(
         avenant: the avenant.
         changes: the articles it changes, in the convention's order.
         draft: a draft: "PROJET" in the header and no signature date.
+        previous: the convention as the avenant finds it; a collectivity it leaves is a
+            party to the avenant and signs it.
 
     Returns:
         Plain data only, described by :data:`AVENANT_CATALOGUE`.
     """
-    return _BUILD(AvenantSource(framework, state, avenant, changes, draft))
+    return _BUILD(AvenantSource(framework, state, avenant, changes, draft, previous))
