@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 import zipfile
@@ -389,3 +390,21 @@ class TestCompareCommand:
         assert result.code == ExitCode.INPUT
         assert "faux.docx" in result.err
         assert not out.exists()
+
+
+class TestAvenantTemplateCommands:
+    def test_variables_of_the_avenant(self) -> None:
+        """iscg-docs variables --avenant lists the avenant template's variables."""
+        result = invoke("variables", "--avenant", "--format", "json")
+        assert result.code == ExitCode.OK
+        names = {v["name"] for v in json.loads(result.out)["variables"]}
+        assert "avenant.number" in names or any(n.startswith("avenant") for n in names)
+        assert invoke("variables", "--avenant").out.startswith(
+            "Variables et filtres disponibles dans un modèle d'avenant"
+        )
+
+    def test_lint_an_avenant_template(self) -> None:
+        """The bundled avenant template lints clean as an avenant, not as a convention."""
+        template = Path(__file__).resolve().parent.parent / "templates" / "avenant.docx"
+        assert invoke("lint", "--avenant", str(template)).code == ExitCode.OK
+        assert invoke("lint", str(template)).code == ExitCode.INVALID
