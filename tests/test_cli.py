@@ -17,6 +17,12 @@ from iscg_docs.cli.variables import FORMATS
 from tests.helpers import edited_example, invoke, run
 
 REFS = ["CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"]
+#: The example's documents in the order generate writes them: the conventions, then the
+#: Bresse convention's avenant n° 1, its consolidated version and the comparison.
+FILES = [
+    *(f"{r}.docx" for r in REFS),
+    *(f"{REFS[2]}-{kind}-1.docx" for kind in ("avenant", "consolidee", "comparaison")),
+]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -153,7 +159,7 @@ class TestGenerateCommand:
         """iscg-docs generate writes the three conventions and lists them on standard output."""
         result = invoke("generate", str(example_path), "--out", str(tmp_path))
         assert result.code == ExitCode.OK
-        assert result.out.splitlines() == [f"écrit : {tmp_path / (r + '.docx')}" for r in REFS]
+        assert result.out.splitlines() == [f"écrit : {tmp_path / f}" for f in FILES]
         assert result.err == ""
 
     def test_progress_on_stderr(self, example_path: Path, tmp_path: Path) -> None:
@@ -165,7 +171,7 @@ class TestGenerateCommand:
 
         out, err = io.StringIO(), Terminal()
         assert main(["generate", str(example_path), "--out", str(tmp_path)], out=out, err=err) == 0
-        assert out.getvalue().splitlines() == [f"écrit : {tmp_path / (r + '.docx')}" for r in REFS]
+        assert out.getvalue().splitlines() == [f"écrit : {tmp_path / f}" for f in FILES]
         assert "Conventions" in err.getvalue()
         quiet = Terminal()
         argv = ["generate", str(example_path), "--out", str(tmp_path / "q"), "--quiet"]
@@ -200,8 +206,9 @@ class TestGenerateCommand:
         assert not out.exists()
         result = invoke("generate", str(bad), "--out", str(out), "--keep-going")
         assert result.code == ExitCode.INVALID
-        assert sorted(p.name for p in out.glob("*.docx")) == [f"{REFS[0]}.docx", f"{REFS[2]}.docx"]
-        assert len(result.out.splitlines()) == 2
+        expected = [FILES[0], *FILES[2:]]
+        assert sorted(p.name for p in out.glob("*.docx")) == sorted(expected)
+        assert len(result.out.splitlines()) == len(expected)
         assert "Convention « CD71-ISCG-2021-02 » (conventions[1])" in result.err
         assert "conventions[1].funding.years[0].cost" in result.err
 

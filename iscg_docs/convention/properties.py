@@ -14,6 +14,7 @@ from iscg_docs.model.records import Avenant, Convention, Framework
 __all__ = [
     "avenant_file_stem",
     "avenant_properties",
+    "comparison_file_stem",
     "consolidated_file_stem",
     "consolidated_properties",
     "document_properties",
@@ -115,3 +116,9 @@ def consolidated_file_stem(convention: Convention, number: int) -> str:
     """The file name (without extension) of the convention consolidated after avenant
     ``number``: "CD71-ISCG-2021-03-consolidee-1"."""
     return f"{file_stem(convention)}-consolidee-{number}"
+
+
+def comparison_file_stem(convention: Convention, number: int) -> str:
+    """The file name (without extension) of the consolidated convention after avenant
+    ``number`` with its changes as tracked changes: "CD71-ISCG-2021-03-comparaison-1"."""
+    return f"{file_stem(convention)}-comparaison-{number}"
