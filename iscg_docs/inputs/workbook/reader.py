@@ -17,6 +17,7 @@ from typing import Any
 
 from attrs import frozen
 
+from iscg_docs._files import Refused
 from iscg_docs.errors import InputError, PathPart, Problem, ValidationError, format_path
 from iscg_docs.inputs.workbook.cells import cell_text, convert, is_formula, norm
 from iscg_docs.inputs.workbook.schema import (
@@ -100,8 +101,11 @@ def scan_workbook(path: str | os.PathLike[str], content: bytes | None = None) ->
         content = read_file(path)
     # Cached values and formulas are two loads of the same bytes: openpyxl keeps one or
     # the other, and an empty value is told apart from a formula never computed.
+    _check_package(name, content)
     values = _open(name, content, data_only=True)
+    _check_extent(name, values)
     formulas = _open(name, content, data_only=False)
+    _check_extent(name, formulas)
     return _Reader(values, formulas).read()
 
 
@@ -129,7 +133,6 @@ def _prefixes(path: str) -> Iterator[str]:
 
 def _open(name: str, content: bytes, *, data_only: bool) -> Any:
     import openpyxl  # lazily: the CLI must not pay for it at start-up
-    from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         with warnings.catch_warnings():
@@ -140,13 +143,66 @@ def _open(name: str, content: bytes, *, data_only: bool) -> Any:
                 message=r".* extension is not supported and will be removed",
                 category=UserWarning,
             )
+            # A date no calendar holds becomes an error cell, reported in French later.
+            warnings.filterwarnings(
+                "ignore", message=r"Cell .* is marked as a date", category=UserWarning
+            )
             return openpyxl.load_workbook(io.BytesIO(content), data_only=data_only)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError) as e:
-        raise InputError(
-            f"ce fichier n'est pas un classeur Excel (.xlsx) lisible ({type(e).__name__}) ; "
-            "enregistrez-le au format « Classeur Excel (.xlsx) ».",
-            name,
-        ) from None
+    except MemoryError:
+        raise InputError(_UNREADABLE.format("trop grand pour être lu"), name) from None
+    # openpyxl fails on a damaged part with whatever its parser raises (XML syntax,
+    # KeyError, AttributeError, TypeError…): each means the same to the user.
+    except Exception as e:  # noqa: BLE001
+        raise InputError(_UNREADABLE.format(type(e).__name__), name) from None
+
+
+_UNREADABLE = (
+    "ce fichier n'est pas un classeur Excel (.xlsx) lisible ({}) ; "
+    "enregistrez-le au format « Classeur Excel (.xlsx) »."
+)
+
+
+def _check_package(name: str, content: bytes) -> None:
+    """Refuse a zip bomb, an encrypted or damaged member or a DTD before openpyxl reads it."""
+    from iscg_docs.docx.package import check_zip
+
+    if not zipfile.is_zipfile(io.BytesIO(content)):
+        raise InputError(_UNREADABLE.format("pas une archive zip"), name)
+    try:
+        check_zip(content)
+    except Refused as e:
+        raise InputError(_UNREADABLE.format(e.reason), name) from None
+
+
+#: The most rows and columns a sheet may use: a framework of 300 conventions needs
+#: about 1 000 rows and 40 columns.
+MAX_ROWS = 10_000
+MAX_COLUMNS = 100
+
+
+def _check_extent(name: str, workbook: Any) -> None:
+    """Refuse a sheet with a value far beyond any real table (A1048576, XFD1), whose
+    rows and columns every later step would walk cell by cell."""
+    from openpyxl.utils import get_column_letter
+
+    for ws in workbook.worksheets:
+        rows, columns = _used(ws)
+        if rows > MAX_ROWS or columns > MAX_COLUMNS:
+            raise InputError(
+                f"la feuille « {ws.title} » a une valeur jusqu'en ligne {rows}, colonne "
+                f"{get_column_letter(columns)} ; une feuille a au plus {MAX_ROWS} lignes et "
+                f"{MAX_COLUMNS} colonnes : effacez les cellules au-delà du tableau.",
+                name,
+            )
+
+
+def _used(ws: Any) -> tuple[int, int]:
+    """The last row and column holding a value, from the cells openpyxl stored."""
+    rows = columns = 0
+    for (row, column), cell in ws._cells.items():  # noqa: SLF001 - no public sparse view
+        if cell.value is not None:
+            rows, columns = max(rows, row), max(columns, column)
+    return rows, columns
 
 
 @frozen
@@ -219,6 +275,16 @@ class _Reader:
             convs[i]["funding"]["years"] = self._years(rows, i, convs[i].get("reference"))
         return WorkbookReading(data, self.locations, tuple(self.problems), frozenset(self.covered))
 
+    def _bounds(self, ws: Any) -> tuple[int, int]:
+        """The last row and column of ``ws`` holding a value or a formula.
+
+        Only those are walked: a cell formatted at XFD1048576 makes openpyxl's own
+        bounds a billion cells wide.
+        """
+        values = _used(ws)
+        formulas = _used(self.formulas[ws.title])
+        return max(values[0], formulas[0], 1), max(values[1], formulas[1], 1)
+
     # ------------------------------------------------------------------ problems
 
     def _problem(self, code: str, path: str, message: str, location: str) -> None:
@@ -245,7 +311,8 @@ class _Reader:
         by_name = {norm(c.header): c for c in columns}
         found: dict[int, Column] = {}
         seen: set[Column] = set()
-        for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
+        _, last_column = self._bounds(ws)
+        for cell in next(ws.iter_rows(min_row=1, max_row=1, max_col=last_column), ()):
             header = cell_text(cell.value)
             if not header or norm(header).startswith(("commentaire", "remarque")):
                 continue
@@ -286,7 +353,9 @@ class _Reader:
         columns = self._header(sheet, ws, sheet.columns)
         headers = {c: cell_text(ws.cell(1, n).value) for n, c in columns.items()}
         rows = []
-        for r, cells in enumerate(ws.iter_rows(min_row=2), start=2):
+        last_row, last_column = self._bounds(ws)
+        cells_by_row = ws.iter_rows(min_row=2, max_row=last_row, max_col=last_column)
+        for r, cells in enumerate(cells_by_row, start=2):
             mine = {columns[c.column]: c for c in cells if c.column in columns}
             if all(self._empty(c, wf) for c in mine.values()):
                 continue
@@ -399,7 +468,7 @@ class _Reader:
             return
         by_label = {norm(c.header): c for c in CADRE.columns}
         seen: dict[Column, int] = {}
-        for r in range(2, ws.max_row + 1):
+        for r in range(2, self._bounds(ws)[0] + 1):
             label = cell_text(ws.cell(r, field_col).value)
             value_cell = ws.cell(r, value_col)
             if not label:
@@ -441,7 +510,8 @@ class _Reader:
     def _cadre_columns(self, ws: Any) -> tuple[int | None, int | None]:
         """The numbers of the « Champ » and « Valeur » columns, reporting a missing one."""
         field_col = value_col = None
-        for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
+        _, last_column = self._bounds(ws)
+        for cell in next(ws.iter_rows(min_row=1, max_row=1, max_col=last_column), ()):
             header = norm(cell_text(cell.value))
             if header == norm(FIELD) and field_col is None:
                 field_col = cell.column
@@ -497,6 +567,15 @@ class _Reader:
             return None
         value = cell.value
         if cell.data_type == "e":
+            formula = self.formula_sheets[row.sheet.name][cell.coordinate].value
+            if not is_formula(formula):
+                # openpyxl marks so a number formatted as a date that no date matches.
+                raise CoercionError(
+                    "bad-cell",
+                    "cette cellule ne contient pas de formule mais une valeur que le tableur "
+                    "ne sait pas lire (une date hors des années 1900 à 9999, ou un code "
+                    f"d'erreur {value}) ; saisissez la valeur attendue.",
+                )
             raise CoercionError(
                 "formula-error",
                 f"la formule de cette cellule donne une erreur ({value}) ; corrigez-la.",
