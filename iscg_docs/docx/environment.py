@@ -1,6 +1,6 @@
 """The sandboxed Jinja environment templates run in, and Jinja's errors said in French.
 
-Templates run in a Jinja :class:`~jinja2.sandbox.SandboxedEnvironment` with no globals,
+Templates run in the bounded immutable sandbox of :mod:`iscg_docs.docx.sandbox` with no globals,
 autoescaping on (``&``, ``<`` and ``>`` in user text come out literally) and
 :class:`~jinja2.StrictUndefined` (a misspelt variable is an error that names it, never
 empty text).
@@ -32,9 +32,10 @@ def make_environment(filters: Mapping[str, Any] | None = None) -> SandboxedEnvir
         A sandboxed environment with autoescaping, strict undefined and no globals.
     """
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    from iscg_docs.docx.sandbox import Sandbox
+
+    env = Sandbox(autoescape=True, undefined=StrictUndefined)
     # No range/cycler/joiner/lipsum/namespace/dict: a document template needs none, and
     # each is one more object a hostile template could poke at.
     env.globals.clear()
@@ -50,8 +51,16 @@ def translate_template_errors() -> Iterator[None]:
     from jinja2.exceptions import SecurityError
     from jinja2.exceptions import TemplateError as JinjaError
 
+    from iscg_docs.docx.sandbox import LimitError
+
     try:
         yield
+    except LimitError as exc:
+        raise TemplateError(f"modèle refusé : {exc}.", _where(exc)) from exc
+    except RecursionError:
+        raise TemplateError(
+            "modèle refusé : il s'appelle lui-même trop profondément (macro récursive)."
+        ) from None
     except SecurityError as exc:
         raise TemplateError(
             f"construction interdite dans le modèle ({exc}) : un modèle ne peut qu'afficher "

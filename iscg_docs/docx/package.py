@@ -4,6 +4,7 @@ checks a zip a user hands in (a template, a workbook) passes before anything par
 from __future__ import annotations
 
 import io
+import os
 import re
 import struct
 import zipfile
@@ -13,7 +14,8 @@ from typing import NamedTuple
 
 from isal import isal_zlib
 
-from iscg_docs._files import MEGABYTE, Refused
+from iscg_docs._files import MEGABYTE, Refused, read_regular
+from iscg_docs.errors import TemplateError, os_reason
 
 __all__ = [
     "ZIP_EPOCH",
@@ -24,6 +26,7 @@ __all__ = [
     "layout",
     "normalize_package",
     "read_members",
+    "template_bytes",
     "write_zip",
 ]
 
@@ -176,6 +179,38 @@ def normalize_package(data: bytes, *, replace: Mapping[str, bytes] | None = None
         The same members dated :data:`ZIP_EPOCH`, so equal content gives equal bytes.
     """
     return write_zip(tuple(read_members(data)), replace or {})
+
+
+#: The largest template file read, in bytes: the bundled one takes 40 kB.
+TEMPLATE_LIMIT = 20 * MEGABYTE
+
+
+def template_bytes(source: str | os.PathLike[str] | bytes, name: str) -> bytes:
+    """A template's bytes, read from a regular file and checked by :func:`check_zip`.
+
+    Args:
+        source: a .docx path or its bytes.
+        name: the template's name, for errors.
+
+    Raises:
+        TemplateError: the file cannot be read, is no regular file, is too large, or is
+            a zip that :func:`check_zip` refuses.
+    """
+    try:
+        data = source if isinstance(source, bytes) else read_regular(source, TEMPLATE_LIMIT)
+    except Refused as e:
+        raise TemplateError(f"modèle illisible ({e.reason}).", name) from None
+    except OSError as e:
+        raise TemplateError(f"modèle illisible ({os_reason(e)}).", name) from None
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise TemplateError(
+            "ce fichier n'est pas un document Word (.docx) : pas une archive zip.", name
+        )
+    try:
+        check_zip(data)
+    except Refused as e:
+        raise TemplateError(f"ce document Word (.docx) est refusé : {e.reason}.", name) from None
+    return data
 
 
 #: The most a member of a zip a user hands in may hold, uncompressed, and all of them.

@@ -138,9 +138,7 @@ class _TooManyDigits(Exception):
 
 def _digits_message(digits: int | None) -> str:
     count = f" de {digits} chiffres" if digits is not None else ""
-    return (
-        f"un nombre entier{count} est trop long : un nombre a au plus {MAX_DIGITS} chiffres."
-    )
+    return f"un nombre entier{count} est trop long : un nombre a au plus {MAX_DIGITS} chiffres."
 
 
 def _json_int(literal: str) -> int:

@@ -152,7 +152,7 @@ def _open(name: str, content: bytes, *, data_only: bool) -> Any:
         raise InputError(_UNREADABLE.format("trop grand pour être lu"), name) from None
     # openpyxl fails on a damaged part with whatever its parser raises (XML syntax,
     # KeyError, AttributeError, TypeError…): each means the same to the user.
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         raise InputError(_UNREADABLE.format(type(e).__name__), name) from None
 
 
@@ -199,7 +199,7 @@ def _check_extent(name: str, workbook: Any) -> None:
 def _used(ws: Any) -> tuple[int, int]:
     """The last row and column holding a value, from the cells openpyxl stored."""
     rows = columns = 0
-    for (row, column), cell in ws._cells.items():  # noqa: SLF001 - no public sparse view
+    for (row, column), cell in ws._cells.items():
         if cell.value is not None:
             rows, columns = max(rows, row), max(columns, column)
     return rows, columns
