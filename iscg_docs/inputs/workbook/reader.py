@@ -572,9 +572,9 @@ class _Reader:
                 # openpyxl marks so a number formatted as a date that no date matches.
                 raise CoercionError(
                     "bad-cell",
-                    "cette cellule ne contient pas de formule mais une valeur que le tableur "
-                    "ne sait pas lire (une date hors des années 1900 à 9999, ou un code "
-                    f"d'erreur {value}) ; saisissez la valeur attendue.",
+                    "cette cellule est au format date mais son nombre ne correspond à aucune "
+                    f"date (années 1900 à 9999), ou elle contient un code d'erreur ({value}) ; "
+                    "saisissez la valeur attendue.",
                 )
             raise CoercionError(
                 "formula-error",
