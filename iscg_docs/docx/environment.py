@@ -59,12 +59,13 @@ def translate_template_errors() -> Iterator[None]:
         raise TemplateError(f"modèle refusé : {exc}.", _where(exc)) from exc
     except RecursionError:
         raise TemplateError(
-            "modèle refusé : il s'appelle lui-même trop profondément (macro récursive)."
+            "modèle refusé : il s'appelle lui-même trop profondément (macro ou boucle récursive)."
         ) from None
     except SecurityError as exc:
         raise TemplateError(
-            f"construction interdite dans le modèle ({exc}) : un modèle ne peut qu'afficher "
-            "des variables et utiliser les filtres fournis.",
+            f"construction interdite dans le modèle ({_security_reason(str(exc))}) : un "
+            "modèle ne peut qu'afficher des variables et utiliser les filtres fournis, sans "
+            "modifier les données.",
             _where(exc),
         ) from exc
     except UndefinedError as exc:
@@ -96,6 +97,14 @@ def bad_package(name: str) -> Iterator[None]:
         raise TemplateError(
             f"ce fichier n'est pas un document Word (.docx) utilisable ({e}).", name
         ) from None
+
+
+def _security_reason(message: str) -> str:
+    """The sandbox's refusal in French: it names the attribute and the type."""
+    m = re.match(r"access to attribute '([^']+)' of '([^']+)' object is unsafe", message)
+    if m:
+        return f"« {m.group(1)} » d'un objet {m.group(2)}"
+    return message
 
 
 def _undefined_name(message: str) -> str:

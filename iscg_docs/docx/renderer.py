@@ -190,6 +190,8 @@ class Renderer:
         except TemplateError as e:
             if e.where is None and e.name:
                 raise TemplateError(e.message, self._locate(e.name), e.name) from e
+            if e.where is None:
+                raise TemplateError(e.message, self.template_name, e.name) from e
             raise
 
     def _locate(self, name: str) -> str | None:

@@ -88,6 +88,10 @@ def budget(seconds: float = MAX_SECONDS, steps: int = MAX_STEPS) -> Iterator[Non
         _local.budget = outer
 
 
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", "\u202f")
+
+
 def _tick(count: int = 1) -> None:
     spent = getattr(_local, "budget", None)
     if spent is None:
@@ -95,8 +99,8 @@ def _tick(count: int = 1) -> None:
     spent.steps -= count
     if spent.steps < 0:
         raise LimitError(
-            f"le modèle fait plus de {MAX_STEPS:,} pas de calcul (boucles, appels) pour un "
-            "seul document".replace(",", " ")
+            f"le modèle fait plus de {_thousands(MAX_STEPS)} pas de calcul (boucles, appels) "
+            "pour un seul document"
         )
     if spent.steps % 4096 == 0 and time.monotonic() > spent.deadline:
         raise LimitError(f"le rendu d'un document dépasse {MAX_SECONDS:.0f} secondes")
@@ -124,9 +128,7 @@ def _size(value: object, limit: int = MAX_SIZE) -> int:
 
 def _check_size(size: int, what: str) -> None:
     if size > MAX_SIZE:
-        raise LimitError(
-            f"{what} dépasserait {MAX_SIZE:,} caractères ou éléments".replace(",", " ")
-        )
+        raise LimitError(f"{what} dépasserait {_thousands(MAX_SIZE)} caractères ou éléments")
 
 
 def _check_int(value: object) -> None:
