@@ -155,7 +155,8 @@ class Renderer:
         self.template_name = name
         data = template_bytes(template, name)
         self.env = make_environment(filters)
-        with translate_template_errors(), bad_package(name):
+        # Compiling renders the core properties once: bounded as a render is.
+        with translate_template_errors(), bad_package(name), budget():
             self._compiled = CompiledTemplate(data, self.env, autoescape=True)
         self._core_name, self._core_blob = self._compiled.core_member
 

@@ -11,7 +11,8 @@ hostile template can ask for, each with a French message:
   (``9**9**9``), and no argument of a call or filter is larger than :data:`MAX_SIZE`
   (``center(10**10)``);
 - a render takes at most :data:`MAX_STEPS` loop iterations, calls and attribute
-  lookups, and :data:`MAX_SECONDS` seconds;
+  lookups, :data:`MAX_SECONDS` seconds, and writes at most :data:`MAX_OUTPUT`
+  characters per part (within :func:`budget`, which the renderer opens);
 - a function or method is never written as text (it would print a memory address).
 """
 
@@ -34,6 +35,7 @@ from jinja2.utils import _PassArg
 __all__ = [
     "MAX_BITS",
     "MAX_NESTING",
+    "MAX_OUTPUT",
     "MAX_SECONDS",
     "MAX_SIZE",
     "MAX_STEPS",
@@ -50,6 +52,8 @@ MAX_BITS = 10_000
 MAX_NESTING = 200
 #: Loop iterations, calls and attribute lookups one render may make.
 MAX_STEPS = 2_000_000
+#: The most characters one part of a document may render to.
+MAX_OUTPUT = 50_000_000
 #: How long one render may take.
 MAX_SECONDS = 30.0
 
@@ -236,6 +240,24 @@ def _loop(iterable: Iterable[Any]) -> Iterator[Any]:
         yield item
 
 
+def _concat(parts: Iterable[str]) -> str:
+    """A template's output joined, refused once it passes :data:`MAX_OUTPUT` characters."""
+    if getattr(_local, "budget", None) is None:
+        return "".join(parts)
+    chunks: list[str] = []
+    append = chunks.append
+    written = 0
+    for part in parts:
+        written += len(part)
+        if written > MAX_OUTPUT:
+            raise LimitError(
+                f"le texte rendu dépasse {_thousands(MAX_OUTPUT)} caractères pour une partie "
+                "du document"
+            )
+        append(part)
+    return "".join(chunks)
+
+
 class _Generator(CodeGenerator):
     """Jinja's code generator, with every ``for`` loop iterating through ``_loop``."""
 
@@ -251,6 +273,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**", "+", "%", "//"})
     code_generator_class = _Generator
+    concat = staticmethod(_concat)
     # What every ``for`` loop iterates through (see _Generator).
     iscg_loop = staticmethod(_loop)
 

@@ -263,3 +263,25 @@ def test_plain_template_still_renders(tmp_path: Path, cli: Callable[..., Run]) -
     run, out = generate(tmp_path, cli, zip_with(with_paragraph(text)))
     assert run.code == 0, run.stderr
     assert len(list(out.glob("*.docx"))) == 3
+
+
+def test_output_size(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    """Constant text repeated by loops: refused at the output limit, not gigabytes."""
+    loops = "{% for a in title %}{% for b in title %}{% for c in title %}"
+    refuses(tmp_path, cli, loops + "x" * 5000 + "{% endfor %}" * 3, says="texte rendu")
+
+
+def test_core_property_loop(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    """Loops in a core property, rendered when the template is compiled, are bounded."""
+    members = template_members()
+    loops = "".join(f"{{% for c{i} in 'abcdefghijklmnopqrstuvwxyz' %}}" for i in range(7))
+    core = members["docProps/core.xml"]
+    title = f"<dc:title>{escape(loops + '{% endfor %}' * 7)}</dc:title>".encode()
+    start, end = core.find(b"<dc:title"), core.find(b"</dc:title>")
+    if start == -1:
+        core = core.replace(b"</cp:coreProperties>", title + b"</cp:coreProperties>")
+    else:
+        core = core[:start] + title + core[end + len(b"</dc:title>") :]
+    members["docProps/core.xml"] = core
+    run, out = generate(tmp_path, cli, zip_with(members))
+    assert_refused(run, TEMPLATE, out=out, says="pas de calcul")
