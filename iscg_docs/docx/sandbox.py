@@ -10,8 +10,7 @@ hostile template can ask for, each with a French message:
   :data:`MAX_SIZE` characters or items, integers have at most :data:`MAX_BITS` bits
   (``9**9**9``), and no argument of a call or filter is larger than :data:`MAX_SIZE`
   (``center(10**10)``);
-- a render takes at most :data:`MAX_STEPS` loop iterations, calls and attribute
-  lookups, :data:`MAX_SECONDS` seconds, and writes at most :data:`MAX_OUTPUT`
+- a render takes at most :data:`MAX_STEPS` loop iterations, calls and operations, :data:`MAX_SECONDS` seconds, and writes at most :data:`MAX_OUTPUT`
   characters per part (within :func:`budget`, which the renderer opens);
 - a function or method is never written as text (it would print a memory address).
 """
@@ -50,7 +49,7 @@ MAX_SIZE = 2_000_000
 MAX_BITS = 10_000
 #: How deeply the expressions and blocks of a template may nest.
 MAX_NESTING = 200
-#: Loop iterations, calls and attribute lookups one render may make.
+#: Loop iterations, calls and intercepted operations one render may make.
 MAX_STEPS = 2_000_000
 #: The most characters one part of a document may render to.
 MAX_OUTPUT = 50_000_000
@@ -96,11 +95,11 @@ def _thousands(number: int) -> str:
     return f"{number:,}".replace(",", "\u202f")
 
 
-def _tick(count: int = 1) -> None:
+def _tick() -> None:
     spent = getattr(_local, "budget", None)
     if spent is None:
         return
-    spent.steps -= count
+    spent.steps -= 1
     if spent.steps < 0:
         raise LimitError(
             f"le modèle fait plus de {_thousands(MAX_STEPS)} pas de calcul (boucles, appels) "
@@ -313,16 +312,6 @@ class Sandbox(ImmutableSandboxedEnvironment):
         else:
             _check_ints([*args, *kwargs.values()], "un appel")
         return super().call(__context, __obj, *args, **kwargs)
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        """Count the lookup."""
-        _tick()
-        return super().getattr(obj, attribute)
-
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        """Count the lookup."""
-        _tick()
-        return super().getitem(obj, argument)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """``str.format`` as the sandbox gives it, refusing a huge width."""
