@@ -19,7 +19,7 @@ from iscg_docs.errors import TemplateError
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-__all__ = ["bad_package", "make_environment", "translate_template_errors"]
+__all__ = ["bad_package", "make_environment", "package_reason", "translate_template_errors"]
 
 
 def make_environment(filters: Mapping[str, Any] | None = None) -> SandboxedEnvironment:
@@ -91,12 +91,35 @@ def bad_package(name: str) -> Iterator[None]:
     Args:
         name: the template's name, for the error's ``where``.
     """
+    from docx.opc.exceptions import OpcError
+    from lxml import etree
+
     try:
         yield
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+    except (zipfile.BadZipFile, KeyError, ValueError, OpcError, etree.LxmlError) as e:
         raise TemplateError(
-            f"ce fichier n'est pas un document Word (.docx) utilisable ({e}).", name
+            f"ce fichier n'est pas un document Word (.docx) utilisable ({package_reason(e)}).",
+            name,
         ) from None
+
+
+def package_reason(error: Exception) -> str:
+    """Why python-docx or lxml could not read a package, for a French message.
+
+    python-docx names the file it was given, which is a ``BytesIO`` and its address when
+    the template came as bytes: such a message is replaced by its kind.
+    """
+    from docx.opc.exceptions import OpcError
+    from lxml import etree
+
+    if isinstance(error, KeyError):
+        m = re.search(r"no item named '([^']+)'", str(error))
+        return f"l'élément « {m.group(1)} » manque" if m else f"une partie manque : {error}"
+    if isinstance(error, etree.LxmlError):
+        return f"XML mal formé : {error}"
+    if isinstance(error, OpcError) or " at 0x" in str(error):
+        return f"paquet incomplet : {type(error).__name__}"
+    return str(error)
 
 
 def _security_reason(message: str) -> str:

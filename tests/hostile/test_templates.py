@@ -285,3 +285,17 @@ def test_core_property_loop(tmp_path: Path, cli: Callable[..., Run]) -> None:
     members["docProps/core.xml"] = core
     run, out = generate(tmp_path, cli, zip_with(members))
     assert_refused(run, TEMPLATE, out=out, says="pas de calcul")
+
+
+@pytest.mark.parametrize("name", [BODY, "word/styles.xml", "[Content_Types].xml"])
+@pytest.mark.parametrize("damage", ["cut", "missing"])
+def test_damaged_part(tmp_path: Path, cli: Callable[..., Run], name: str, damage: str) -> None:
+    """A part cut short or missing: refused in French by ``generate`` and ``lint``."""
+    members = template_members()
+    if damage == "cut":
+        members[name] = members[name][:300]
+    else:
+        del members[name]
+    run, out = generate(tmp_path, cli, zip_with(members))
+    assert_refused(run, TEMPLATE, out=out, says="n'est pas un document Word")
+    assert_refused(cli("lint", tmp_path / "modele.docx"), UNREADABLE, says="modele.docx")

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from iscg_docs.docx.environment import package_reason
 from iscg_docs.docx.package import template_bytes
 from iscg_docs.errors import TemplateError
 
@@ -96,10 +97,9 @@ def read(source: str | os.PathLike[str] | bytes) -> tuple[str, bytes, Any]:
     try:
         return name, data, docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, OpcError, KeyError, ValueError, etree.XMLSyntaxError) as e:
-        # python-docx names the file it was given: here a BytesIO and its address.
-        reason = type(e).__name__ if isinstance(e, OpcError) else str(e)
         raise TemplateError(
-            f"ce fichier n'est pas un document Word (.docx) utilisable ({reason}).", name
+            f"ce fichier n'est pas un document Word (.docx) utilisable ({package_reason(e)}).",
+            name,
         ) from None
 
 

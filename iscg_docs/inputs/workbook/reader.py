@@ -153,7 +153,8 @@ def _open(name: str, content: bytes, *, data_only: bool) -> Any:
     # openpyxl fails on a damaged part with whatever its parser raises (XML syntax,
     # KeyError, AttributeError, TypeError…): each means the same to the user.
     except Exception as e:
-        raise InputError(_UNREADABLE.format(type(e).__name__), name) from None
+        reason = f"une partie est endommagée ou manque : {type(e).__name__}"
+        raise InputError(_UNREADABLE.format(reason), name) from None
 
 
 _UNREADABLE = (
