@@ -197,3 +197,18 @@ def test_compression_still_read(tmp_path: Path, cli: Callable[..., Run]) -> None
     data = zip_with(members(), compression=zipfile.ZIP_STORED)
     run = cli("check", write(tmp_path, data))
     assert run.code == 0, run.stderr
+
+
+def test_too_many_cells(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    """310 000 formatted cells within 10 000 rows: refused before openpyxl builds them."""
+    letters = [chr(ord("A") + i) for i in range(26)] + ["AA", "AB", "AC", "AD", "AE"]
+    rows = b"".join(
+        b'<row r="%d">' % r
+        + b"".join(b'<c r="%s%d" s="0"/>' % (c.encode(), r) for c in letters)
+        + b"</row>"
+        for r in range(2, 10_002)
+    )
+    parts = members()
+    parts[SHEET] = parts[SHEET].replace(b"</sheetData>", rows + b"</sheetData>")
+    run = cli("check", write(tmp_path, zip_with(parts)))
+    assert_refused(run, UNREADABLE, says="cellules")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import warnings
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -101,11 +102,14 @@ def scan_workbook(path: str | os.PathLike[str], content: bytes | None = None) ->
         content = read_file(path)
     # Cached values and formulas are two loads of the same bytes: openpyxl keeps one or
     # the other, and an empty value is told apart from a formula never computed.
-    _check_package(name, content)
+    has_formulas = _check_package(name, content)
     values = _open(name, content, data_only=True)
     _check_extent(name, values)
-    formulas = _open(name, content, data_only=False)
-    _check_extent(name, formulas)
+    if has_formulas:
+        formulas = _open(name, content, data_only=False)
+        _check_extent(name, formulas)
+    else:  # without formulas, both loads hold the same values
+        formulas = values
     return _Reader(values, formulas).read()
 
 
@@ -163,8 +167,13 @@ _UNREADABLE = (
 )
 
 
-def _check_package(name: str, content: bytes) -> None:
-    """Refuse a zip bomb, an encrypted or damaged member or a DTD before openpyxl reads it."""
+def _check_package(name: str, content: bytes) -> bool:
+    """Refuse a zip bomb, an encrypted or damaged member, a DTD or too many cells before
+    openpyxl reads the workbook.
+
+    Returns:
+        Whether a sheet holds a formula.
+    """
     from iscg_docs.docx.package import check_zip
 
     if not zipfile.is_zipfile(io.BytesIO(content)):
@@ -173,6 +182,28 @@ def _check_package(name: str, content: bytes) -> None:
         check_zip(content)
     except Refused as e:
         raise InputError(_UNREADABLE.format(e.reason), name) from None
+    cells = 0
+    formulas = False
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for member in archive.namelist():
+            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                xml = archive.read(member)
+                cells += len(_CELL.findall(xml))
+                formulas = formulas or _FORMULA.search(xml) is not None
+    if cells > MAX_CELLS:
+        raise InputError(
+            f"le classeur a {cells} cellules remplies ou mises en forme ; un classeur en a au "
+            f"plus {MAX_CELLS} : effacez les cellules au-delà des tableaux.",
+            name,
+        )
+    return formulas
+
+
+#: The most cells (filled or formatted) a workbook may hold: openpyxl builds an object
+#: for each, twice when the workbook has formulas. 300 conventions take about 20 000.
+MAX_CELLS = 300_000
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
 #: The most rows and columns a sheet may use: a framework of 300 conventions needs
