@@ -40,7 +40,7 @@ def make_environment(filters: Mapping[str, Any] | None = None) -> SandboxedEnvir
     # each is one more object a hostile template could poke at.
     env.globals.clear()
     if filters:
-        env.filters.update(filters)
+        env.add_filters(filters)
     return env
 
 

@@ -202,8 +202,12 @@ _GROWING = (
 )
 
 
+def _sized(value: object) -> bool:
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
 class _BoundedFilter:
-    """A builtin filter refusing what would give too large a result (it pickles)."""
+    """A filter refusing too large an argument or result (it pickles)."""
 
     def __init__(self, name: str, function: Callable[..., Any]) -> None:
         self.name = name
@@ -223,9 +227,11 @@ class _BoundedFilter:
             _check_size(len(text) + (len(text) + 1) * growth, "le filtre « replace »")
         if name == "format" and values and _WIDE_PERCENT.search(str(values[0])):
             raise LimitError("le filtre « format » demande une largeur trop grande")
-        if name == "indent" and values:
-            width = max((v for v in values[1:2] if isinstance(v, int)), default=4)
-            _check_size(len(str(values[0])) * (width + 1), "le filtre « indent »")
+        if name in ("indent", "wordwrap") and values:
+            # Each line of the value gains the indent or the wrap string.
+            widths = [v if isinstance(v, int) else len(v) for v in values[1:] if _sized(v)]
+            lines = len(str(values[0])) + 1
+            _check_size(lines * (max(widths, default=4) + 1), f"le filtre « {name} »")
         result = self.function(*args, **kwargs)
         if isinstance(result, str | list | tuple):
             _check_size(len(result), f"le filtre « {name} »")
@@ -268,7 +274,10 @@ class _Generator(CodeGenerator):
 
 
 class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, bounded as the module says."""
+    """Jinja's immutable sandbox, bounded as the module says.
+
+    Filters added with :meth:`add_filters` are bounded as the builtin ones are.
+    """
 
     intercepted_binops = frozenset({"*", "**", "+", "%", "//"})
     code_generator_class = _Generator
@@ -280,6 +289,10 @@ class Sandbox(ImmutableSandboxedEnvironment):
         super().__init__(*args, finalize=finalize, **kwargs)
         for name in _GROWING:
             self.filters[name] = _BoundedFilter(name, self.filters[name])
+
+    def add_filters(self, filters: Mapping[str, Callable[..., Any]]) -> None:
+        """Offer ``filters`` to templates, each refusing too large an argument or result."""
+        self.filters.update({name: _BoundedFilter(name, f) for name, f in filters.items()})
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         try:

@@ -91,6 +91,8 @@ class TestComputations:
             ("{{ '%0999999999d' % 1 }}", "largeur"),
             ("{{ '{:>999999999}'.format(title) }}", "largeur"),
             ("{{ ('x' * 1000000).join(['y'] * 1000000) }}", "caractères"),
+            ("{{ ([title] * 1000000)|join }}", "join"),
+            ("{{ ('a' * 1000000)|indent('x' * 1000000, first=true) }}", "indent"),
         ],
         ids=[
             "repeat",
@@ -102,6 +104,8 @@ class TestComputations:
             "percent",
             "format",
             "join",
+            "french-join",
+            "indent",
         ],
     )
     def test_bounded(self, tmp_path: Path, cli: Callable[..., Run], text: str, says: str) -> None:
