@@ -8,19 +8,15 @@ row and column.
 
 from __future__ import annotations
 
-import io
 import os
-import re
-import warnings
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from attrs import frozen
 
-from iscg_docs._files import Refused
-from iscg_docs.errors import InputError, PathPart, Problem, ValidationError, format_path
+from iscg_docs.errors import PathPart, Problem, ValidationError, format_path
 from iscg_docs.inputs.workbook.cells import cell_text, convert, is_formula, norm
+from iscg_docs.inputs.workbook.opening import open_workbook, used
 from iscg_docs.inputs.workbook.schema import (
     CADRE,
     CONVENTIONS,
@@ -100,16 +96,7 @@ def scan_workbook(path: str | os.PathLike[str], content: bytes | None = None) ->
     name = os.fspath(path)
     if content is None:
         content = read_file(path)
-    # Cached values and formulas are two loads of the same bytes: openpyxl keeps one or
-    # the other, and an empty value is told apart from a formula never computed.
-    has_formulas = _check_package(name, content)
-    values = _open(name, content, data_only=True)
-    _check_extent(name, values)
-    if has_formulas:
-        formulas = _open(name, content, data_only=False)
-        _check_extent(name, formulas)
-    else:  # without formulas, both loads hold the same values
-        formulas = values
+    values, formulas = open_workbook(name, content)
     return _Reader(values, formulas).read()
 
 
@@ -133,108 +120,6 @@ def _prefixes(path: str) -> Iterator[str]:
     for i in range(len(path) - 1, 0, -1):
         if path[i] in ".[":
             yield path[:i]
-
-
-def _open(name: str, content: bytes, *, data_only: bool) -> Any:
-    import openpyxl  # lazily: the CLI must not pay for it at start-up
-
-    try:
-        with warnings.catch_warnings():
-            # Excel's extended data validation and conditional formatting are dropped on
-            # reading; only cell values matter here.
-            warnings.filterwarnings(
-                "ignore",
-                message=r".* extension is not supported and will be removed",
-                category=UserWarning,
-            )
-            # A date no calendar holds becomes an error cell, reported in French later.
-            warnings.filterwarnings(
-                "ignore", message=r"Cell .* is marked as a date", category=UserWarning
-            )
-            return openpyxl.load_workbook(io.BytesIO(content), data_only=data_only)
-    except MemoryError:
-        raise InputError(_UNREADABLE.format("trop grand pour être lu"), name) from None
-    # openpyxl fails on a damaged part with whatever its parser raises (XML syntax,
-    # KeyError, AttributeError, TypeError…): each means the same to the user.
-    except Exception as e:
-        reason = f"une partie est endommagée ou manque : {type(e).__name__}"
-        raise InputError(_UNREADABLE.format(reason), name) from None
-
-
-_UNREADABLE = (
-    "ce fichier n'est pas un classeur Excel (.xlsx) lisible ({}) ; "
-    "enregistrez-le au format « Classeur Excel (.xlsx) »."
-)
-
-
-def _check_package(name: str, content: bytes) -> bool:
-    """Refuse a zip bomb, an encrypted or damaged member, a DTD or too many cells before
-    openpyxl reads the workbook.
-
-    Returns:
-        Whether a sheet holds a formula.
-    """
-    from iscg_docs.docx.package import check_zip
-
-    if not zipfile.is_zipfile(io.BytesIO(content)):
-        raise InputError(_UNREADABLE.format("pas une archive zip"), name)
-    try:
-        check_zip(content)
-    except Refused as e:
-        raise InputError(_UNREADABLE.format(e.reason), name) from None
-    cells = 0
-    formulas = False
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        for member in archive.namelist():
-            if member.startswith("xl/worksheets/") and member.endswith(".xml"):
-                xml = archive.read(member)
-                cells += len(_CELL.findall(xml))
-                formulas = formulas or _FORMULA.search(xml) is not None
-    if cells > MAX_CELLS:
-        raise InputError(
-            f"le classeur a {cells} cellules remplies ou mises en forme ; un classeur en a au "
-            f"plus {MAX_CELLS} : effacez les cellules au-delà des tableaux.",
-            name,
-        )
-    return formulas
-
-
-#: The most cells (filled or formatted) a workbook may hold: openpyxl builds an object
-#: for each, twice when the workbook has formulas. 300 conventions take about 20 000.
-MAX_CELLS = 300_000
-_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
-#: The most rows and columns a sheet may use: a framework of 300 conventions needs
-#: about 1 000 rows and 40 columns.
-MAX_ROWS = 10_000
-MAX_COLUMNS = 100
-
-
-def _check_extent(name: str, workbook: Any) -> None:
-    """Refuse a sheet with a value far beyond any real table (A1048576, XFD1), whose
-    rows and columns every later step would walk cell by cell."""
-    from openpyxl.utils import get_column_letter
-
-    for ws in workbook.worksheets:
-        rows, columns = _used(ws)
-        if rows > MAX_ROWS or columns > MAX_COLUMNS:
-            raise InputError(
-                f"la feuille « {ws.title} » a une valeur jusqu'en ligne {rows}, colonne "
-                f"{get_column_letter(columns)} ; une feuille a au plus {MAX_ROWS} lignes et "
-                f"{MAX_COLUMNS} colonnes : effacez les cellules au-delà du tableau.",
-                name,
-            )
-
-
-def _used(ws: Any) -> tuple[int, int]:
-    """The last row and column holding a value, from the cells openpyxl stored."""
-    rows = columns = 0
-    for (row, column), cell in ws._cells.items():
-        if cell.value is not None:
-            rows, columns = max(rows, row), max(columns, column)
-    return rows, columns
 
 
 @frozen
@@ -313,8 +198,8 @@ class _Reader:
         Only those are walked: a cell formatted at XFD1048576 makes openpyxl's own
         bounds a billion cells wide.
         """
-        values = _used(ws)
-        formulas = _used(self.formulas[ws.title])
+        values = used(ws)
+        formulas = used(self.formulas[ws.title])
         return max(values[0], formulas[0], 1), max(values[1], formulas[1], 1)
 
     # ------------------------------------------------------------------ problems
