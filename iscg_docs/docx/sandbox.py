@@ -212,6 +212,7 @@ class _BoundedFilter:
     def __init__(self, name: str, function: Callable[..., Any]) -> None:
         self.name = name
         self.function = function
+        self.__wrapped__ = function  # inspect.unwrap gives the filter it bounds
         self.skip = 0
         passed = _PassArg.from_obj(function)
         if passed is not None:
