@@ -183,6 +183,9 @@ def normalize_package(data: bytes, *, replace: Mapping[str, bytes] | None = None
 
 #: The largest template file read, in bytes: the bundled one takes 40 kB.
 TEMPLATE_LIMIT = 20 * MEGABYTE
+#: The largest XML part of a template: docxtpl holds about 40 times its size in memory
+#: while compiling it; a 500-page document takes 5 MB.
+TEMPLATE_XML_LIMIT = 10 * MEGABYTE
 
 
 def template_bytes(source: str | os.PathLike[str] | bytes, name: str) -> bytes:
@@ -207,7 +210,7 @@ def template_bytes(source: str | os.PathLike[str] | bytes, name: str) -> bytes:
             "ce fichier n'est pas un document Word (.docx) : pas une archive zip.", name
         )
     try:
-        check_zip(data)
+        check_zip(data, xml_limit=TEMPLATE_XML_LIMIT)
     except Refused as e:
         raise TemplateError(f"ce document Word (.docx) est refusé : {e.reason}.", name) from None
     return data
@@ -228,7 +231,7 @@ _DECLARATION = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
 _XML_ENCODINGS = frozenset({"utf-8", "utf8", "utf-16", "utf16", "ascii", "us-ascii"})
 
 
-def check_zip(data: bytes) -> None:
+def check_zip(data: bytes, *, xml_limit: int | None = None) -> None:
     """Refuse a zip that would make a reader hang, exhaust memory or parse a DTD.
 
     Every member is inflated once here, so a corrupt stream is found before a parser
@@ -237,20 +240,24 @@ def check_zip(data: bytes) -> None:
     compresses; an XML member with a DTD (external entities, entity expansion) or an
     encoding declaration XML readers do not all know.
 
+    Args:
+        data: the zip's bytes.
+        xml_limit: the largest XML member, uncompressed, if lower than the others'.
+
     Raises:
         Refused: why, in French.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-            _check_sizes(infos)
+            _check_sizes(infos, xml_limit)
             for info in infos:
                 _check_member(info.filename, archive.read(info))
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as e:
         raise Refused(f"archive zip endommagée ({type(e).__name__})") from None
 
 
-def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
+def _check_sizes(infos: list[zipfile.ZipInfo], xml_limit: int | None) -> None:
     total = 0
     for info in infos:
         name = info.filename
@@ -268,6 +275,11 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
                 f"(limite : {MEMBER_LIMIT // MEGABYTE} Mo, {_RATIO_LIMIT} fois sa taille "
                 "compressée)"
             )
+        if xml_limit is not None and _is_xml(name) and info.file_size > xml_limit:
+            raise Refused(
+                f"la partie « {name} » fait {info.file_size / MEGABYTE:.0f} Mo de XML "
+                f"(limite : {xml_limit // MEGABYTE} Mo)"
+            )
         total += info.file_size
     if total > TOTAL_LIMIT:
         raise Refused(
@@ -276,8 +288,12 @@ def _check_sizes(infos: list[zipfile.ZipInfo]) -> None:
         )
 
 
+def _is_xml(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels", ".vml"))
+
+
 def _check_member(name: str, content: bytes) -> None:
-    if not name.lower().endswith((".xml", ".rels", ".vml")):
+    if not _is_xml(name):
         return
     if _DTD.search(content) or any(p.search(content) for p in _DTD_WIDE):
         raise Refused(

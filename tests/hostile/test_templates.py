@@ -303,3 +303,14 @@ def test_damaged_part(tmp_path: Path, cli: Callable[..., Run], name: str, damage
     run, out = generate(tmp_path, cli, zip_with(members))
     assert_refused(run, TEMPLATE, out=out, says="n'est pas un document Word")
     assert_refused(cli("lint", tmp_path / "modele.docx"), UNREADABLE, says="modele.docx")
+
+
+def test_huge_xml_part(tmp_path: Path, cli: Callable[..., Run]) -> None:
+    """A body of 12 MB of varied text (so no bomb by its ratio): over the XML part limit."""
+    members = template_members()
+    words = b"".join(
+        b"<w:p><w:r><w:t>%08x</w:t></w:r></w:p>" % (i * 2654435761 % 2**32) for i in range(320_000)
+    )
+    members[BODY] = members[BODY].replace(b"<w:body>", b"<w:body>" + words, 1)
+    run, out = generate(tmp_path, cli, zip_with(members))
+    assert_refused(run, TEMPLATE, out=out, says="Mo de XML")
