@@ -57,6 +57,10 @@ def translate_template_errors() -> Iterator[None]:
         yield
     except LimitError as exc:
         raise TemplateError(f"modèle refusé : {exc}.", _where(exc)) from exc
+    except MemoryError:
+        raise TemplateError(
+            "modèle refusé : il demande plus de mémoire que la machine n'en a."
+        ) from None
     except RecursionError:
         raise TemplateError(
             "modèle refusé : il s'appelle lui-même trop profondément (macro ou boucle récursive)."
