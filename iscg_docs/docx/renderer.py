@@ -22,6 +22,7 @@ from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any
 
+from iscg_docs._characters import FORBIDDEN
 from iscg_docs.docx.environment import bad_package, make_environment, translate_template_errors
 from iscg_docs.docx.package import template_bytes
 from iscg_docs.docx.sandbox import budget
@@ -34,8 +35,6 @@ CORE_PROPERTIES = frozenset(
     {"title", "subject", "author", "keywords", "comments", "category", "language"}
 )
 
-# XML 1.0 forbids these; U+FFFE/U+FFFF are not characters at all.
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # What a template's parts are called in an error a jurist reads.
 _PART_NAMES = {"word/document.xml": "corps du document"}
 _PLAIN_SCALARS = (int, float, Decimal, dt.date, type(None))
@@ -65,7 +64,7 @@ def check_context(context: Mapping[str, Any]) -> bool:
     if not illegal:
         return plain
     for path, value in _strings(context, ""):
-        match = _ILLEGAL_XML.search(value)
+        match = FORBIDDEN.search(value)
         if match:
             raise TemplateError(
                 f"le texte contient un caractère de contrôle interdit "
@@ -106,7 +105,7 @@ def _scan(context: Mapping[str, Any]) -> tuple[bool, bool]:
             stack.extend(value)
         elif not isinstance(value, _PLAIN_SCALARS):
             plain = False
-    return _ILLEGAL_XML.search("\n".join(suspect)) is not None, plain
+    return FORBIDDEN.search("\n".join(suspect)) is not None, plain
 
 
 def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
@@ -248,7 +247,7 @@ def core_properties_xml(blob: bytes | None, properties: Mapping[str, str]) -> by
 
 def _plain_text(value: str) -> bool:
     """Whether lxml writes ``value`` in text as escaping gives it: no \\r, no controls."""
-    return value.isprintable() or (_ILLEGAL_XML.search(value) is None and "\r" not in value)
+    return value.isprintable() or (FORBIDDEN.search(value) is None and "\r" not in value)
 
 
 def _placeholder(name: str) -> bytes:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel import Locale
 
 from iscg_docs.french.text import NBSP, NNBSP
+from iscg_docs.model.coerce import CoercionError, to_decimal
+from iscg_docs.model.validators import MAX_AMOUNT, decimals
 
 __all__ = [
     "MAX_IN_WORDS",
@@ -25,8 +27,9 @@ __all__ = [
     "plain",
 ]
 
-#: The largest amount (and integer) written in words: just under a thousand milliards.
-MAX_IN_WORDS = Decimal("999999999999.99")
+#: The largest amount (and integer) written in words, just under a thousand milliards:
+#: the largest amount a record accepts.
+MAX_IN_WORDS = MAX_AMOUNT
 
 Number = Decimal | int | str
 
@@ -34,54 +37,25 @@ Number = Decimal | int | str
 
 
 def _decimal(value: object, what: str) -> Decimal:
-    """``value`` as a finite Decimal, exactly; floats and booleans are refused."""
-    # bool first: it is an int subclass, and True would silently read as 1.
-    if isinstance(value, bool):
-        raise TypeError(
-            f"{what} attendu en Decimal, en entier ou en texte, pas un booléen ({value!r})."
-        )
-    if isinstance(value, float):
-        raise TypeError(
-            f"{what} attendu en Decimal ou en texte, pas un float ({value!r}) : "
-            f"écrivez '{value}' (un float n'est pas exact)."
-        )
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, str):
-        try:
-            result = Decimal(value.strip())
-        except InvalidOperation:
-            raise ValueError(
-                f"{what} illisible ({value!r}) : écrivez les chiffres avec un point décimal, "
-                "sans espace, par exemple '25000.50'."
-            ) from None
-    else:
-        raise TypeError(
-            f"{what} attendu en Decimal, en entier ou en texte, pas {type(value).__name__} ({value!r})."
-        )
-    if not result.is_finite():
-        raise ValueError(f"{what} doit être un nombre fini ({value!r}).")
+    """``value`` as a finite, non-negative Decimal, exactly, read as the data files are
+    (:func:`~iscg_docs.model.coerce.to_decimal`); floats and booleans are refused."""
+    try:
+        result = to_decimal(value)  # type: ignore[arg-type]
+    except CoercionError as e:
+        # A wrong type is the caller's error, as Python reports it; a bad text is a value.
+        kind = TypeError if e.code in {"float", "type"} else ValueError
+        raise kind(f"{what} : {e.message}") from None
     if result < 0:
         raise ValueError(f"{what} ne peut pas être négatif ({value!r}).")
     # -0 would print as "-0,00 €".
     return result.copy_abs()
 
 
-def _decimals(value: Decimal) -> int:
-    """How many significant decimals ``value`` has, exactly (no context rounding)."""
-    _, digits, exponent = value.as_tuple()
-    assert isinstance(exponent, int)
-    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-    return max(0, -exponent - trailing) if any(digits) else 0
-
-
 def _amount(value: object) -> Decimal:
     """A money amount: non-negative, at most two significant decimals, never rounded."""
     result = _decimal(value, "montant")
     # Trailing zeros ("1.500") are exact and accepted; a third significant decimal is not.
-    if _decimals(result) > 2:
+    if decimals(result) > 2:
         raise ValueError(
             f"un montant s'écrit au centime près, avec au plus deux décimales ({value!r}) ; "
             "il n'est jamais arrondi ici."

@@ -47,8 +47,7 @@ def structure(cls: type[T], data: object, *, source: str | None = None) -> T:
     problems: list[Problem] = []
     result = _record(cls, data, (), problems)
     if problems or result is _MISSING:
-        where = f" dans {source}" if source else ""
-        raise ValidationError(f"Données invalides{where}", problems)
+        raise ValidationError.of(problems, source)
     return typing.cast(T, result)
 
 

@@ -276,8 +276,14 @@ def _posts(
 def _funding(
     c: Convention, fw: Framework, parties: dict[str, Party], path: tuple[PathPart, ...]
 ) -> Iterator[Problem]:
-    plan = c.funding
     fpath = (*path, "funding")
+    yield from _years(c, fpath)
+    yield from _split(c, fw, parties, fpath)
+
+
+def _years(c: Convention, fpath: tuple[PathPart, ...]) -> Iterator[Problem]:
+    """One cost a year, each above zero; the State's share an amount or a rate."""
+    plan = c.funding
     if not plan.years:
         yield _p(
             "no-year", (*fpath, "years"), "le plan de financement doit couvrir au moins une année."
@@ -297,8 +303,6 @@ def _funding(
             f"le coût total de la convention ({_fmt(total)} €) dépasse le plus grand montant "
             "qu'une convention peut écrire (999 999 999 999,99 €).",
         )
-    dep_rate = departement_rate(c, fw)
-    any_rest = False
     for j, year in enumerate(plan.years):
         ypath = (*fpath, "years", j)
         if year.cost <= 0:
@@ -322,15 +326,29 @@ def _funding(
                 (*ypath, "state", "amount"),
                 f"la participation de l'État pour l'année {j + 1} dépasse le coût de l'année.",
             )
+
+
+def _rest_remains(c: Convention, fw: Framework) -> bool:
+    """Whether some year leaves a part to the collectivities after State and Département."""
+    dep_rate = departement_rate(c, fw)
+    for year in c.funding.years:
+        state = year.state
         state_amount = state.amount if state.amount is not None else Decimal(0)
         if state.rate is not None:
             state_amount = year.cost * state.rate / 100
         if (year.cost - state_amount) * (100 - dep_rate) > 0:
-            any_rest = True
+            return True
+    return False
 
+
+def _split(
+    c: Convention, fw: Framework, parties: dict[str, Party], fpath: tuple[PathPart, ...]
+) -> Iterator[Problem]:
+    """The collectivities that share the rest, and their key."""
+    plan = c.funding
     split = plan.split
     spath = (*fpath, "split")
-    if not split and any_rest:
+    if not split and _rest_remains(c, fw):
         yield _p(
             "split-empty",
             spath,

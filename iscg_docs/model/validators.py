@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from iscg_docs._characters import FORBIDDEN
 from iscg_docs.errors import Problem
 from iscg_docs.model.coerce import type_name
 
@@ -62,7 +63,6 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _SIREN = re.compile(r"^\d{9}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 # Bounds on what a document can carry, checked before any arithmetic: an exponent of a
 # billion makes exact arithmetic run for minutes, and an amount beyond the largest one
@@ -283,12 +283,14 @@ def _text(attribute: attrs.Attribute[Any], value: object, limit: int) -> None:
             "too-long",
             f"ce texte compte {len(value)} caractères ; {limit} au plus sont admis ici.",
         )
-    if _CONTROL.search(value) or "\n" in value or "\r" in value or "\t" in value:
+    bad = FORBIDDEN.search(value) or re.search("[\n\r\t]", value)
+    if bad:
         raise _fail(
             attribute,
             "control-character",
             "ce texte contient un caractère de contrôle (saut de ligne, tabulation ou caractère "
-            "invisible) qui ne peut pas figurer dans la convention.",
+            "invisible ou invalide) qui ne peut pas figurer dans la convention "
+            f"(U+{ord(bad.group()):04X} en position {bad.start() + 1}).",
         )
 
 

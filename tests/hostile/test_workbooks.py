@@ -118,7 +118,7 @@ class TestZip:
         start = info.header_offset + 30 + len(SHEET)
         for i in range(start + 20, start + 60):
             data[i] ^= 0x5A
-        assert_refused(cli("check", write(tmp_path, bytes(data))), UNREADABLE, says="lisible")
+        assert_refused(cli("check", write(tmp_path, bytes(data))), UNREADABLE, says="endommagée")
 
     def test_not_a_zip(self, tmp_path: Path, cli: Callable[..., Run]) -> None:
         """An encrypted Office file is no zip at all (an OLE container)."""

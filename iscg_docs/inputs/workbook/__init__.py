@@ -35,7 +35,6 @@ from iscg_docs.inputs.workbook.schema import LABELS, SHEETS, Column, Sheet
 from iscg_docs.inputs.workbook.writer import (
     workbook_bytes,
     workbook_template_bytes,
-    write_workbook_template,
 )
 
 __all__ = [
@@ -49,5 +48,4 @@ __all__ = [
     "scan_workbook",
     "workbook_bytes",
     "workbook_template_bytes",
-    "write_workbook_template",
 ]

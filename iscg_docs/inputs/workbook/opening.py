@@ -97,7 +97,11 @@ def _check_package(name: str, content: bytes) -> bool:
     try:
         check_zip(content)
     except Refused as e:
-        raise InputError(_UNREADABLE.format(e.reason), name) from None
+        raise InputError(
+            f"ce classeur est refusé : {e.reason} ; enregistrez-le à nouveau depuis Excel ou "
+            "LibreOffice.",
+            name,
+        ) from None
     cells = 0
     formulas = False
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
