@@ -97,6 +97,8 @@ def _convention(rng: random.Random, k: int, parties: list[dict[str, Any]]) -> di
                 "signatory": _signatory(rng, "maire"),
                 "deliberation": _deliberation(rng, "conseil municipal", k),
             }
+        # Invented names: knowingly absent from the Code officiel géographique.
+        party["hors_referentiel"] = True
         if rng.random() < 0.5:
             party["address"] = f"Hôtel de ville, place de la Mairie, 71{rng.randrange(1000):03d}"
         members.append(party)
@@ -143,6 +145,7 @@ def _convention(rng: random.Random, k: int, parties: list[dict[str, Any]]) -> di
                 "commune": commune,
                 "quotite": rng.choice((Decimal("0.5"), Decimal("1"))),
                 "employer": ids[0],
+                "hors_referentiel": True,
             }
         )
 

@@ -93,6 +93,7 @@ def frameworks(draw: st.DrawFn, max_conventions: int = 3) -> Framework:
                 epci_kind=draw(st.sampled_from(list(EpciKind))) if is_epci else None,
                 signatory=draw(signatories(Role.PRESIDENT if is_epci else Role.MAIRE)),
                 deliberation=draw(deliberations()),
+                hors_referentiel=True,  # invented names, not in the Code officiel géographique
             )
         )
     conventions = []

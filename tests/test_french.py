@@ -49,6 +49,7 @@ from iscg_docs.french.parties import (
     noun_phrase,
 )
 from iscg_docs.french.text import agree, capitalize, elides, strip_article, with_article
+from iscg_docs.model.cog import referentiel
 from iscg_docs.model.records import (
     Deliberation,
     EpciKind,
@@ -58,6 +59,7 @@ from iscg_docs.model.records import (
     Role,
     Signatory,
 )
+from tests.test_cog import DEPARTEMENTS_DE
 
 NNBSP = "\u202f"  # narrow no-break space
 NBSP = "\u00a0"  # no-break space
@@ -1549,3 +1551,113 @@ class TestPublicApi:
             "vingt-cinq mille euros (25\u202f000,00\u00a0€) ; trois (3) ans ; l'État ; "
             "Article 1er ; des communes de Blanzy et d'Autun"
         )
+
+
+class TestPlaceDesignations:
+    """Designations from the Code officiel géographique's TNCC (french.parties)."""
+
+    @pytest.mark.parametrize("code", sorted(DEPARTEMENTS_DE))
+    def test_every_departement(self, code: str) -> None:
+        """Every Département party reads as the hand-checked « de » table says, in all three forms."""
+        name = referentiel().departement(code).name
+        party = Party(id="cd", kind=PartyKind.DEPARTEMENT, name=name)
+        de = DEPARTEMENTS_DE[code]
+        assert french.designation(party) == f"le Département {de}"
+        assert french.of(party) == f"du Département {de}"
+        assert french.to(party) == f"au Département {de}"
+
+    @pytest.mark.parametrize(
+        ("name", "expected"),
+        [
+            ("Ain", "le Département de l'Ain"),
+            ("Hauts-de-Seine", "le Département des Hauts-de-Seine"),
+            ("Rhône", "le Département du Rhône"),
+            ("Haute-Saône", "le Département de la Haute-Saône"),
+            ("Eure-et-Loir", "le Département d'Eure-et-Loir"),
+            ("Saône-et-Loire", "le Département de Saône-et-Loire"),
+            ("haute saone", "le Département de la Haute-Saône"),
+        ],
+        ids=lambda v: v if isinstance(v, str) and not v.startswith("le ") else "",
+    )
+    def test_departement_sample(self, name: str, expected: str) -> None:
+        """The issue's sample, checked by hand; a loosely written name takes the official one."""
+        assert french.designation(Party(id="cd", kind=PartyKind.DEPARTEMENT, name=name)) == expected
+
+    @pytest.mark.parametrize(
+        ("name", "of", "to"),
+        [
+            ("Hannapes", "de la commune de Hannapes", "à la commune de Hannapes"),
+            ("Ham", "de la commune de Ham", "à la commune de Ham"),
+            ("Hirson", "de la commune d'Hirson", "à la commune d'Hirson"),
+            ("Le Creusot", "de la commune du Creusot", "à la commune du Creusot"),
+            ("Les Bizots", "de la commune des Bizots", "à la commune des Bizots"),
+            ("La Clayette", "de la commune de La Clayette", "à la commune de La Clayette"),
+            (
+                "L'Abergement-de-Cuisery",
+                "de la commune de L'Abergement-de-Cuisery",
+                "à la commune de L'Abergement-de-Cuisery",
+            ),
+            ("Aux Marais", "de la commune des Marais", "à la commune des Marais"),
+            ("La Haye", "de la commune de La Haye", "à la commune de La Haye"),
+        ],
+    )
+    def test_communes(self, name: str, of: str, to: str) -> None:
+        """Aspirated h (Hannapes, Ham), mute h, written articles, homonyms (La Haye, three)."""
+        party = Party(id="c", kind=PartyKind.COMMUNE, name=name)
+        assert french.designation(party) == of.removeprefix("de ")
+        assert french.of(party) == of
+        assert french.to(party) == to
+
+    def test_unknown_name_keeps_first_letter_rule(self) -> None:
+        """A name the data do not know links by its first letter, as before."""
+        party = Party(id="c", kind=PartyKind.COMMUNE, name="Exempleville")
+        assert french.designation(party) == "la commune d'Exempleville"
+
+    def test_designation_overrides(self) -> None:
+        """``designation`` still wins over the data."""
+        party = Party(
+            id="c", kind=PartyKind.COMMUNE, name="Le Creusot", designation="ville du Creusot"
+        )
+        assert french.designation(party) == "la ville du Creusot"
+
+    def test_ccas(self) -> None:
+        """A CCAS is named after its commune, as the TNCC says."""
+        party = Party(id="c", kind=PartyKind.CCAS, name="Le Creusot")
+        assert french.designation(party) == "le centre communal d'action sociale du Creusot"
+
+    def test_group(self) -> None:
+        """One « de » serves a list; a name that links otherwise keeps its link."""
+        parties = [
+            Party(id=f"c{i}", kind=PartyKind.COMMUNE, name=n)
+            for i, n in enumerate(["Blanzy", "Le Creusot", "Hirson", "Hannapes"])
+        ]
+        assert french.designation_all(parties) == (
+            "les communes de Blanzy, du Creusot, d'Hirson et Hannapes"
+        )
+        assert french.of_all(parties[2:]) == "des communes d'Hirson et Hannapes"
+        assert french.to_all(parties[1:3]) == "aux communes du Creusot et d'Hirson"
+
+    def test_epci_category_from_data(self) -> None:
+        """An EPCI without ``epci_kind`` takes the data's category."""
+        party = Party(id="e", kind=PartyKind.EPCI, name="Haut-Bugey Agglomération")
+        assert french.designation(party) == (
+            "la communauté d'agglomération Haut-Bugey Agglomération"
+        )
+
+    def test_hors_referentiel_borrows_nothing(self) -> None:
+        """A party outside the data is not named after a namesake in it (Haut-Lieu, Nord)."""
+        party = Party(id="c", kind=PartyKind.COMMUNE, name="Hautlieu", hors_referentiel=True)
+        assert french.designation(party) == "la commune d'Hautlieu"
+        namesake = Party(id="c", kind=PartyKind.COMMUNE, name="Hautlieu")
+        assert french.designation(namesake) == "la commune de Haut-Lieu"
+
+    def test_official_spelling_only_for_plain_names(self) -> None:
+        """« haute saone » reads as the data write it; a name with other characters keeps
+        them (the renderer refuses what it cannot print); an official name with
+        parentheses is the data's own."""
+        loose = Party(id="c", kind=PartyKind.COMMUNE, name="le creusot")
+        assert french.designation(loose) == "la commune du Creusot"
+        odd = Party(id="c", kind=PartyKind.COMMUNE, name="Blanzy*")
+        assert french.designation(odd) == "la commune de Blanzy*"
+        bracketed = Party(id="c", kind=PartyKind.COMMUNE, name="Château-Chinon (Ville)")
+        assert french.designation(bracketed) == "la commune de Château-Chinon (Ville)"

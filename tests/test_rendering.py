@@ -104,7 +104,12 @@ class TestSafety:
 
     def test_hostile_party_name_in_a_convention(self, example_path: Path, tmp_path: Path) -> None:
         """A party named with &, < and {{ }} comes out literally in the real convention."""
-        path = edited_example(example_path, tmp_path, 'name = "Blanzy"', f'name = "{HOSTILE}"')
+        path = edited_example(
+            example_path,
+            tmp_path,
+            'name = "Blanzy"',
+            f'name = "{HOSTILE}"\nhors_referentiel = true',
+        )
         fw = load(path)
         data = render_convention(fw, fw.conventions[0])
         body = "\n".join(texts(data))

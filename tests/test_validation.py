@@ -50,8 +50,11 @@ class TestSplit:
         )
 
     def test_population_needed(self, example_data: dict[str, Any]) -> None:
-        """The population method needs a population for each, and refuses stray percentages."""
+        """The population method needs a population for each collectivity the Code officiel
+        géographique does not know, and refuses stray percentages."""
         example_data["conventions"][0]["funding"]["split_method"] = "population"
+        montceau = example_data["parties"][2]
+        montceau["name"], montceau["hors_referentiel"] = "Montceau-Nouvelle", True
         found = codes_and_paths(example_data)
         assert ("split-key", "conventions[0].funding.split[0].population") in found
         assert ("split-key", "conventions[0].funding.split[0].percent") in found
@@ -158,9 +161,10 @@ class TestPosts:
         example_data["etp_authorised"] = "3"
         with pytest.raises(ValidationError) as caught:
             load_data(example_data)
-        (problem,) = caught.value.problems
-        assert (problem.code, problem.path) == ("etp-exceeded", "conventions")
-        assert "3,5 ETP" in problem.message
+        # Once as signed, and once more at the date of the example's avenant.
+        problems = caught.value.problems
+        assert {(p.code, p.path) for p in problems} == {("etp-exceeded", "conventions")}
+        assert all("3,5 ETP" in p.message for p in problems)
 
     def test_no_post(self, example_data: dict[str, Any]) -> None:
         """A convention funds at least one post."""

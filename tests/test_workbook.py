@@ -142,6 +142,18 @@ class TestWorkbookBytes:
         path.write_bytes(workbook_bytes(toml_data))
         assert load(path) == load_data(read_data(EXAMPLE_TOML))
 
+    def test_insee_code_column(self, tmp_path: Path, toml_data: dict[str, Any]) -> None:
+        """The Parties sheet carries an INSEE code, as text, and it is checked with the name."""
+        toml_data["parties"][3]["insee"] = "71040"  # Blanzy
+        path = tmp_path / "insee.xlsx"
+        path.write_bytes(workbook_bytes(toml_data))
+        assert load(path).party("blanzy").insee == "71040"
+        toml_data["parties"][3]["insee"] = "71306"  # Montceau-les-Mines
+        path.write_bytes(workbook_bytes(toml_data))
+        with pytest.raises(ValidationError) as caught:
+            load(path)
+        assert [p.code for p in caught.value.problems] == ["insee-mismatch"]
+
     @settings(
         max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from iscg_docs.french.numbers import fte, in_words_and_figures, ordinal, percent
+from iscg_docs.french.numbers import fte, in_words_and_figures, number, ordinal, percent
 from iscg_docs.french.parties import (
     authorisation,
     designation,
@@ -17,8 +17,9 @@ from iscg_docs.french.parties import (
     represented_by,
     signatory_block,
 )
-from iscg_docs.french.text import NNBSP, capitalize, join
+from iscg_docs.french.text import NBSP, NNBSP, capitalize, join
 from iscg_docs.model.financing import Financing
+from iscg_docs.model.places import split_populations
 from iscg_docs.model.records import (
     Convention,
     Force,
@@ -33,6 +34,7 @@ __all__ = [
     "Appearance",
     "SignatureBlock",
     "appearances",
+    "consolidated_label",
     "convention_title",
     "job_texts",
     "jobs",
@@ -144,12 +146,37 @@ def split_text(framework: Framework, convention: Convention) -> str:
     if plan.split_method is SplitMethod.EQUAL:
         return f"est réparti à parts égales entre {group}"
     if plan.split_method is SplitMethod.POPULATION:
-        return f"est réparti entre {group} au prorata de leur population"
+        return f"est réparti entre {group} au prorata de leur population" + _populations(
+            framework, convention
+        )
     key = [
         f"{designation(p)} pour {percent(s.percent or 0)}"
         for p, s in zip(parties, plan.split, strict=True)
     ]
     return f"est réparti entre {group} selon la clé suivante : {join(key)}"
+
+
+def _populations(framework: Framework, convention: Convention) -> str:
+    """What follows « au prorata de leur population » when the split takes INSEE's figures.
+
+    « municipale (INSEE, millésime 2023) : la commune d'Hirson pour 8 796 habitants, … »
+    when every figure is INSEE's of one vintage; else each official figure cites its own.
+    Nothing when the convention gives every figure: they are its own.
+    """
+    figures = [f for f in split_populations(framework, convention) if f is not None]
+    vintages = {f.millesime for f in figures}
+    if not any(f.official for f in figures):
+        return ""
+    head, each = " :", True
+    if None not in vintages and len(vintages) == 1:
+        head, each = f" municipale (INSEE, millésime {vintages.pop()}) :", False
+    items = []
+    for share, figure in zip(convention.funding.split, figures, strict=True):
+        item = f"{designation(framework.party(share.party))} pour {number(figure.count)} habitants"
+        if each and figure.official:
+            item += f" (population municipale, INSEE, millésime {figure.millesime})"
+        items.append(item)
+    return f"{head} {join(items)}"
 
 
 def state_absent(financing: Financing, framework: Framework) -> str:
@@ -184,3 +211,8 @@ def signature_block(party: Party | None) -> SignatureBlock:
         return SignatureBlock()
     title, name = signatory_block(party.signatory)
     return SignatureBlock(f"Pour {designation(party)}", title, name)
+
+
+def consolidated_label(number: int) -> str:
+    """The header line of the version consolidated after avenant ``number``; "" for 0."""
+    return f"Version consolidée après l'avenant n°{NBSP}{number}" if number else ""

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from iscg_docs.french.dates import long_date
 from iscg_docs.french.text import NBSP, agree, capitalize, elides, join, strip_article, with_article
+from iscg_docs.model.place_names import of as place_of
+from iscg_docs.model.places import epci_kind, official_name
 from iscg_docs.model.records import (
     Deliberation,
     EpciKind,
@@ -49,8 +51,16 @@ _DEFAULT_GENDER = {
 }
 
 
-def _de(name: str) -> str:
-    """ "de" before a proper name: "de Blanzy", "d'Autun", "du Creusot", "des Mureaux"."""
+def _de(name: str, kind: PartyKind | None = None) -> str:
+    """ "de" before a proper name: "de Blanzy", "d'Hirson", "du Creusot", "de Hannapes".
+
+    A Département's or commune's name (``kind`` given) found in the Code officiel
+    géographique links as its TNCC says, with its official spelling; any other name by
+    its first letter.
+    """
+    official = None if kind is None else official_name(kind, name)
+    if official is not None:
+        return place_of(*official)
     if name.startswith("Le "):
         return "du " + name[3:]
     if name.startswith("Les "):
@@ -60,24 +70,26 @@ def _de(name: str) -> str:
 
 def _noun(party: Party) -> tuple[str, Gender]:
     """The noun phrase without article, and its gender."""
+    place = _kind(party)  # a party outside the data is not named after a namesake in it
     gender = party.gender or _DEFAULT_GENDER.get(party.kind)
     if party.designation is not None:
         phrase = party.designation
     elif party.kind is PartyKind.ETAT:
         phrase = "État"
     elif party.kind is PartyKind.DEPARTEMENT:
-        phrase = "Département " + _de(party.name)
+        phrase = "Département " + _de(party.name, place)
     elif party.kind is PartyKind.COMMUNE:
-        phrase = "commune " + _de(party.name)
+        phrase = "commune " + _de(party.name, place)
     elif party.kind is PartyKind.EPCI:
-        if party.epci_kind is None:
+        category = epci_kind(party)
+        if category is None:
             raise ValueError(
                 f"la partie « {party.id} » est un EPCI : précisez sa catégorie (epci_kind) "
                 "ou sa désignation."
             )
-        phrase = f"{_EPCI[party.epci_kind]} {party.name}"
+        phrase = f"{_EPCI[category]} {party.name}"
     elif party.kind is PartyKind.CCAS:
-        phrase = "centre communal d'action sociale " + _de(party.name)
+        phrase = "centre communal d'action sociale " + _de(party.name, place)
     elif party.kind is PartyKind.CIAS:
         phrase = f"centre intercommunal d'action sociale {party.name}"
     elif party.kind is PartyKind.ASSOCIATION:
@@ -163,6 +175,11 @@ def to(party: Party) -> str:
     return _with(party, "à")
 
 
+def _kind(party: Party) -> PartyKind | None:
+    """The kind whose official names may link ``party``'s: none outside the data."""
+    return None if party.hors_referentiel else party.kind
+
+
 def _communes(parties: Sequence[Party]) -> str | None:
     """ "communes de Blanzy, Montceau-les-Mines et d'Autun", or None if not all communes."""
     if len(parties) < 2 or any(
@@ -170,10 +187,10 @@ def _communes(parties: Sequence[Party]) -> str | None:
     ):
         return None
     # One "de" serves the list; a name that would need "d'", "du" or "des" keeps it.
-    names = [_de(parties[0].name)]
+    names = [_de(parties[0].name, _kind(parties[0]))]
     for p in parties[1:]:
-        linked = _de(p.name)
-        names.append(p.name if linked == "de " + p.name else linked)
+        linked = _de(p.name, _kind(p))
+        names.append(linked[3:] if linked.startswith("de ") else linked)
     return "communes " + join(names)
 
 

@@ -378,8 +378,9 @@ class Referentiel:
             raise _corrupt(self._file, e) from None
         return names, codes
 
-    def _homonyms(self, key: str) -> list[Commune]:
-        """The communes of France whose names normalise to ``key``."""
+    def homonyms(self, name: str) -> list[Commune]:
+        """The communes of France bearing ``name`` (as :func:`normalise` compares), maybe none."""
+        key = normalise(name)
         return [self._parsed(code)[key] for code in self._france[0].get(key, [])]
 
     def communes(self, departement: str | Departement) -> tuple[Commune, ...]:
@@ -410,7 +411,7 @@ class Referentiel:
         """
         key = normalise(name)
         if departement is None:
-            matches = self._homonyms(key)
+            matches = self.homonyms(key)
             if len(matches) == 1:
                 return matches[0]
             shown = tuple(self._described(c) for c in matches)
@@ -429,7 +430,7 @@ class Referentiel:
             return found
         what = f"n'est pas une commune {dep.of}"
         near = tuple(table[k].name for k in closest_keys(name, table, LIMIT))
-        elsewhere = tuple(self._described(c) for c in self._homonyms(key))
+        elsewhere = tuple(self._described(c) for c in self.homonyms(key))
         if near or not elsewhere:
             raise _unknown("commune", name, what, near)
         if len(elsewhere) == 1:
@@ -470,7 +471,7 @@ class Referentiel:
         """
         if departement is None:
             keys = closest_keys(name, self._france[0], limit)
-            return tuple(c for k in keys for c in self._homonyms(k))[:limit]
+            return tuple(c for k in keys for c in self.homonyms(k))[:limit]
         table = self._parsed(self.departement(departement).code)
         return tuple(table[k] for k in closest_keys(name, table, limit))
 

@@ -29,6 +29,7 @@ from fractions import Fraction
 
 from attrs import frozen
 
+from iscg_docs.model.places import split_populations
 from iscg_docs.model.records import Convention, Framework, SplitMethod
 
 __all__ = [
@@ -257,12 +258,13 @@ def _shares(amounts: Sequence[int], total: int) -> list[Decimal]:
     return [_amount(h) for h in allocate_units(10000, amounts)]
 
 
-def _split_weights(convention: Convention) -> list[int]:
+def _split_weights(convention: Convention, framework: Framework) -> list[int]:
     plan = convention.funding
     if plan.split_method is SplitMethod.EQUAL:
         return [1 for _ in plan.split]
     if plan.split_method is SplitMethod.POPULATION:
-        return [s.population or 0 for s in plan.split]
+        # The convention's figure, else INSEE's (iscg_docs.model.places).
+        return [0 if p is None else p.count for p in split_populations(framework, convention)]
     return _integers([s.percent or 0 for s in plan.split])
 
 
@@ -293,7 +295,7 @@ def compute_financing(convention: Convention, framework: Framework) -> Financing
     """
     plan = convention.funding
     dep_rate = departement_rate(convention, framework)
-    weights = _split_weights(convention)
+    weights = _split_weights(convention, framework)
     roles = [
         (framework.state, FunderRole.STATE),
         (framework.departement, FunderRole.DEPARTEMENT),

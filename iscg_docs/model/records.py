@@ -49,8 +49,10 @@ from iscg_docs.model.kinds import (
 from iscg_docs.model.validators import (
     a_date,
     avenant_number,
+    flag,
     identifier,
     ids,
+    insee,
     instance_of,
     member_of,
     money,
@@ -158,9 +160,10 @@ class Signatory:
 class Party:
     """A legal person that is a party to a convention.
 
-    The French designation ("la commune de Blanzy") is derived from ``kind`` and ``name``
-    by :mod:`iscg_docs.french`; ``designation`` and ``gender`` override it where the default
-    is wrong ("commune du Creusot", "Département de l'Ain").
+    The French designation ("la commune de Blanzy", "le Département de l'Ain", "la
+    commune du Creusot") is derived from ``kind`` and ``name`` by :mod:`iscg_docs.french`,
+    with the article the Code officiel géographique gives the name;
+    ``designation`` and ``gender`` override it.
 
     Attributes:
         id: unique identifier used by the conventions to refer to the party.
@@ -171,7 +174,13 @@ class Party:
         designation: the noun phrase without article, when the default is wrong.
         gender: the grammatical gender of ``designation``.
         address: postal address (one line).
-        siren: SIREN number.
+        siren: SIREN number; checked against the Code officiel géographique.
+        insee: a commune's (or its CCAS's) INSEE code, to name it beyond doubt (a homonym,
+            a commune of another département); checked against the name.
+        hors_referentiel: the party is knowingly absent from the Code officiel
+            géographique (a commune nouvelle younger than the data): not finding it is
+            a warning, not an error, and a namesake the data hold lends it neither its
+            designation nor its population.
         signatory: who signs for it; required for every party that signs.
         deliberation: the deliberation authorising the signature (collectivities).
     """
@@ -188,6 +197,8 @@ class Party:
     deliberation: Deliberation | None = field(
         default=None, validator=optional(instance_of(Deliberation))
     )
+    insee: str | None = field(default=None, validator=insee)
+    hors_referentiel: bool = field(default=False, validator=flag)
 
     @property
     def is_collectivity(self) -> bool:
@@ -214,6 +225,8 @@ class Post:
         quotite: working time in ETP, ``0 < q <= 1``.
         employer: the identifier of the party that employs the worker.
         job: identifier shared by the placements of one worker, if split.
+        hors_referentiel: ``commune`` is knowingly absent from the Code officiel
+            géographique: not finding it is a warning, not an error.
     """
 
     id: str = field(validator=identifier)
@@ -223,6 +236,7 @@ class Post:
     quotite: Decimal = field(validator=quotite)
     employer: str = field(validator=identifier)
     job: str | None = field(default=None, validator=optional(identifier))
+    hors_referentiel: bool = field(default=False, validator=flag)
 
 
 @frozen

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from iscg_docs.errors import PathPart, Problem, Severity, ValidationError, format_path
+from iscg_docs.model import places
 from iscg_docs.model.financing import departement_rate
 from iscg_docs.model.records import (
     AVENANT_SECTIONS,
@@ -41,8 +42,10 @@ def validate(framework: Framework) -> Framework:
 
 
 def problems(framework: Framework) -> list[Problem]:
-    """Every error of ``framework`` and its conventions, in document order."""
-    return list(_framework(framework))
+    """Every error of ``framework`` and its conventions, in document order, then what the
+    Code officiel géographique contradicts (:func:`iscg_docs.model.places.problems`)."""
+    found = list(_framework(framework))
+    return found + places.problems(framework)
 
 
 def warnings(framework: Framework) -> list[Problem]:
@@ -155,11 +158,12 @@ def _signers(fw: Framework) -> Iterator[Problem]:
 
 
 def _party(party: Party, path: tuple[PathPart, ...]) -> Iterator[Problem]:
-    if party.kind is PartyKind.EPCI and party.epci_kind is None:
+    if party.kind is PartyKind.EPCI and places.epci_kind(party) is None:
         yield _p(
             "epci-kind",
             (*path, "epci_kind"),
-            "pour un EPCI, précisez sa catégorie : communaute_de_communes, "
+            "pour un EPCI absent du Code officiel géographique, précisez sa catégorie : "
+            "communaute_de_communes, "
             "communaute_d_agglomeration, communaute_urbaine ou metropole.",
         )
     if party.kind is not PartyKind.EPCI and party.epci_kind is not None:
@@ -356,6 +360,7 @@ def _split(
             "collectivité dans la répartition (« split »).",
         )
     counts = Counter(s.party for s in split)
+    populations = places.split_populations(fw, c)
     for j, share in enumerate(split):
         here = (*spath, j)
         party = parties.get(share.party)
@@ -381,7 +386,9 @@ def _split(
                 (*here, "party"),
                 f"« {share.party} » figure plusieurs fois dans la répartition.",
             )
-        yield from _split_key(plan.split_method, share.percent, share.population, here)
+        known = populations[j]
+        count = None if known is None else known.count
+        yield from _split_key(plan.split_method, share.percent, share.population, count, here)
 
     percents = [s.percent for s in split]
     if split and plan.split_method is SplitMethod.PERCENT and None not in percents:
@@ -393,18 +400,21 @@ def _split(
                 f"les pourcentages de la répartition totalisent {_fmt(total)} % au lieu "
                 "de 100 % exactement.",
             )
-    if split and plan.split_method is SplitMethod.POPULATION:
-        pops = [s.population for s in split]
-        if all(p is not None for p in pops) and not sum(p or 0 for p in pops):
-            yield _p("population", spath, "la population totale ne peut être nulle.")
+    figures = [p.count for p in populations if p is not None]
+    method_figures = plan.split_method is SplitMethod.POPULATION and len(figures) == len(split)
+    if split and method_figures and not sum(figures):
+        yield _p("population", spath, "la population totale ne peut être nulle.")
 
 
 def _split_key(
     method: SplitMethod,
     percent: Decimal | None,
     population: int | None,
+    counted: int | None,
     here: tuple[PathPart, ...],
 ) -> Iterator[Problem]:
+    """The split key's field agrees with the method; ``counted`` is the population the
+    split would use, given or official."""
     if method is SplitMethod.PERCENT and percent is None:
         yield _p(
             "split-key",
@@ -412,12 +422,12 @@ def _split_key(
             "la répartition se fait par pourcentages : indiquez le pourcentage de cette "
             "collectivité.",
         )
-    if method is SplitMethod.POPULATION and population is None:
+    if method is SplitMethod.POPULATION and counted is None:
         yield _p(
             "split-key",
             (*here, "population"),
             "la répartition se fait selon la population : indiquez la population de cette "
-            "collectivité.",
+            "collectivité, que le Code officiel géographique ne donne pas.",
         )
     if method is not SplitMethod.PERCENT and percent is not None:
         yield _p(
@@ -555,4 +565,7 @@ def _past_years(fw: Framework) -> Iterator[Problem]:
 
 #: The checks that give warnings, each ``check(framework) -> Iterable[Problem]``, in the
 #: order their warnings are reported.
-_WARNING_CHECKS: tuple[Callable[[Framework], Iterable[Problem]], ...] = (_past_years,)
+_WARNING_CHECKS: tuple[Callable[[Framework], Iterable[Problem]], ...] = (
+    places.warnings,
+    _past_years,
+)

@@ -37,8 +37,10 @@ __all__ = [
     "decimal_in",
     "decimals",
     "exact_decimal",
+    "flag",
     "identifier",
     "ids",
+    "insee",
     "instance_of",
     "member_of",
     "money",
@@ -63,6 +65,8 @@ Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _SIREN = re.compile(r"^\d{9}$")
+#: An INSEE commune code: two digits (or 2A, 2B for Corsica) then three.
+_INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
 
 # Bounds on what a document can carry, checked before any arithmetic: an exponent of a
 # billion makes exact arithmetic run for minutes, and an amount beyond the largest one
@@ -302,6 +306,25 @@ def identifier(instance: object, attribute: attrs.Attribute[Any], value: object)
             "identifier",
             "un identifiant ne contient que des lettres non accentuées, des chiffres, « _ », "
             f"« - » et « . » ({value!r} donné).",
+        )
+
+
+def insee(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """An INSEE commune code (« 71306 », « 2A004 »), or ``None``."""
+    if value is not None and (not isinstance(value, str) or not _INSEE.match(value)):
+        raise _fail(
+            attribute,
+            "insee",
+            f"un code INSEE de commune compte cinq caractères, « 71306 » ou « 2A004 » "
+            f"({value!r} donné).",
+        )
+
+
+def flag(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """A yes or no: ``True`` or ``False``."""
+    if not isinstance(value, bool):
+        raise _fail(
+            attribute, "type", f"« {attribute.name} » vaut true ou false ({value!r} donné)."
         )
 
 

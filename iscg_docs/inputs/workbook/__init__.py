@@ -14,6 +14,8 @@ Layout (headers on row 1, one record per row, empty rows ignored):
 « Postes »      one post per row, joined to its convention by « Convention » (reference)
 « Financement » one year per row (« Année n° » 1, 2, 3…) of a convention
 « Répartition » one paying collectivity per row of a convention
+« Avenants »    one avenant per row (optional sheet); rows of « Postes », « Financement »
+                and « Répartition » whose « Avenant n° » is set form its replaced sections
 « Notice »      what each column means, its format, an example (not read back)
 ==============  ============================================================================
 

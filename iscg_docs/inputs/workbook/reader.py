@@ -18,11 +18,14 @@ from iscg_docs.errors import PathPart, Problem, ValidationError, format_path
 from iscg_docs.inputs.workbook.cells import cell_text, convert, is_formula, norm
 from iscg_docs.inputs.workbook.opening import open_workbook, used
 from iscg_docs.inputs.workbook.schema import (
+    AVENANT_KEY,
+    AVENANTS,
     CADRE,
     CONVENTIONS,
     FIELD,
     FINANCEMENT,
     GROUPS,
+    OPTIONAL_SHEETS,
     PARTIES,
     POSTES,
     REPARTITION,
@@ -179,17 +182,7 @@ class _Reader:
             conv["posts"] = []
             conv["funding"]["years"] = []
             conv["funding"]["split"] = []
-        for i, rows in self._joined(POSTES, index, len(convs), "posts").items():
-            convs[i]["posts"] = [
-                self._fill(row, ("conventions", i, "posts", k)) for k, row in enumerate(rows)
-            ]
-        for i, rows in self._joined(REPARTITION, index, len(convs), "funding.split").items():
-            convs[i]["funding"]["split"] = [
-                self._fill(row, ("conventions", i, "funding", "split", k))
-                for k, row in enumerate(rows)
-            ]
-        for i, rows in self._joined(FINANCEMENT, index, len(convs), "funding.years").items():
-            convs[i]["funding"]["years"] = self._years(rows, i, convs[i].get("reference"))
+        self._sections(convs, index, self._avenants(convs, index))
         return WorkbookReading(data, self.locations, tuple(self.problems), frozenset(self.covered))
 
     def _bounds(self, ws: Any) -> tuple[int, int]:
@@ -202,6 +195,79 @@ class _Reader:
         formulas = used(self.formulas[ws.title])
         return max(values[0], formulas[0], 1), max(values[1], formulas[1], 1)
 
+    def _avenants(
+        self, convs: list[dict[str, Any]], index: Mapping[str, int]
+    ) -> dict[tuple[int, int], tuple[int, dict[str, Any]]]:
+        """The avenants of each convention: (convention, number) → (position, record)."""
+        found: dict[tuple[int, int], tuple[int, dict[str, Any]]] = {}
+        for i, rows in self._joined(AVENANTS, index, len(convs), "avenants").items():
+            convs[i]["avenants"] = []
+            for k, row in enumerate(rows):
+                avenant = self._fill(row, ("conventions", i, "avenants", k))
+                convs[i]["avenants"].append(avenant)
+                if isinstance(avenant.get("number"), int):
+                    found.setdefault((i, avenant["number"]), (k, avenant))
+        return found
+
+    def _sections(
+        self,
+        convs: list[dict[str, Any]],
+        index: Mapping[str, int],
+        avenants: Mapping[tuple[int, int], tuple[int, dict[str, Any]]],
+    ) -> None:
+        """Attach posts, years and shares to their convention, or to the avenant they name."""
+        for sheet, what in ((POSTES, "posts"), (REPARTITION, "split"), (FINANCEMENT, "years")):
+            joined = self._joined(
+                sheet, index, len(convs), "posts" if what == "posts" else f"funding.{what}"
+            )
+            for i, rows in joined.items():
+                for number, group in self._by_avenant(rows, avenants, i).items():
+                    prefix: tuple[PathPart, ...]
+                    if number is None:
+                        record, prefix = convs[i], ("conventions", i)
+                    else:
+                        k, record = avenants[(i, number)]
+                        prefix = ("conventions", i, "avenants", k)
+                    ref = convs[i].get("reference")
+                    if what == "posts":
+                        record["posts"] = [
+                            self._fill(row, (*prefix, "posts", n)) for n, row in enumerate(group)
+                        ]
+                    elif what == "split":
+                        record.setdefault("funding", {})["split"] = [
+                            self._fill(row, (*prefix, "funding", "split", n))
+                            for n, row in enumerate(group)
+                        ]
+                    else:
+                        record.setdefault("funding", {})["years"] = self._years(group, prefix, ref)
+
+    def _by_avenant(
+        self,
+        rows: list[_Row],
+        avenants: Mapping[tuple[int, int], object],
+        i: int,
+    ) -> dict[int | None, list[_Row]]:
+        """Rows grouped by the avenant they belong to (None: the convention as signed)."""
+        column = next(c for c in rows[0].sheet.columns if c.key == (AVENANT_KEY,))
+        groups: dict[int | None, list[_Row]] = {}
+        for row in rows:
+            try:
+                number = self._value(row, column)
+            except CoercionError as bad:
+                self._problem(bad.code, "$", bad.message, row.where(column))
+                continue
+            if number is not None and (i, number) not in avenants:
+                self._problem(
+                    "unknown-avenant",
+                    "$",
+                    f"cette convention n'a pas d'avenant n° {number} dans la feuille "
+                    f"« {AVENANTS.name} » ; cette ligne est ignorée.",
+                    row.where(column),
+                )
+                continue
+            groups.setdefault(number, []).append(row)
+        return groups
+
     # ------------------------------------------------------------------ problems
 
     def _problem(self, code: str, path: str, message: str, location: str) -> None:
@@ -212,6 +278,8 @@ class _Reader:
     def _sheet(self, sheet: Sheet) -> tuple[Any, Any] | None:
         names = {norm(n): n for n in self.values.sheetnames}
         name = names.get(norm(sheet.name))
+        if name is None and sheet in OPTIONAL_SHEETS:
+            return None
         if name is None:
             self._problem(
                 "missing-sheet",
@@ -327,12 +395,19 @@ class _Reader:
                 groups.setdefault(index[ref], []).append(row)
         return groups
 
-    def _years(self, rows: list[_Row], i: int, ref: object) -> list[dict[str, Any]]:
-        """The funding years of convention ``i``, ordered by their number, without gaps."""
+    def _years(
+        self, rows: list[_Row], prefix: tuple[PathPart, ...], ref: object
+    ) -> list[dict[str, Any]]:
+        """The funding years of a convention or avenant at ``prefix``, ordered by their
+        number, without gaps."""
         year_col = FINANCEMENT.columns[1]
         numbered: dict[int, _Row] = {}
+        path = format_path((*prefix, "funding", "years"))
         if any(year_col not in row.cells for row in rows):
-            self.covered.add(f"conventions[{i}].funding.years")  # missing column reported
+            self.covered.add(path)  # missing column reported
+            if "avenants" in prefix:
+                # An avenant whose funding cannot be read is not reported as empty too.
+                self.covered.add(format_path(prefix))
             return []
         for row in rows:
             try:
@@ -358,7 +433,6 @@ class _Reader:
                 )
             else:
                 numbered[number] = row
-        path = f"conventions[{i}].funding.years"
         for missing in sorted(set(range(1, max(numbered, default=0) + 1)) - set(numbered)):
             self._problem(
                 "missing-year",
@@ -368,7 +442,7 @@ class _Reader:
                 f"Feuille « {FINANCEMENT.name} »",
             )
         return [
-            self._fill(numbered[n], ("conventions", i, "funding", "years", j))
+            self._fill(numbered[n], (*prefix, "funding", "years", j))
             for j, n in enumerate(sorted(numbered))
         ]
 
