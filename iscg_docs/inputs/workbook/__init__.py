@@ -20,7 +20,8 @@ Layout (headers on row 1, one record per row, empty rows ignored):
 ==============  ============================================================================
 
 Modules: ``schema`` (the sheets and columns above, as data), ``cells`` (one cell to a
-plain value), ``reader`` and ``writer``. openpyxl is imported inside the functions that
+plain value), ``opening`` (openpyxl, after the checks a hostile file needs), ``reader``
+and ``writer``. openpyxl is imported inside the functions that
 need it, so importing this package (or the command line) does not pay for it.
 """
 
