@@ -102,6 +102,27 @@ class TestPdf:
             assert "trois (3) ans" in text
             assert "Fait à Mâcon, le 8 mars 2021" in text
 
+    def test_legal_wording(self, pdfs: dict[str, str]) -> None:
+        """The reviewed legal text reaches the pages a partner reads (hyphens aside:
+        LibreOffice may break a line at the hyphen of « 226-13 »)."""
+        phrases = (
+            "articles 226-13 et 226-14 du code pénal",
+            "L. 411-3 du code de l’action sociale et des familles",
+            "NOR : INTA2006736C",
+            "Le maire anime, sur le territoire de la commune",
+            "sous réserve du vote des crédits",
+            "autorité fonctionnelle",
+            "diplôme d’État de travail social",
+            "n’ont pas accès aux dossiers sociaux",
+            "L’employeur est responsable de ces traitements",
+        )
+        for ref, text in pdfs.items():
+            unhyphened = text.replace("-", "")
+            for phrase in phrases:
+                assert phrase.replace("-", "") in unhyphened, (ref, phrase)
+            assert "premier filtre" not in text
+            assert "co-signataires" not in text
+
     def test_state_absent_sentence(self, pdfs: dict[str, str]) -> None:
         """Bresse: the State pays nothing in year 3, and the document says so."""
         assert "ne participe pas" in pdfs["CD71-ISCG-2021-03"]

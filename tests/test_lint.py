@@ -82,7 +82,7 @@ DEFECTS = {
         "soit au total",
     ),
     "unknown-filter": (
-        body("Convention n° {{ reference }}", "Convention n° {{ reference|majuscules }}"),
+        body("Convention n°\u00a0{{ reference }}", "Convention n°\u00a0{{ reference|majuscules }}"),
         "filtre-inconnu",
         "Convention n°",
     ),

@@ -119,7 +119,7 @@ class TestRenderedDocument:
     def _check_table(table: Any) -> None:
         rows = [[cell.paragraphs[0].text for cell in row.cells] for row in table.rows]
         header, *years, total = rows
-        assert header[-1] == "Coût de l'année"
+        assert header[-1] == "Coût de l’année"
         assert total[0] == "Total sur la période"
         grid = [[parse_money(x) for x in row[1:]] for row in years]
         totals = [parse_money(x) for x in total[1:]]
@@ -157,11 +157,11 @@ class TestRenderedDocument:
         bassin = body_text(docx.Document(io.BytesIO(rendered[REFS[0], False])))
         macon = body_text(docx.Document(io.BytesIO(rendered[REFS[1], False])))
         assert "Article 4 – Financement" in bassin
-        assert "telle que fixée à l'article 4," in bassin
-        assert "Engagements des co-signataires" not in bassin
-        assert "Article 4 – Engagements des co-signataires" in macon
+        assert "telle que fixée à l'article 4, est versée" in bassin
+        assert "Engagements des cosignataires" not in bassin
+        assert "Article 4 – Engagements des cosignataires" in macon
         assert "Article 5 – Financement" in macon
-        assert "telle que fixée à l'article 5," in macon
+        assert "telle que fixée à l'article 5, est versée" in macon
 
     @pytest.mark.parametrize("ref", REFS, ids=IDS)
     def test_header_and_footer(self, rendered: dict[Any, bytes], ref: str) -> None:
@@ -204,6 +204,58 @@ class TestRenderedDocument:
         props = docx.Document(io.BytesIO(rendered[REFS[0], False])).core_properties
         assert props.language == "fr-FR"
         assert props.title.startswith("Convention triennale")
+
+
+class TestLegalText:
+    """The text the template writes itself, as reviewed by a jurist (docs/references.md)."""
+
+    @pytest.mark.parametrize("ref", REFS, ids=IDS)
+    def test_visas_cite_articles(self, rendered: dict[Any, bytes], ref: str) -> None:
+        """Visas cite articles, not whole codes, and the FIPD circular by its real title."""
+        text = body_text(docx.Document(io.BytesIO(rendered[ref, False])))
+        assert "Vu le code général des collectivités territoriales" not in text
+        assert "notamment ses articles 226-13 et 226-14" in text
+        assert "notamment ses articles L.\u00a0132-4 et L.\u00a0132-13" in text
+        assert "déclinaison territoriale des politiques de prévention de la délinquance" in text
+        assert "qui pilote la politique" not in text
+
+    @pytest.mark.parametrize("ref", REFS, ids=IDS)
+    def test_clauses(self, rendered: dict[Any, bytes], ref: str) -> None:
+        """The clauses the review found missing are there."""
+        text = body_text(docx.Document(io.BytesIO(rendered[ref, False])))
+        for phrase in (
+            "autorité hiérarchique",
+            "autorité fonctionnelle",
+            "désigne en son sein un référent",
+            "diplôme d’État de travail social",
+            "Lorsqu’un poste est vacant",
+            "demeurent après la fin de la convention",
+            "convoqué par le représentant de l’État",
+            "le procureur de la République et les membres du réseau VIF y sont invités",
+            "sous réserve du vote des crédits",
+            "responsable de ces traitements",
+            "qui se présentent d’elles-mêmes",
+        ):
+            assert phrase in text, phrase
+        assert "premier filtre" not in text
+
+    def test_typography_of_template_text(self, rendered: dict[Any, bytes]) -> None:
+        """The template's own text: ’, and no-break spaces after n°, before % and between a
+        day and its month."""
+        text = body_text(docx.Document(io.BytesIO(rendered[REFS[0], False])))
+        assert "loi n°\u00a078-17 du 6\u00a0janvier 1978" in text
+        assert "Il est convenu ce qui suit\u00a0:" in text
+        assert "l’Assemblée départementale a réaffirmé" in text
+        assert "100\u00a0%" in text
+
+    def test_singular_for_one_post(self, rendered: dict[Any, bytes]) -> None:
+        """One post (Bresse) is « le poste suivant »; two (Mâconnais) « les postes suivants »."""
+        bresse = body_text(docx.Document(io.BytesIO(rendered[REFS[2], False])))
+        macon = body_text(docx.Document(io.BytesIO(rendered[REFS[1], False])))
+        assert "porte sur le poste suivant" in bresse
+        assert "Le coût du poste" in bresse
+        assert "porte sur les postes suivants" in macon
+        assert "Article 2 – Missions des intervenants sociaux" in macon
 
 
 class TestEscaping:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,10 +32,8 @@ from iscg_docs.docx.package import normalize_package
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from iscg_docs.french import typography
+from iscg_docs.french import NBSP, typography
 
-# French apostrophes are straight (U+0027) throughout, as iscg_docs.french writes them:
-# one document must not mix ' and ’.
 FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans.
 BLUE = RGBColor(0x1F, 0x38, 0x64)
 GREY = "D9D9D9"
@@ -101,9 +100,46 @@ def _styles(doc: Any) -> None:
         _font(styles[name], 8.5, color=RGBColor(0x59, 0x59, 0x59))
 
 
+#: A Jinja tag: the typesetting below never touches what stands inside one.
+_TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
+_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+#: Spaces the template's own text needs beyond :func:`typography`: a no-break space before
+#: % and €, after « n° » and « L. » (code articles), between a day and its month, and the
+#: typographic apostrophe.
+_MORE = (
+    (re.compile(r" (?=[%€])"), NBSP),
+    (re.compile(r"(?<=n°) "), NBSP),
+    (re.compile(r"(?<=\bL\.) (?=\d)"), NBSP),
+    (re.compile(rf"\b(\d{{1,2}}|1er) ({_MONTHS})\b"), rf"\1{NBSP}\2"),
+    (re.compile("'"), "’"),
+)
+
+
+def typeset(text: str) -> str:
+    """The template's static French text as a jurist expects it printed.
+
+    :func:`typography` gives the no-break spaces before ; : ! ? and inside « »; this adds
+    those before % and €, after « n° » and between a day and its month ("21 décembre"),
+    and the typographic apostrophe (’). Jinja tags are
+    left exactly as written, so a variable's name or a filter's argument never changes.
+
+    Args:
+        text: static text, possibly holding Jinja tags.
+
+    Returns:
+        The text typeset, tags unchanged.
+    """
+    parts = _TAG.split(text)
+    for i in range(0, len(parts), 2):
+        piece = parts[i]
+        for pattern, replacement in _MORE:
+            piece = pattern.sub(replacement, piece)
+        parts[i] = piece
+    return typography("".join(parts))
+
+
 def _text(p: Any, text: str, *, bold: bool = False, italic: bool = False) -> Any:
-    # Jinja tags are left alone by typography (they hold none of ; : ! ? « »).
-    run = p.add_run(typography(text))
+    run = p.add_run(typeset(text))
     run.bold = bold or None
     run.italic = italic or None
     return run
@@ -198,12 +234,12 @@ def _header_footer(doc: Any) -> None:
     draft = header.add_paragraph()
     draft.alignment = WD_ALIGN_PARAGRAPH.LEFT
     draft._p.append(parse_xml(WATERMARK))
-    run = draft.add_run("PROJET – document de travail, sans valeur d'engagement")
+    run = draft.add_run(typeset("PROJET – document de travail, sans valeur d'engagement"))
     run.bold = True
     header.add_paragraph("{%p endif %}")
     ref = header.add_paragraph()
     ref.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    ref.add_run(typography("Convention n° {{ reference }} – {{ territory }}"))
+    ref.add_run(typeset("Convention n° {{ reference }} – {{ territory }}"))
     _bottom_border(ref)
 
     footer = section.footer
@@ -336,18 +372,43 @@ def signature_table(doc: Any) -> None:
                     run.font.size = Pt(10)
 
 
-def body(doc: Any) -> None:
-    para(doc, "{{ title }}", "Title")
-    para(doc, "Territoire : {{ territory }}", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
-    para(doc, "Convention n° {{ reference }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(
-        doc,
-        "conclue en application de la convention cadre État / Département / collectivités "
-        "approuvée par délibération {{ framework.approved_by_of }} du {{ framework.approved_on }}",
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        italic=True,
-    )
+def _visas(doc: Any) -> None:
+    """The « Vu » citations: articles, not whole codes; each checked in docs/references.md."""
+    for text in (
+        "Vu le code pénal, notamment ses articles 226-13 et 226-14 ;",
+        "Vu le code de la sécurité intérieure, notamment ses articles L. 132-4 et L. 132-13 ;",
+        "Vu le code de l'action sociale et des familles, notamment ses articles L. 121-2 et "
+        "L. 411-3 ;",
+        "Vu le règlement (UE)\u00a02016/679 du Parlement européen et du Conseil du 27 avril 2016 "
+        "relatif à la protection des personnes physiques à l'égard du traitement des données à "
+        "caractère personnel et à la libre circulation de ces données (règlement général sur la "
+        "protection des données) ;",
+        "Vu la loi n° 78-17 du 6 janvier 1978 relative à l'informatique, aux fichiers et aux "
+        "libertés ;",
+        "Vu la loi n° 2007-297 du 5 mars 2007 relative à la prévention de la délinquance, "
+        "notamment son article 5 instituant le fonds interministériel de prévention de la "
+        "délinquance (FIPD) ;",
+        "Vu la circulaire interministérielle du 21 décembre 2006 fixant le cadre de référence "
+        "des intervenants sociaux dans les commissariats de police et les unités de "
+        "gendarmerie ;",
+        "Vu la stratégie nationale de prévention de la délinquance 2020-2024 ;",
+        "Vu la circulaire du 5 mars 2020 cadre pour la déclinaison territoriale des politiques "
+        "de prévention de la délinquance et de prévention de la radicalisation pour les années "
+        "2020 à 2022 (NOR : INTA2006736C) ;",
+        "Vu les mesures adoptées le 25 novembre 2019 à l'issue du Grenelle des violences "
+        "conjugales ;",
+        "Vu la convention cadre État / Département / collectivités pour la création de "
+        "{{ framework.etp_authorised }} d'intervenants sociaux en commissariat et en "
+        "gendarmerie, approuvée par délibération {{ framework.approved_by_of }} du "
+        "{{ framework.approved_on }} ;",
+    ):
+        para(doc, text)
+    tag(doc, "{%p for deliberation in deliberations %}")
+    para(doc, "Vu {{ deliberation }} ;")
+    tag(doc, "{%p endfor %}")
 
+
+def _parties(doc: Any) -> None:
     para(doc, "Entre les soussignés :", bold=True, keep=True)
     tag(doc, "{%p for party in parties %}")
     para(doc, "{{ party.clause }}{{ party.punctuation }}")
@@ -358,55 +419,25 @@ def body(doc: Any) -> None:
     tag(doc, "{%p for party in cosignatories %}")
     para(doc, "{{ party.clause }}{{ party.punctuation }}")
     tag(doc, "{%p endfor %}")
-    para(doc, "ci-après dénommés « les co-signataires »,")
+    para(doc, "ci-après dénommés « les cosignataires »,")
     tag(doc, "{%p endif %}")
 
-    para(doc, "Vu le code général des collectivités territoriales ;")
-    para(doc, "Vu le code de la sécurité intérieure ;")
-    para(doc, "Vu le code de l'action sociale et des familles ;")
-    para(
-        doc,
-        "Vu la loi n° 2007-297 du 5 mars 2007 relative à la prévention de la délinquance, "
-        "notamment son article 5 instituant le fonds interministériel de prévention de la "
-        "délinquance (FIPD) ;",
-    )
-    para(
-        doc,
-        "Vu les circulaires interministérielles du 1er août 2006 et du 21 décembre 2006 "
-        "relatives aux intervenants sociaux en commissariat et en gendarmerie, la seconde "
-        "fixant leur cadre de référence ;",
-    )
-    para(doc, "Vu la stratégie nationale de prévention de la délinquance 2020-2024 ;")
-    para(
-        doc,
-        "Vu la circulaire du 5 mars 2020 relative au fonds interministériel de prévention de "
-        "la délinquance (NOR : INTA2006736C) ;",
-    )
-    para(
-        doc,
-        "Vu les mesures adoptées le 25 novembre 2019 à l'issue du Grenelle des violences "
-        "conjugales ;",
-    )
-    para(
-        doc,
-        "Vu la délibération {{ framework.approved_by_of }} du {{ framework.approved_on }} "
-        "approuvant la convention cadre État / Département / collectivités pour la création de "
-        "{{ framework.etp_authorised }} d'intervenants sociaux en commissariat et en "
-        "gendarmerie ;",
-    )
-    tag(doc, "{%p for deliberation in deliberations %}")
-    para(doc, "Vu {{ deliberation }} ;")
-    tag(doc, "{%p endfor %}")
 
+def _preamble(doc: Any) -> None:
     heading(doc, "Préambule")
     para(
         doc,
-        "Au titre de ses missions sociales, le Département intervient dans les domaines de la "
-        "prévention, de l'accompagnement des familles et de la protection de l'enfance. Il est "
-        "le partenaire de l'État, qui pilote la politique de prévention de la délinquance dont "
-        "relève la lutte contre les violences intrafamiliales (VIF). Ces violences ne se "
-        "limitent pas aux violences physiques : elles regroupent toutes les formes de violence, "
-        "physiques, verbales, psychologiques, sexuelles et économiques.",
+        "Le maire anime, sur le territoire de la commune, la politique de prévention de la "
+        "délinquance et en coordonne la mise en œuvre, dans le respect des compétences de "
+        "l'État et des compétences d'action sociale confiées au département (article L. 132-4 "
+        "du code de la sécurité intérieure). L'État y concourt notamment par le fonds "
+        "interministériel de prévention de la délinquance. Au titre de ses compétences "
+        "d'action sociale, le Département intervient dans les domaines de la prévention, de "
+        "l'accompagnement des familles et de la protection de l'enfance, et participe aux "
+        "actions de prévention de la délinquance (article L. 121-2 du code de l'action sociale "
+        "et des familles), dont relève la lutte contre les violences intrafamiliales (VIF). Ces "
+        "violences ne se limitent pas aux violences physiques : elles regroupent toutes les "
+        "formes de violence, physiques, verbales, psychologiques, sexuelles et économiques.",
     )
     para(
         doc,
@@ -450,41 +481,36 @@ def body(doc: Any) -> None:
     )
     para(doc, "Il est convenu ce qui suit :", bold=True)
 
-    article(doc, "objet", "Objet")
-    para(
-        doc,
-        "La présente convention a pour objet de fixer les conditions dans lesquelles les "
-        "parties financent, sur le territoire « {{ territory }} », l'emploi {{ worker.of }} "
-        "en commissariat et en gendarmerie, ainsi que les engagements de chacune d'elles. Les "
-        "postes sont décrits à {{ articles.postes.ref }} et leur financement à "
-        "{{ articles.financement.ref }}.",
-    )
 
-    article(doc, "missions", "Missions de l'intervenant social")
+def _missions(doc: Any) -> None:
+    article(doc, "missions", "Missions {{ worker.of }}")
     para(
         doc,
-        "Après un premier filtre des services de police et des unités de gendarmerie, les "
-        "missions {{ worker.of }} sont les suivantes :",
+        "Conformément au cadre de référence fixé par la circulaire interministérielle du "
+        "21 décembre 2006, les missions {{ worker.of }} sont les suivantes :",
         keep=True,
     )
     bullets(
         doc,
         [
-            "accueillir et écouter les victimes ;",
-            "réaliser une évaluation sociale, en identifiant les problématiques des personnes "
-            "concernées et en évaluant leurs besoins ;",
-            "informer les personnes sur les dispositifs existants, les procédures et leurs "
-            "droits, et les orienter vers les partenaires compétents du réseau de lutte contre "
-            "les violences intrafamiliales (réseau VIF).",
+            "accueillir et écouter les personnes, et évaluer la nature des besoins sociaux qui "
+            "se révèlent à l'occasion de l'activité des services de police ou des unités de "
+            "gendarmerie ;",
+            "réaliser l'intervention de proximité, dans l'urgence si nécessaire : actes "
+            "éducatifs ou de médiation sociale, action de soutien, d'information et "
+            "d'orientation ;",
+            "faciliter l'accès des personnes aux services sociaux et de droit commun, et les "
+            "orienter vers les partenaires compétents du réseau de lutte contre les violences "
+            "intrafamiliales (réseau VIF).",
         ],
     )
     para(
         doc,
         "Le public concerné est constitué des personnes majeures ou mineures, victimes ou mises "
         "en cause, dont la situation est portée à la connaissance des services de police ou des "
-        "unités de gendarmerie. Conformément aux orientations issues du Grenelle des violences "
-        "conjugales, les situations de violences intrafamiliales et sexuelles sont traitées en "
-        "priorité.",
+        "unités de gendarmerie, ou qui se présentent d'elles-mêmes. Conformément aux "
+        "orientations issues du Grenelle des violences conjugales, les situations de violences "
+        "intrafamiliales et sexuelles sont traitées en priorité.",
     )
     para(
         doc,
@@ -492,10 +518,13 @@ def body(doc: Any) -> None:
         "ni de sécurité publique.",
     )
 
+
+def _posts(doc: Any) -> None:
     article(doc, "postes", "Postes, lieux d'exercice et employeur")
     para(
         doc,
-        "La présente convention porte sur les postes suivants, soit au total {{ posts_total }} :",
+        "La présente convention porte sur {% if worker.plural %}les postes suivants"
+        "{% else %}le poste suivant{% endif %}, soit au total {{ posts_total }} :",
         keep=True,
     )
     tag(doc, "{%p for job in jobs %}")
@@ -506,14 +535,33 @@ def body(doc: Any) -> None:
     para(doc, "")
     para(
         doc,
-        "Le recrutement, la gestion administrative et l'encadrement hiérarchique "
-        "{{ worker.of }} relèvent {{ employer.of }}, employeur. Les services de police et les "
-        "unités de gendarmerie accueillent {{ worker.subject }} dans des locaux permettant des "
-        "entretiens confidentiels.",
+        "Le recrutement, la gestion administrative et l'autorité hiérarchique {{ worker.of }} "
+        "relèvent {{ employer.of }}, employeur. Dans l'exercice des missions, l'autorité "
+        "fonctionnelle sur {{ worker.subject }} est exercée par le chef du service de police ou "
+        "le commandant de l'unité de gendarmerie d'accueil, qui désigne en son sein un référent.",
+    )
+    para(
+        doc,
+        "Chaque poste est occupé par un travailleur social titulaire d'un diplôme d'État de "
+        "travail social, notamment le diplôme d'État d'assistant de service social.",
+    )
+    para(
+        doc,
+        "Le service de police ou l'unité de gendarmerie d'accueil met à la disposition "
+        "{{ worker.of }} un bureau permettant des entretiens confidentiels, un téléphone "
+        "et l'accès aux mains courantes et aux informations nécessaires aux missions.",
+    )
+    para(
+        doc,
+        "Lorsqu'un poste est vacant, les participations de l'année sont dues au prorata de la "
+        "durée pendant laquelle il a été pourvu ; l'employeur informe les parties de la vacance "
+        "sans délai.",
     )
 
+
+def _cosignatories(doc: Any) -> None:
     tag(doc, "{%p if articles.cosignataires.present %}")
-    article(doc, "cosignataires", "Engagements des co-signataires")
+    article(doc, "cosignataires", "Engagements des cosignataires")
     para(
         doc,
         "Sans participer au financement, {{ cosignatories_designation }} s'engagent, chacun "
@@ -525,13 +573,12 @@ def body(doc: Any) -> None:
         [
             "faciliter l'accueil et l'installation {{ worker.of }} dans les locaux des services "
             "de police et des unités de gendarmerie ;",
-            "orienter, après un premier filtre, les personnes relevant des missions définies à "
+            "orienter vers {{ worker.subject }} les personnes relevant des missions définies à "
             "{{ articles.missions.ref }} ;",
             "participer au comité de pilotage prévu à {{ articles.suivi.ref }}.",
         ],
     )
     tag(doc, "{%p endif %}")
-
     tag(doc, "{%p if articles.engagement_republicain.present %}")
     article(doc, "engagement_republicain", "Contrat d'engagement républicain")
     para(
@@ -544,10 +591,13 @@ def body(doc: Any) -> None:
     )
     tag(doc, "{%p endif %}")
 
+
+def _financing(doc: Any) -> None:
     article(doc, "financement", "Financement")
     para(
         doc,
-        "Le coût des postes (salaires, charges et frais de fonctionnement) s'élève à "
+        "Le coût {% if worker.plural %}des postes{% else %}du poste{% endif %} (salaires, "
+        "charges et frais de fonctionnement) s'élève à "
         "{{ financing.total_cost_full }} sur la durée de la convention. Il est financé comme "
         "suit :",
         keep=True,
@@ -556,8 +606,9 @@ def body(doc: Any) -> None:
         doc,
         [
             "{{ state.designation }} participe au titre du fonds interministériel de prévention "
-            "de la délinquance (FIPD), pour le montant fixé chaque année dans le tableau "
-            "ci-dessous ;",
+            "de la délinquance (FIPD) ; sa participation est attribuée chaque année, dans la "
+            "limite des crédits disponibles, et les montants indiqués au-delà de la première "
+            "année sont prévisionnels ;",
             "{{ departement.designation }} prend en charge {{ financing.departement_rate }} de "
             "la part restant après déduction de la participation de l'État, conformément à la "
             "convention cadre ;",
@@ -576,7 +627,13 @@ def body(doc: Any) -> None:
     tag(doc, "{%p if financing.has_state_absent %}")
     para(doc, "{{ financing.state_absent }}")
     tag(doc, "{%p endif %}")
-    para(doc, "Sur la durée de la convention, chaque financeur s'engage à verser :", keep=True)
+    para(
+        doc,
+        "Sur la durée de la convention, sous réserve du vote des crédits par leurs assemblées "
+        "délibérantes pour les collectivités et de l'attribution annuelle du FIPD pour l'État, "
+        "les participations des financeurs s'établissent comme suit :",
+        keep=True,
+    )
     tag(doc, "{%p for total in financing.totals %}")
     para(
         doc,
@@ -588,20 +645,23 @@ def body(doc: Any) -> None:
     para(doc, "soit un coût total de {{ financing.total_cost_full }}.")
     para(doc, "{{ financing.rounding_rule }}")
 
+
+def _payment(doc: Any) -> None:
     article(doc, "versement", "Modalités de versement")
     para(
         doc,
-        "Chaque financeur verse sa participation annuelle, telle que fixée à "
-        "{{ articles.financement.ref }}, {{ employer.to }}, employeur : la moitié au cours du "
-        "premier trimestre de l'année concernée, le solde au vu du rapport d'activité et de "
-        "l'état récapitulatif des dépenses prévus à {{ articles.suivi.ref }}.",
+        "La participation annuelle de chaque financeur autre que l'employeur, telle que fixée "
+        "à {{ articles.financement.ref }}, est versée {{ employer.to }}, employeur : la "
+        "moitié au cours du premier trimestre de l'année concernée, le solde au vu du rapport "
+        "d'activité et de l'état récapitulatif des dépenses prévus à {{ articles.suivi.ref }}. "
+        "Lorsque l'employeur participe lui-même au financement, il supporte directement sa "
+        "propre participation.",
     )
     para(
         doc,
-        "La participation de l'État est versée selon les règles du FIPD ; au-delà de la "
-        "première année, elle est accordée dans la limite des crédits disponibles. Toute "
-        "modification de son montant donne lieu à un avenant, conformément à "
-        "{{ articles.modification.ref }}.",
+        "La participation de l'État est versée selon les règles du FIPD ; elle est attribuée "
+        "chaque année, dans la limite des crédits disponibles. Toute modification de son "
+        "montant donne lieu à un avenant, conformément à {{ articles.modification.ref }}.",
     )
     para(
         doc,
@@ -609,6 +669,8 @@ def body(doc: Any) -> None:
         "présente convention, sont reversées à chaque financeur au prorata de sa participation.",
     )
 
+
+def _duration_and_follow_up(doc: Any) -> None:
     article(doc, "duree", "Durée")
     para(
         doc,
@@ -616,43 +678,71 @@ def body(doc: Any) -> None:
         "{{ duration.period }}. Elle prend effet le {{ duration.start }} et prend fin le "
         "{{ duration.end }}. Elle n'est pas renouvelable par tacite reconduction.",
     )
-
+    para(
+        doc,
+        "Les obligations relatives au rapport d'activité et à l'état récapitulatif des "
+        "dépenses de la dernière année, au versement du solde et au reversement des sommes "
+        "non utilisées demeurent après la fin de la convention, jusqu'à leur complète "
+        "exécution.",
+    )
     article(doc, "suivi", "Suivi et évaluation")
     para(
         doc,
-        "Un comité de pilotage réunit au moins une fois par an les représentants des parties et "
-        "des services de police et de gendarmerie concernés. Il examine l'activité "
-        "{{ worker.of }} au regard des missions définies à {{ articles.missions.ref }}, "
-        "l'exécution du plan de financement et les ajustements nécessaires.",
+        "Un comité de pilotage, convoqué par le représentant de l'État dans le département, "
+        "réunit au moins une fois par an les représentants des parties et des services de "
+        "police et de gendarmerie concernés ; le procureur de la République et les membres "
+        "du réseau VIF y sont invités. Il examine l'activité {{ worker.of }} au regard des "
+        "missions définies à {{ articles.missions.ref }}, l'exécution du plan de financement "
+        "et les ajustements nécessaires.",
     )
     para(
         doc,
         "L'employeur transmet chaque année aux parties, au plus tard le 31 mars de l'année "
-        "suivante, un rapport d'activité comportant des données statistiques anonymisées "
-        "(nombre de personnes reçues, nature des situations, orientations proposées) et un état "
-        "récapitulatif des dépenses de l'année écoulée.",
+        "suivante, un rapport d'activité et un état récapitulatif des dépenses de l'année "
+        "écoulée. Le rapport comporte des indicateurs anonymisés : nombre de personnes reçues, "
+        "dont victimes et mises en cause, majeures et mineures ; nature des situations, dont "
+        "violences intrafamiliales et sexuelles ; origine de l'orientation ; orientations "
+        "proposées vers les partenaires.",
     )
 
-    article(doc, "secret", "Secret professionnel et partage d'informations")
+
+def _secrecy(doc: Any) -> None:
+    article(doc, "secret", "Secret professionnel, partage d'informations et données personnelles")
     para(
         doc,
-        "Toute personne occupant un poste financé par la présente convention est tenue au "
-        "secret professionnel dans les conditions prévues par la loi. Le partage "
-        "d'informations à caractère secret avec d'autres professionnels n'intervient que dans "
-        "les conditions prévues par le code de l'action sociale et des familles, et se limite "
-        "aux informations strictement nécessaires à l'évaluation de la situation et à la mise "
-        "en œuvre de l'accompagnement. Les données à caractère personnel sont traitées "
-        "conformément à la réglementation relative à leur protection.",
+        "Chaque intervenant social est tenu au secret professionnel dans les conditions et sous les "
+        "réserves prévues aux articles 226-13 et 226-14 du code pénal, en particulier, "
+        "lorsqu'il est assistant de service social, en application de l'article L. 411-3 du "
+        "code de l'action sociale et des familles. La présente convention ne crée ni n'étend "
+        "aucune obligation de secret ; elle n'autorise aucune révélation que la loi "
+        "n'autorise pas.",
+    )
+    para(
+        doc,
+        "Les informations à caractère secret ne sont partagées que dans les cas où la loi "
+        "l'autorise, et dans la limite de ce qui est strictement nécessaire à l'évaluation de "
+        "la situation et à la mise en œuvre de l'accompagnement. Les services de police et "
+        "les unités de gendarmerie n'ont pas accès aux dossiers sociaux tenus au titre de ces "
+        "missions.",
+    )
+    para(
+        doc,
+        "Les données à caractère personnel sont traitées conformément au règlement (UE)\u00a0"
+        "2016/679 du 27 avril 2016 et à la loi n° 78-17 du 6 janvier 1978. L'employeur est "
+        "responsable de ces traitements ; il informe les personnes reçues de leurs droits. Les "
+        "données transmises aux parties au titre de {{ articles.suivi.ref }} sont anonymisées.",
     )
 
+
+def _closing_articles(doc: Any) -> None:
     article(doc, "communication", "Communication")
     para(
         doc,
         "Les parties s'engagent à faire mention du concours de chacune d'elles, notamment de "
         "celui de l'État au titre du FIPD et de celui du Département, dans toute action de "
-        "communication relative aux postes financés par la présente convention.",
+        "communication relative {% if worker.plural %}aux postes financés{% else %}au poste "
+        "financé{% endif %} par la présente convention.",
     )
-
     article(doc, "modification", "Modification")
     para(
         doc,
@@ -660,7 +750,6 @@ def body(doc: Any) -> None:
         "à {{ articles.financement.ref }}, fait l'objet d'un avenant signé par l'ensemble des "
         "signataires.",
     )
-
     article(doc, "resiliation", "Résiliation")
     para(
         doc,
@@ -673,7 +762,6 @@ def body(doc: Any) -> None:
         "période écoulée, et les sommes indûment perçues reversées dans les conditions prévues "
         "à {{ articles.versement.ref }}.",
     )
-
     article(doc, "litiges", "Litiges")
     para(
         doc,
@@ -682,6 +770,38 @@ def body(doc: Any) -> None:
         "litige est porté devant le tribunal administratif de Dijon.",
     )
 
+
+def body(doc: Any) -> None:
+    para(doc, "{{ title }}", "Title")
+    para(doc, "Territoire : {{ territory }}", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    para(doc, "Convention n° {{ reference }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(
+        doc,
+        "conclue en application de la convention cadre État / Département / collectivités "
+        "approuvée par délibération {{ framework.approved_by_of }} du {{ framework.approved_on }}",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        italic=True,
+    )
+    _parties(doc)
+    _visas(doc)
+    _preamble(doc)
+    article(doc, "objet", "Objet")
+    para(
+        doc,
+        "La présente convention a pour objet de fixer les conditions dans lesquelles les "
+        "parties financent, sur le territoire « {{ territory }} », l'emploi {{ worker.of }} "
+        "en commissariat et en gendarmerie, ainsi que les engagements de chacune d'elles. "
+        "{% if worker.plural %}Les postes sont décrits{% else %}Le poste est décrit{% endif %} "
+        "à {{ articles.postes.ref }} et le financement à {{ articles.financement.ref }}.",
+    )
+    _missions(doc)
+    _posts(doc)
+    _cosignatories(doc)
+    _financing(doc)
+    _payment(doc)
+    _duration_and_follow_up(doc)
+    _secrecy(doc)
+    _closing_articles(doc)
     p = para(
         doc,
         "Fait à {{ signature.place }}, le {{ signature.date }}, en {{ signature.copies }}.",
