@@ -4,7 +4,8 @@ The public API, in the order data flows: load records from a file (:func:`load`)
 them (:class:`Framework`, :class:`Convention`, …); :func:`validate` them; compute a
 convention's :func:`compute_financing`; render it (:func:`render_convention`, or a
 :class:`Renderer` for many); write it (:func:`write_convention`) or a whole folder
-(:func:`generate`). French formatting lives in :mod:`iscg_docs.french`.
+(:func:`generate`); :func:`compare` two versions of a document as Word tracked changes.
+French formatting lives in :mod:`iscg_docs.french`.
 
 Importing this package does not import docxtpl, python-docx or lxml: rendering does,
 when first used.
@@ -49,6 +50,7 @@ from iscg_docs.model.rules import validate, warnings
 if TYPE_CHECKING:  # type checkers see the real names; at run time they load lazily
     from iscg_docs.convention.render import ConventionRenderer as Renderer
     from iscg_docs.convention.render import default_template, render_convention
+    from iscg_docs.docx.compare import compare
     from iscg_docs.output.batch import BatchReport, generate, write_convention
 
 __all__ = [
@@ -83,6 +85,7 @@ __all__ = [
     "TemplateError",
     "ValidationError",
     "__version__",
+    "compare",
     "compute_financing",
     "default_template",
     "generate",
@@ -103,6 +106,7 @@ _LAZY = {
     "generate": ("iscg_docs.output.batch", "generate"),
     "write_convention": ("iscg_docs.output.batch", "write_convention"),
     "Renderer": ("iscg_docs.convention.render", "ConventionRenderer"),
+    "compare": ("iscg_docs.docx.compare", "compare"),
     "default_template": ("iscg_docs.convention.render", "default_template"),
     "render_convention": ("iscg_docs.convention.render", "render_convention"),
 }

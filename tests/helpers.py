@@ -11,16 +11,33 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from attrs import frozen
 
 from iscg_docs.cli import main
 from iscg_docs.model.records import Framework, FundingYear, Period
 
 
+@frozen
+class CliResult:
+    """What one in-process run of the command line gave: its exit code and both streams."""
+
+    code: int
+    out: str
+    err: str
+
+
+def invoke(*args: str) -> CliResult:
+    """Run the command line in process, standard output and standard error apart."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(args), out=out, err=err)
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
 def run(*args: str) -> tuple[int, str]:
     """Run the command line in process; return its exit code and everything it printed."""
-    out = io.StringIO()
-    code = main(list(args), out=out)
-    return code, out.getvalue()
+    printed = io.StringIO()
+    code = main(list(args), out=printed, err=printed)
+    return code, printed.getvalue()
 
 
 def with_years(fw: Framework, ref: str, years: int, step: Decimal = Decimal(100)) -> Framework:

@@ -166,3 +166,31 @@ user_text = st.text(
     ),
     max_size=40,
 )
+
+#: A paragraph's text: words of a convention, spaces, punctuation, awkward characters.
+paragraph_texts = st.lists(
+    st.one_of(
+        st.sampled_from(["la", "convention", "État", "17 400,00 €", ",", " ", "2023", "a"]),
+        user_text,
+    ),
+    max_size=8,
+).map("".join)
+
+
+@st.composite
+def edited_texts(draw: st.DrawFn) -> tuple[list[str], list[str]]:
+    """The paragraphs of a document, and the same after a few insertions, deletions and
+    rewritings."""
+    old = draw(st.lists(paragraph_texts, max_size=6))
+    new = list(old)
+    for _ in range(draw(st.integers(0, 4))):
+        where = draw(st.integers(0, len(new)))
+        action = draw(st.sampled_from(["insert", "delete", "edit"]))
+        if action == "insert":
+            new.insert(where, draw(paragraph_texts))
+        elif where < len(new):
+            if action == "delete":
+                del new[where]
+            else:
+                new[where] = draw(paragraph_texts)
+    return old, new

@@ -1,4 +1,4 @@
-"""Tests for iscg_docs.output.batch and the generate command: files, manifest, safety."""
+"""Tests for iscg_docs.output.batch (and its workers): files, manifest, safety."""
 
 from __future__ import annotations
 
@@ -14,29 +14,23 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import attrs
 import docx
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from iscg_docs._version import __version__
 from iscg_docs.convention.render import ConventionRenderer as Renderer
 from iscg_docs.errors import OutputError, TemplateError
 from iscg_docs.inputs.loading import load
 from iscg_docs.model.records import Framework
-from iscg_docs.output.batch import (
-    MANIFEST,
-    _fingerprints,
-    _tasks,
-    generate,
-    write_atomic,
-    write_convention,
-)
-from tests.helpers import edited_example, run
-from tests.strategies import frameworks
+from iscg_docs.output.batch import generate, write_convention
+from iscg_docs.output.manifest import MANIFEST
+from iscg_docs.output.workers import tasks
+from tests.helpers import run
 
 REFS = ["CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"]
+
+#: Conventions in the batches the interruption tests stop: enough that the batch is still
+#: running when the signal arrives, even on a loaded machine.
+BATCH = 80
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -46,21 +40,6 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def manifest(folder: Path) -> dict[str, dict[str, object]]:
     data = json.loads((folder / MANIFEST).read_text("utf-8"))
     return {d["file"]: d for d in data["documents"]}
-
-
-class TestWriteAtomic:
-    def test_writes_and_leaves_no_temporary(self, tmp_path: Path) -> None:
-        """The file holds the data and no temporary file is left beside it."""
-        target = tmp_path / "a.docx"
-        write_atomic(target, b"abc")
-        assert target.read_bytes() == b"abc"
-        assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
-
-    def test_unwritable_folder(self, tmp_path: Path) -> None:
-        """A folder that does not exist is an OutputError naming the file."""
-        with pytest.raises(OutputError) as caught:
-            write_atomic(tmp_path / "absent" / "a.docx", b"abc")
-        assert "absent" in str(caught.value)
 
 
 class TestGenerate:
@@ -151,14 +130,15 @@ class TestWorkers:
     """``jobs`` > 1: workers render and write their documents; the parent renames them."""
 
     def test_tasks_cover_every_convention_once_in_order(self) -> None:
+        """Tasks hold every convention once, in order, a few at a time."""
         for count in (1, 2, 3, 15, 16, 17, 40, 300, 1001):
             for jobs in (2, 3, 8):
-                tasks = _tasks(list(range(count)), jobs)
-                assert [i for task in tasks for i in task] == list(range(count))
-                assert all(1 <= len(task) <= 8 for task in tasks)
+                found = tasks(list(range(count)), jobs)
+                assert [i for task in found for i in task] == list(range(count))
+                assert all(1 <= len(task) <= 8 for task in found)
                 # At least four tasks a process (when there are enough conventions), so
                 # that the processes finish close together.
-                assert len(tasks) >= min(count, 4 * jobs)
+                assert len(found) >= min(count, 4 * jobs)
 
     @pytest.mark.skipif(
         multiprocessing.get_start_method() != "fork",
@@ -215,7 +195,7 @@ class TestInterruption:
         os.kill(proc.pid, signal.SIGKILL)
         proc.communicate(timeout=60)
         documents = sorted(p.name for p in out.glob("*.docx"))
-        assert 5 <= len(documents) < 40, "the batch should have been stopped mid-way"
+        assert 5 <= len(documents) < BATCH, "the batch should have been stopped mid-way"
         for name in documents:
             with zipfile.ZipFile(out / name) as z:
                 assert z.testzip() is None
@@ -229,12 +209,12 @@ class TestInterruption:
         code, _ = run("generate", str(big), "--out", str(out), "--quiet")
         assert code == 0
         assert sorted(manifest(out)) == sorted(p.name for p in out.glob("*.docx"))
-        assert len(manifest(out)) == 40
+        assert len(manifest(out)) == BATCH
         assert not list(out.glob(".iscg-docs-*"))
 
 
 def start_batch(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[str], Path, Path]:
-    """Start generating 40 conventions in a subprocess; return once 5 documents exist.
+    """Start generating :data:`BATCH` conventions in a subprocess; return once 5 exist.
 
     The process leads a process group of its own (its workers, with ``--jobs``, join
     it), as a command started from a terminal does.
@@ -243,7 +223,7 @@ def start_batch(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[str], P
         The process (its standard error piped, as text), the input and the output folder.
     """
     big = tmp_path / "big.json"
-    make_large_input(big, 40)
+    make_large_input(big, BATCH)
     out = tmp_path / "out"
     command = [sys.executable, "-m", "iscg_docs", "generate", str(big), "--out", str(out)]
     proc = subprocess.Popen(
@@ -280,85 +260,6 @@ def make_large_input(path: Path, n: int) -> None:
     path.write_text(json.dumps(data, default=str, ensure_ascii=False), "utf-8")
 
 
-class TestGenerateCommand:
-    def test_example(self, example_path: Path, tmp_path: Path) -> None:
-        """iscg-docs generate writes the three conventions and says so."""
-        code, out = run("generate", str(example_path), "--out", str(tmp_path))
-        assert code == 0
-        for ref in REFS:
-            assert f"écrit : {tmp_path / (ref + '.docx')}" in out
-
-    def test_invalid_writes_nothing(self, example_path: Path, tmp_path: Path) -> None:
-        """Invalid data: every problem shown, exit 1, the output folder not even created."""
-        bad = edited_example(example_path, tmp_path, 'percent = "17.5"', 'percent = "17.49"')
-        out = tmp_path / "out"
-        code, printed = run("generate", str(bad), "--out", str(out))
-        assert code == 1
-        assert "conventions[0].funding.split" in printed
-        assert not out.exists()
-
-    def test_conflict_exit_3(self, example_path: Path, tmp_path: Path) -> None:
-        """Changed input into a folder of earlier documents: exit 3, nothing changed."""
-        assert run("generate", str(example_path), "--out", str(tmp_path))[0] == 0
-        before = snapshot(tmp_path)
-        code, printed = run("generate", str(example_path), "--out", str(tmp_path), "--draft")
-        assert code == 3
-        assert "--force" in printed
-        assert snapshot(tmp_path) == before
-        assert (
-            run("generate", str(example_path), "--out", str(tmp_path), "--draft", "--force")[0] == 0
-        )
-
-    def test_keep_going(self, example_path: Path, tmp_path: Path) -> None:
-        """--keep-going writes the valid conventions, reports the bad one, exits 1."""
-        bad = edited_example(example_path, tmp_path, 'cost = "66000.00"', "cost = 66000.00")
-        out = tmp_path / "out"
-        code, printed = run("generate", str(bad), "--out", str(out))
-        assert code == 1
-        assert not out.exists()
-        code, printed = run("generate", str(bad), "--out", str(out), "--keep-going")
-        assert code == 1
-        assert sorted(p.name for p in out.glob("*.docx")) == [f"{REFS[0]}.docx", f"{REFS[2]}.docx"]
-        assert "Convention « CD71-ISCG-2021-02 » (conventions[1])" in printed
-        assert "conventions[1].funding.years[0].cost" in printed
-
-    def test_keep_going_shared_problem_stops_all(self, example_path: Path, tmp_path: Path) -> None:
-        """A problem in shared data (a party) stops everything even with --keep-going."""
-        bad = edited_example(example_path, tmp_path, 'id = "blanzy"', 'id = "blanzy!"')
-        code, _ = run("generate", str(bad), "--out", str(tmp_path / "out"), "--keep-going")
-        assert code == 1
-        assert not (tmp_path / "out").exists()
-
-    def test_output_folder_is_a_file(self, example_path: Path, tmp_path: Path) -> None:
-        """An output "folder" that is a file: exit 3 and why, in French; nothing written."""
-        target = tmp_path / "sortie"
-        target.write_text("")
-        code, printed = run("generate", str(example_path), "--out", str(target))
-        assert code == 3
-        assert "un fichier porte déjà ce nom" in printed
-        assert "File exists" not in printed
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["sortie"]
-
-    def test_only_unknown(self, example_path: Path, tmp_path: Path) -> None:
-        """--only with an unknown reference lists the known ones, exit 2."""
-        code, printed = run("generate", str(example_path), "--out", str(tmp_path), "--only", "X")
-        assert code == 2
-        assert "CD71-ISCG-2021-01" in printed
-
-    def test_jobs_must_be_positive(self, example_path: Path, tmp_path: Path) -> None:
-        """--jobs 0 is a usage error."""
-        assert run("generate", str(example_path), "--out", str(tmp_path), "--jobs", "0")[0] == 2
-
-    def test_workbook_template(self, tmp_path: Path) -> None:
-        """workbook-template writes an .xlsx once and refuses to overwrite it."""
-        target = tmp_path / "modele.xlsx"
-        assert run("workbook-template", str(target))[0] == 0
-        assert zipfile.is_zipfile(target)
-        code, printed = run("workbook-template", str(target))
-        assert code == 3
-        assert "existe" in printed
-
-
 class TestWorkbookInput:
     def test_workbook_and_toml_give_identical_documents(
         self, example_path: Path, tmp_path: Path
@@ -378,32 +279,6 @@ class TestWorkbookInput:
         assert toml_inputs.isdisjoint(xlsx_inputs)
 
 
-def reference_fingerprint(fw: Framework, index: int, draft: bool, template: str) -> str:
-    """The fingerprint as manifests written so far define it."""
-    shared = attrs.evolve(fw, conventions=())
-    text = repr((shared, fw.conventions[index], draft, template, __version__))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-class TestFingerprints:
-    """Fingerprints stay those of existing manifests, so a rerun skips up-to-date files."""
-
-    @pytest.mark.parametrize("draft", [False, True], ids=["final", "draft"])
-    def test_example(self, framework: Framework, draft: bool) -> None:
-        """Each example convention keeps the fingerprint of the tuple-repr definition."""
-        indexes = range(len(framework.conventions))
-        got = _fingerprints(framework, indexes, draft, "abc123")
-        assert got == {i: reference_fingerprint(framework, i, draft, "abc123") for i in indexes}
-
-    @settings(max_examples=25)
-    @given(fw=frameworks(), draft=st.booleans(), template=st.text(max_size=8))
-    def test_generated(self, fw: Framework, draft: bool, template: str) -> None:
-        """Any framework, including quotes and accents in names, gives the same fingerprints."""
-        indexes = range(len(fw.conventions))
-        got = _fingerprints(fw, indexes, draft, template)
-        assert got == {i: reference_fingerprint(fw, i, draft, template) for i in indexes}
-
-
 class TestInterruptionByCtrlC:
     @pytest.mark.parametrize("jobs", ["1", "2"])
     def test_sigint_leaves_complete_files_and_a_true_manifest(
@@ -421,12 +296,12 @@ class TestInterruptionByCtrlC:
         assert "Interrompu" in stderr
         assert "Traceback" not in stderr
         documents = sorted(p.name for p in out.glob("*.docx"))
-        assert 5 <= len(documents) < 40
+        assert 5 <= len(documents) < BATCH
         for name in documents:
             docx.Document(str(out / name))  # complete: it opens
         assert sorted(manifest(out)) == documents
         # A hidden temporary may remain if Ctrl-C fell inside the creation of one (it
         # never bears a document's name); the next run removes it and completes the rest.
         assert run("generate", str(big), "--out", str(out), "--quiet")[0] == 0
-        assert len(manifest(out)) == 40
+        assert len(manifest(out)) == BATCH
         assert not list(out.glob(".iscg-docs-*"))

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from iscg_docs.convention.catalogue import UNAVAILABLE, entries, filter_entries, render
+from iscg_docs.cli.variables import render
+from iscg_docs.convention.catalogue import UNAVAILABLE, entries, filter_entries
 from iscg_docs.convention.context import CATALOGUE
 from iscg_docs.convention.render import default_template
 from iscg_docs.french import FILTERS

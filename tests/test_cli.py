@@ -1,46 +1,123 @@
-"""Tests for the iscg-docs command line (in process, CliRunner style, and as a subprocess)."""
+"""Tests for iscg-docs command line (in process, CliRunner style, and as a subprocess)."""
 
 from __future__ import annotations
 
 import io
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
-from iscg_docs.cli import main
-from tests.helpers import edited_example, run
+from iscg_docs.cli import ExitCode, commands, main
+from iscg_docs.cli.parser import build_parser
+from iscg_docs.cli.variables import FORMATS
+from tests.helpers import edited_example, invoke, run
+
+REFS = ["CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+class TestExitCode:
+    """The exit codes the README documents."""
+
+    def test_values(self) -> None:
+        """Each code keeps the number scripts already test for."""
+        assert {c.name: int(c) for c in ExitCode} == {
+            "OK": 0,
+            "INVALID": 1,
+            "INPUT": 2,
+            "OUTPUT": 3,
+            "TEMPLATE": 4,
+            "INTERRUPTED": 130,
+        }
+
+
+class TestParser:
+    """One sub-command each, dispatched by the parser."""
+
+    @pytest.mark.parametrize(
+        ("argv", "command"),
+        [
+            (["check", "f.toml"], commands.check),
+            (["generate", "f.toml", "--out", "d"], commands.generate),
+            (["variables"], commands.variables),
+            (["lint", "m.docx"], commands.lint),
+            (["workbook-template", "f.xlsx"], commands.workbook_template),
+        ],
+        ids=["check", "generate", "variables", "lint", "workbook-template"],
+    )
+    def test_each_command_names_its_function(self, argv: list[str], command: object) -> None:
+        """The parsed arguments carry the function that runs the sub-command."""
+        assert build_parser().parse_args(argv).func is command
+
+    def test_format_choices(self) -> None:
+        """--format offers exactly the formats the catalogue printer knows."""
+        for fmt in FORMATS:
+            assert build_parser().parse_args(["variables", "--format", fmt]).format == fmt
+
+    def test_usage_error(self) -> None:
+        """An unknown command is a usage error, exit 2, explained on standard error."""
+        result = invoke("frobnicate")
+        assert result.code == ExitCode.INPUT
+        assert result.out == ""
+        assert "frobnicate" in result.err
+
+    def test_help_on_stdout(self) -> None:
+        """--help is a result: standard output, exit 0."""
+        result = invoke("--help")
+        assert result.code == ExitCode.OK
+        assert "workbook-template" in result.out
+        assert result.err == ""
+
+    def test_version_on_stdout(self) -> None:
+        """--version prints the program's name and version on standard output."""
+        result = invoke("--version")
+        assert result.code == ExitCode.OK
+        assert result.out.startswith("iscg-docs ")
+
+    def test_streams_given_are_the_only_ones_used(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """With out and err given, nothing reaches the process's own streams."""
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["frobnicate"], out=out, err=err) == 2
+        assert main(["--help"], out=out, err=err) == 0
+        assert capsys.readouterr() == ("", "")
 
 
 class TestCheck:
     def test_example(self, example_path: Path) -> None:
         """The example is valid: three conventions and 3,5 ETP in all, exit 0."""
-        code, out = run("check", str(example_path))
-        assert code == 0
-        assert "3,5 ETP engagés par 3 conventions" in out
-        for ref in ("CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"):
-            assert ref in out
+        result = invoke("check", str(example_path))
+        assert result.code == ExitCode.OK
+        assert result.err == ""
+        assert "3,5 ETP engagés par 3 conventions" in result.out
+        for ref in REFS:
+            assert ref in result.out
         assert (
             "les communes de Montceau-les-Mines, Blanzy, Saint-Vallier et Sanvignes-les-Mines"
-            in out
+            in result.out
         )
-        assert "134 657,60 €" in out
+        assert "134 657,60 €" in result.out
 
     def test_split_99_99(self, example_path: Path, tmp_path: Path) -> None:
-        """A split adding to 99,99 % exits 1 naming that split's path."""
+        """A split adding to 99,99 % exits 1 naming that split's path, on standard error."""
         bad = edited_example(example_path, tmp_path, 'percent = "17.5"', 'percent = "17.49"')
-        code, out = run("check", str(bad))
-        assert code == 1
-        assert "@ conventions[0].funding.split" in out
-        assert "99,99 %" in out
+        result = invoke("check", str(bad))
+        assert result.code == ExitCode.INVALID
+        assert result.out == ""
+        assert "@ conventions[0].funding.split" in result.err
+        assert "99,99 %" in result.err
 
     def test_float_amount(self, example_path: Path, tmp_path: Path) -> None:
         """A money amount written as a bare TOML float exits 1."""
         bad = edited_example(example_path, tmp_path, 'cost = "66000.00"', "cost = 66000.00")
-        code, out = run("check", str(bad))
-        assert code == 1
-        assert "@ conventions[1].funding.years[0].cost" in out
+        code, printed = run("check", str(bad))
+        assert code == ExitCode.INVALID
+        assert "@ conventions[1].funding.years[0].cost" in printed
 
     @pytest.mark.parametrize(
         ("name", "content"),
@@ -52,14 +129,168 @@ class TestCheck:
         path = tmp_path / name
         if content is not None:
             path.write_text(content, "utf-8")
-        code, out = run("check", str(path))
-        assert code == 2
-        assert str(path) in out
-        assert "Traceback" not in out
+        result = invoke("check", str(path))
+        assert result.code == ExitCode.INPUT
+        assert result.out == ""
+        assert str(path) in result.err
+        assert "Traceback" not in result.err
 
-    def test_usage_error(self) -> None:
-        """An unknown command is a usage error, exit 2."""
-        assert main(["frobnicate"], out=io.StringIO()) == 2
+    def test_interrupted(self, example_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Ctrl-C during a command exits 130 with a word on standard error."""
+
+        def interrupted(*args: object) -> ExitCode:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(commands, "check", interrupted)
+        result = invoke("check", str(example_path))
+        assert result.code == ExitCode.INTERRUPTED
+        assert result.err.startswith("Interrompu")
+
+
+class TestGenerateCommand:
+    def test_example(self, example_path: Path, tmp_path: Path) -> None:
+        """iscg-docs generate writes the three conventions and lists them on standard output."""
+        result = invoke("generate", str(example_path), "--out", str(tmp_path))
+        assert result.code == ExitCode.OK
+        assert result.out.splitlines() == [f"écrit : {tmp_path / (r + '.docx')}" for r in REFS]
+        assert result.err == ""
+
+    def test_progress_on_stderr(self, example_path: Path, tmp_path: Path) -> None:
+        """On a terminal, the progress bar goes to standard error; results stay clean."""
+
+        class Terminal(io.StringIO):
+            def isatty(self) -> bool:
+                return True
+
+        out, err = io.StringIO(), Terminal()
+        assert main(["generate", str(example_path), "--out", str(tmp_path)], out=out, err=err) == 0
+        assert out.getvalue().splitlines() == [f"écrit : {tmp_path / (r + '.docx')}" for r in REFS]
+        assert "Conventions" in err.getvalue()
+        quiet = Terminal()
+        argv = ["generate", str(example_path), "--out", str(tmp_path / "q"), "--quiet"]
+        assert main(argv, out=io.StringIO(), err=quiet) == 0
+        assert quiet.getvalue() == ""
+
+    def test_invalid_writes_nothing(self, example_path: Path, tmp_path: Path) -> None:
+        """Invalid data: every problem shown, exit 1, the output folder not even created."""
+        bad = edited_example(example_path, tmp_path, 'percent = "17.5"', 'percent = "17.49"')
+        out = tmp_path / "out"
+        code, printed = run("generate", str(bad), "--out", str(out))
+        assert code == ExitCode.INVALID
+        assert "conventions[0].funding.split" in printed
+        assert not out.exists()
+
+    def test_conflict_exit_3(self, example_path: Path, tmp_path: Path) -> None:
+        """Changed input into a folder of earlier documents: exit 3, nothing changed."""
+        assert run("generate", str(example_path), "--out", str(tmp_path))[0] == 0
+        before = snapshot(tmp_path)
+        result = invoke("generate", str(example_path), "--out", str(tmp_path), "--draft")
+        assert result.code == ExitCode.OUTPUT
+        assert "--force" in result.err
+        assert snapshot(tmp_path) == before
+        forced = run("generate", str(example_path), "--out", str(tmp_path), "--draft", "--force")
+        assert forced[0] == ExitCode.OK
+
+    def test_keep_going(self, example_path: Path, tmp_path: Path) -> None:
+        """--keep-going writes the valid conventions, reports the bad one, exits 1."""
+        bad = edited_example(example_path, tmp_path, 'cost = "66000.00"', "cost = 66000.00")
+        out = tmp_path / "out"
+        assert run("generate", str(bad), "--out", str(out))[0] == ExitCode.INVALID
+        assert not out.exists()
+        result = invoke("generate", str(bad), "--out", str(out), "--keep-going")
+        assert result.code == ExitCode.INVALID
+        assert sorted(p.name for p in out.glob("*.docx")) == [f"{REFS[0]}.docx", f"{REFS[2]}.docx"]
+        assert len(result.out.splitlines()) == 2
+        assert "Convention « CD71-ISCG-2021-02 » (conventions[1])" in result.err
+        assert "conventions[1].funding.years[0].cost" in result.err
+
+    def test_keep_going_only_an_invalid_one(self, example_path: Path, tmp_path: Path) -> None:
+        """--only naming just a convention set aside as invalid writes nothing, exit 1."""
+        bad = edited_example(example_path, tmp_path, 'cost = "66000.00"', "cost = 66000.00")
+        out = tmp_path / "out"
+        result = invoke("generate", str(bad), "--out", str(out), "--keep-going", "--only", REFS[1])
+        assert result.code == ExitCode.INVALID
+        assert result.out == ""
+        assert not list(out.glob("*.docx"))
+        assert "conventions[1].funding.years[0].cost" in result.err
+
+    def test_keep_going_shared_problem_stops_all(self, example_path: Path, tmp_path: Path) -> None:
+        """A problem in shared data (a party) stops everything even with --keep-going."""
+        bad = edited_example(example_path, tmp_path, 'id = "blanzy"', 'id = "blanzy!"')
+        code, _ = run("generate", str(bad), "--out", str(tmp_path / "out"), "--keep-going")
+        assert code == ExitCode.INVALID
+        assert not (tmp_path / "out").exists()
+
+    def test_output_folder_is_a_file(self, example_path: Path, tmp_path: Path) -> None:
+        """An output "folder" that is a file: exit 3 and why, in French; nothing written."""
+        target = tmp_path / "sortie"
+        target.write_text("")
+        code, printed = run("generate", str(example_path), "--out", str(target))
+        assert code == ExitCode.OUTPUT
+        assert "un fichier porte déjà ce nom" in printed
+        assert "File exists" not in printed
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["sortie"]
+
+    def test_only_unknown(self, example_path: Path, tmp_path: Path) -> None:
+        """--only with an unknown reference lists the known ones on standard error, exit 2."""
+        result = invoke("generate", str(example_path), "--out", str(tmp_path), "--only", "X")
+        assert result.code == ExitCode.INPUT
+        assert "« X »" in result.err
+        assert ", ".join(REFS) in result.err
+        assert not list(tmp_path.iterdir())
+
+    def test_jobs_must_be_positive(self, example_path: Path, tmp_path: Path) -> None:
+        """--jobs 0 is a usage error."""
+        assert run("generate", str(example_path), "--out", str(tmp_path), "--jobs", "0")[0] == 2
+
+
+class TestWorkbookTemplate:
+    def test_writes_once_then_refuses(self, tmp_path: Path) -> None:
+        """workbook-template writes an .xlsx once and refuses to overwrite it (exit 3)."""
+        target = tmp_path / "modele.xlsx"
+        first = invoke("workbook-template", str(target))
+        assert first.code == ExitCode.OK
+        assert first.out == f"écrit : {target}\n"
+        assert zipfile.is_zipfile(target)
+        target.write_bytes(b"mine")
+        second = invoke("workbook-template", str(target))
+        assert second.code == ExitCode.OUTPUT
+        assert "existe" in second.err
+        assert target.read_bytes() == b"mine"
+
+    def test_force_replaces(self, tmp_path: Path) -> None:
+        """--force replaces an existing file, leaving no temporary beside it."""
+        target = tmp_path / "modele.xlsx"
+        target.write_bytes(b"mine")
+        assert invoke("workbook-template", str(target), "--force").code == ExitCode.OK
+        assert zipfile.is_zipfile(target)
+        assert [p.name for p in tmp_path.iterdir()] == ["modele.xlsx"]
+
+    def test_missing_folder(self, tmp_path: Path) -> None:
+        """A target in a folder that does not exist: exit 3, in French."""
+        result = invoke("workbook-template", str(tmp_path / "absent" / "modele.xlsx"))
+        assert result.code == ExitCode.OUTPUT
+        assert "n'existe pas" in result.err
+
+
+class TestLintCommand:
+    def test_report_on_stdout(self, tmp_path: Path) -> None:
+        """The lint's report is the command's result: standard output."""
+        from iscg_docs.convention.render import default_template
+
+        result = invoke("lint", str(default_template()))
+        assert result.code == ExitCode.OK
+        assert "0 erreur" in result.out
+        assert result.err == ""
+
+    def test_unreadable_on_stderr(self, tmp_path: Path) -> None:
+        """A file that is no .docx: exit 2, the message on standard error."""
+        path = tmp_path / "notes.txt"
+        path.write_text("bonjour", "utf-8")
+        result = invoke("lint", str(path))
+        assert result.code == ExitCode.INPUT
+        assert result.out == ""
+        assert result.err.startswith("Erreur : ")
 
 
 class TestModule:
@@ -74,11 +305,23 @@ class TestModule:
         assert done.returncode == 0, done.stderr
         assert "CD71-ISCG-2021-02 — Mâconnais" in done.stdout
 
+    def test_errors_on_stderr(self, tmp_path: Path) -> None:
+        """As a process too, a message goes to standard error and nothing to standard output."""
+        done = subprocess.run(
+            [sys.executable, "-m", "iscg_docs", "check", str(tmp_path / "absent.toml")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == ExitCode.INPUT
+        assert done.stdout == ""
+        assert "absent.toml" in done.stderr
+
     def test_check_does_not_import_docx(self, example_path: Path) -> None:
-        """check stays light: neither docxtpl, python-docx nor lxml is imported."""
+        """check stays light: neither docxtpl, python-docx, lxml nor openpyxl is imported."""
         code = (
             "import sys; from iscg_docs.cli import main; import io; "
-            f"main(['check', {str(example_path)!r}], out=io.StringIO()); "
+            f"main(['check', {str(example_path)!r}], out=io.StringIO(), err=io.StringIO()); "
             "print(sorted(m for m in ('docxtpl', 'docx', 'lxml', 'openpyxl') if m in sys.modules))"
         )
         done = subprocess.run(

@@ -19,7 +19,9 @@ from iscg_docs import french
 from iscg_docs.errors import OutputError
 from iscg_docs.model.financing import compute_financing
 from iscg_docs.model.records import Framework
-from iscg_docs.output.batch import MANIFEST, convert_to_pdf, generate
+from iscg_docs.output.batch import generate
+from iscg_docs.output.manifest import MANIFEST
+from iscg_docs.output.pdf import convert_to_pdf
 from tests.helpers import run
 
 pytestmark = pytest.mark.libreoffice

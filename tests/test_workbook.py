@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from iscg_docs.errors import OutputError, Problem, ValidationError
+from iscg_docs.errors import Problem, ValidationError
 from iscg_docs.inputs.loading import load, load_data, load_each, load_file, read_data
 from iscg_docs.inputs.workbook import (
     LABELS,
@@ -30,7 +30,6 @@ from iscg_docs.inputs.workbook import (
     scan_workbook,
     workbook_bytes,
     workbook_template_bytes,
-    write_workbook_template,
 )
 from iscg_docs.model.records import EpciKind, Force, Framework, Gender, PartyKind, Role, SplitMethod
 
@@ -194,44 +193,6 @@ class TestWorkbookBytes:
         assert any(
             "« Communauté d'agglomération » → communaute_d_agglomeration" in t for t in texts
         )
-
-
-class TestWriteWorkbook:
-    """write_workbook_template: the template's bytes, written to a path atomically."""
-
-    def test_refuses_to_overwrite(self, tmp_path: Path) -> None:
-        """An existing file is left alone unless ``overwrite`` is given."""
-        path = tmp_path / "modele.xlsx"
-        path.write_bytes(b"mine")
-        with pytest.raises(OutputError, match="existe déjà"):
-            write_workbook_template(path)
-        assert path.read_bytes() == b"mine"
-        write_workbook_template(path, overwrite=True)
-        assert openpyxl.load_workbook(path).sheetnames[0] == "Notice"
-
-    def test_leaves_no_temporary_file(self, tmp_path: Path) -> None:
-        """After writing, the folder holds the workbook and nothing else."""
-        write_workbook_template(tmp_path / "modele.xlsx")
-        assert [p.name for p in tmp_path.iterdir()] == ["modele.xlsx"]
-
-    def test_failed_write_leaves_nothing(
-        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        """If moving into place fails, neither the workbook nor a temporary file remains."""
-
-        def broken(*args: object) -> None:
-            raise OSError(28, "No space left on device")
-
-        monkeypatch.setattr(os, "link", broken)
-        monkeypatch.setattr(os, "replace", broken)
-        with pytest.raises(OutputError, match="écriture impossible"):
-            write_workbook_template(tmp_path / "modele.xlsx")
-        assert list(tmp_path.iterdir()) == []
-
-    def test_missing_folder(self, tmp_path: Path) -> None:
-        """A target in a folder that does not exist is an OutputError in French."""
-        with pytest.raises(OutputError, match="n'existe pas"):
-            write_workbook_template(tmp_path / "absent" / "modele.xlsx")
 
 
 class TestLocatedProblems:
@@ -538,7 +499,33 @@ class TestLoading:
     def test_empty_template_points_at_the_cells_to_fill(self, tmp_path: Path) -> None:
         """Loading the empty template names the Cadre cells that need a value."""
         path = tmp_path / "modele.xlsx"
-        write_workbook_template(path)
+        path.write_bytes(workbook_template_bytes())
         found = {p.path: p.location for p in problems_of(path)}
         assert found["title"] == "Feuille « Cadre », ligne 2, colonne « Valeur »"
         assert found["approved_on"] == "Feuille « Cadre », ligne 7, colonne « Valeur »"
+
+
+def zip_bomb(source: Path, padding: int) -> bytes:
+    """The workbook with ``padding`` spaces in its first sheet: small zipped, huge unzipped."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                at = data.index(b"<sheetData>")
+                data = data[:at] + b" " * padding + data[at:]
+            dst.writestr(info.filename, data)
+    return out.getvalue()
+
+
+class TestZipBomb:
+    def test_refused_before_unzipping(self, tmp_path: Path) -> None:
+        """A workbook that would unzip past the bound is refused, in French, by its size."""
+        from iscg_docs.errors import InputError
+        from iscg_docs.inputs.workbook.reader import UNZIPPED_MAX
+
+        bomb = tmp_path / "bombe.xlsx"
+        bomb.write_bytes(zip_bomb(ROOT / "examples" / "saone-et-loire.xlsx", UNZIPPED_MAX))
+        assert bomb.stat().st_size < UNZIPPED_MAX // 100
+        with pytest.raises(InputError, match="se décompresse en 100 Mo, plus que les 100 Mo"):
+            load(bomb)

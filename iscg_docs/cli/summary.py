@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from iscg_docs import french
+from iscg_docs.french import (
+    designation,
+    designation_all,
+    join,
+    long_date,
+    money,
+    number,
+    period,
+)
 from iscg_docs.model.financing import compute_financing
 from iscg_docs.model.records import Framework
 
@@ -22,9 +30,9 @@ def summarize(framework: Framework) -> str:
     """
     lines = [
         framework.title,
-        f"Approuvée le {french.long_date(framework.approved_on)} : "
-        f"{french.number(framework.etp_authorised)} ETP autorisés, "
-        f"{french.number(framework.etp)} ETP engagés par {len(framework.conventions)} "
+        f"Approuvée le {long_date(framework.approved_on)} : "
+        f"{number(framework.etp_authorised)} ETP autorisés, "
+        f"{number(framework.etp)} ETP engagés par {len(framework.conventions)} "
         f"convention{'s' if len(framework.conventions) > 1 else ''}.",
     ]
     for convention in framework.conventions:
@@ -33,24 +41,24 @@ def summarize(framework: Framework) -> str:
         lines += [
             "",
             f"{convention.reference} — {convention.territory} "
-            f"({french.period(convention.period.start, convention.period.end)})",
+            f"({period(convention.period.start, convention.period.end)})",
             "  Parties : "
-            + french.join(
+            + join(
                 [
-                    french.designation(party(framework.state)),
-                    french.designation(party(framework.departement)),
-                    french.designation_all(party(pid) for pid in convention.parties),
+                    designation(party(framework.state)),
+                    designation(party(framework.departement)),
+                    designation_all(party(pid) for pid in convention.parties),
                 ]
             ),
         ]
         if convention.cosignatories:
             lines.append(
                 "  Cosignataires : "
-                + french.join(french.designation(party(pid)) for pid in convention.cosignatories)
+                + join(designation(party(pid)) for pid in convention.cosignatories)
             )
-        lines.append(f"  Postes ({french.number(convention.etp)} ETP) :")
+        lines.append(f"  Postes ({number(convention.etp)} ETP) :")
         for post in convention.posts:
-            lines.append(f"    - {post.site} ({post.commune}) : {french.number(post.quotite)} ETP")
+            lines.append(f"    - {post.site} ({post.commune}) : {number(post.quotite)} ETP")
         width = max(len("Financement"), *(len(pid) for pid in financing.funders))
         header = "".join(f"{f'Année {y.index}':>16}" for y in financing.years)
         lines.append(f"  {'Financement':<{width + 2}}{header}{'Total':>16}")
@@ -64,4 +72,4 @@ def summarize(framework: Framework) -> str:
 
 def _amount(value: Decimal) -> str:
     # Terminal columns: ordinary spaces so the alignment holds in any font.
-    return french.money(value).replace("\u202f", " ").replace("\u00a0", " ")
+    return money(value).replace("\u202f", " ").replace("\u00a0", " ")

@@ -2,13 +2,12 @@
 
 The variables come from :data:`iscg_docs.convention.context.CATALOGUE` and their example values from
 the context actually built for the first convention of the Saône-et-Loire example, so
-the list cannot drift from the code. ``iscg-docs variables`` prints :func:`render`.
+the list cannot drift from the code. ``iscg-docs variables`` prints them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -24,13 +23,11 @@ from iscg_docs.model.records import Gender, Party, PartyKind, Role, Signatory
 
 __all__ = [
     "EXAMPLE_FILE",
-    "FORMATS",
     "UNAVAILABLE",
     "Entry",
     "FilterEntry",
     "entries",
     "filter_entries",
-    "render",
 ]
 
 #: The example the values are taken from: shipped in the package, or in a checkout.
@@ -40,9 +37,6 @@ EXAMPLE_FILE = bundled_file("examples", "saone-et-loire.toml") or Path(
 
 #: What stands for an example when the example file is missing or invalid.
 UNAVAILABLE = "(exemple indisponible)"
-
-#: The output formats of :func:`render`.
-FORMATS = ("text", "markdown", "json")
 
 
 @frozen
@@ -318,66 +312,3 @@ def _show_output(value: Any) -> str:
     if isinstance(value, list | tuple):
         return " / ".join(f"« {v} »" for v in value)
     return f"« {value} »"
-
-
-# --------------------------------------------------------------------------- rendering
-
-_TITLE = "Variables et filtres disponibles dans un modèle de convention"
-_INTRO = (
-    "Chaque variable s'écrit {{ nom }} dans le modèle ; un champ d'un élément de liste "
-    "s'écrit dans une boucle : {%p for partie in parties %}{{ partie.designation }}"
-    "{%p endfor %}. Exemples tirés de la première convention de l'exemple de Saône-et-Loire."
-)
-
-
-def render(fmt: str = "text", example: str | Path | None = None) -> str:
-    """The catalogue of variables and filters, ready to print.
-
-    Args:
-        fmt: "text", "markdown" or "json".
-        example: the data file to take examples from; the Saône-et-Loire example by default.
-
-    Raises:
-        ValueError: an unknown format.
-    """
-    variables = entries(example)
-    filters = filter_entries()
-    if fmt == "json":
-        payload = {
-            "variables": [
-                {"name": e.name, "description": e.description, "type": e.type, "example": e.example}
-                for e in variables
-            ],
-            "filters": [
-                {"name": f.name, "description": f.description, "call": f.call, "output": f.output}
-                for f in filters
-            ],
-        }
-        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "markdown":
-        lines = [f"# {_TITLE}", "", _md(_INTRO), "", "## Variables", ""]
-        lines += ["| Nom | Type | Description | Exemple |", "| --- | --- | --- | --- |"]
-        lines += [
-            f"| `{e.name}` | {e.type} | {_md(e.description)} | {_md(e.example)} |"
-            for e in variables
-        ]
-        lines += ["", "## Filtres", "", "| Filtre | Description | Exemple | Résultat |"]
-        lines += ["| --- | --- | --- | --- |"]
-        lines += [
-            f"| `{f.name}` | {_md(f.description)} | `{f.call}` | {_md(f.output)} |" for f in filters
-        ]
-        return "\n".join(lines) + "\n"
-    if fmt == "text":
-        lines = [_TITLE, "=" * len(_TITLE), "", _INTRO, "", "VARIABLES", ""]
-        for e in variables:
-            lines += [f"{e.name}  ({e.type})", f"    {e.description}", f"    exemple : {e.example}"]
-        lines += ["", "FILTRES", ""]
-        for f in filters:
-            lines += [f"{f.name}", f"    {f.description}", f"    {f.call}  →  {f.output}"]
-        return "\n".join(lines) + "\n"
-    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-
-
-def _md(text: str) -> str:
-    """Text safe in a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,1 +1,6 @@
-"""Output: atomic writes, batches, the manifest and PDFs."""
+"""Output: documents written to a folder.
+
+Modules: ``atomic`` (the one writer of files), ``batch`` (:func:`~.batch.generate` and
+:func:`~.batch.write_convention`), ``manifest``, ``workers`` (rendering in several
+processes) and ``pdf`` (LibreOffice).
+"""

@@ -34,7 +34,6 @@ from iscg_docs.inputs.workbook.schema import LABELS, SHEETS, Column, Sheet
 from iscg_docs.inputs.workbook.writer import (
     workbook_bytes,
     workbook_template_bytes,
-    write_workbook_template,
 )
 
 __all__ = [
@@ -48,5 +47,4 @@ __all__ = [
     "scan_workbook",
     "workbook_bytes",
     "workbook_template_bytes",
-    "write_workbook_template",
 ]

@@ -98,6 +98,7 @@ def scan_workbook(path: str | os.PathLike[str], content: bytes | None = None) ->
     name = os.fspath(path)
     if content is None:
         content = read_file(path)
+    _refuse_bomb(name, content)
     # Cached values and formulas are two loads of the same bytes: openpyxl keeps one or
     # the other, and an empty value is told apart from a formula never computed.
     values = _open(name, content, data_only=True)
@@ -125,6 +126,31 @@ def _prefixes(path: str) -> Iterator[str]:
     for i in range(len(path) - 1, 0, -1):
         if path[i] in ".[":
             yield path[:i]
+
+
+#: The most a workbook may unzip to. A filled-in workbook is a few hundred kilobytes
+#: unzipped; a « zip bomb » of a few megabytes would unzip to gigabytes in memory.
+UNZIPPED_MAX = 100 * 1024 * 1024
+
+
+def _refuse_bomb(name: str, content: bytes) -> None:
+    """Refuse, before openpyxl unzips anything, a workbook whose parts are too large.
+
+    The sizes are those the zip declares; reading a part never goes past its declared
+    size (a part that lies fails its check, which :func:`_open` reports).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # not a zip at all: openpyxl says so, in _open
+    if unzipped > UNZIPPED_MAX:
+        raise InputError(
+            f"ce classeur se décompresse en {unzipped // (1024 * 1024)} Mo, plus que les "
+            f"{UNZIPPED_MAX // (1024 * 1024)} Mo qu'un classeur de conventions peut occuper ; "
+            "enregistrez-le à nouveau depuis Excel ou LibreOffice.",
+            name,
+        )
 
 
 def _open(name: str, content: bytes, *, data_only: bool) -> Any:

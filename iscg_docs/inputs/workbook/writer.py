@@ -1,26 +1,21 @@
 """Write a documented workbook to fill in (drop-down lists, a « Notice » sheet), as bytes.
 
 :func:`workbook_bytes` and :func:`workbook_template_bytes` give the bytes for a caller to
-write; :func:`write_workbook_template` writes the template to a path (temporary file, then
-moved into place) for the command line. The same data always gives
-the same bytes: the document's creation and modification dates and every zip member's date
-are one fixed date, so a regenerated example is byte-identical.
+write (the command line writes them as it writes every file). The same data always gives
+the same bytes: the document's creation and modification dates and every zip member's
+date are one fixed date, so a regenerated example is byte-identical.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import secrets
 import zipfile
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
 from iscg_docs.docx.package import ZIP_EPOCH, normalize_package
-from iscg_docs.errors import OutputError, os_reason
 from iscg_docs.inputs.workbook.schema import (
     CADRE,
     CONVENTION_KEY,
@@ -44,7 +39,6 @@ from iscg_docs.inputs.workbook.schema import (
 __all__ = [
     "workbook_bytes",
     "workbook_template_bytes",
-    "write_workbook_template",
 ]
 
 
@@ -74,60 +68,6 @@ def workbook_bytes(data: Mapping[str, Any] | None = None, *, note: str | None = 
 def workbook_template_bytes() -> bytes:
     """The empty, documented workbook ``iscg-docs workbook-template`` writes."""
     return workbook_bytes(None)
-
-
-def write_workbook_template(path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
-    """Write :func:`workbook_template_bytes` to ``path``, never leaving half a file.
-
-    The bytes go to a temporary file in the same folder, then move into place.
-
-    Raises:
-        OutputError: the file exists (and ``overwrite`` is false) or cannot be written.
-    """
-    target = Path(path)
-    if target.exists() and not overwrite:
-        raise OutputError(
-            "le fichier existe déjà ; choisissez un autre nom ou autorisez le remplacement.",
-            str(target),
-        )
-    _save_atomically(workbook_template_bytes(), target, overwrite=overwrite)
-
-
-def _save_atomically(content: bytes, target: Path, *, overwrite: bool) -> None:
-    folder = target.parent
-    if not folder.is_dir():
-        raise OutputError(f"le dossier « {folder} » n'existe pas.", str(target))
-    # Not tempfile.mkstemp: its 0600 mode would stick to the workbook; open() obeys the umask.
-    tmp = folder / f".{target.name}.{secrets.token_hex(6)}.tmp"
-    try:
-        with tmp.open("xb") as f:
-            f.write(content)
-        if overwrite:
-            os.replace(tmp, target)
-        else:
-            _link_or_move(tmp, target)
-    except FileExistsError:
-        raise OutputError(
-            "le fichier existe déjà ; choisissez un autre nom ou autorisez le remplacement.",
-            str(target),
-        ) from None
-    except OSError as e:
-        raise OutputError(f"écriture impossible ({os_reason(e)}).", str(target)) from None
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _link_or_move(tmp: Path, target: Path) -> None:
-    """Put ``tmp`` at ``target`` unless ``target`` exists, even if it appeared meanwhile."""
-    try:
-        os.link(tmp, target)  # fails with FileExistsError: no silent overwrite
-    except FileExistsError:
-        raise
-    except OSError:
-        # Some file systems (FAT, some network shares) have no hard links.
-        if target.exists():
-            raise FileExistsError(str(target)) from None
-        os.replace(tmp, target)
 
 
 def _build(data: Mapping[str, Any], note: str | None) -> Any:

@@ -1,0 +1,89 @@
+"""``main``: parse the arguments, run the command, map the library's errors to exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from contextlib import redirect_stderr, redirect_stdout
+from typing import TextIO
+
+from iscg_docs.cli.codes import ExitCode
+from iscg_docs.cli.parser import build_parser
+from iscg_docs.errors import (
+    InputError,
+    IscgError,
+    LintError,
+    Problem,
+    TemplateError,
+    ValidationError,
+)
+
+__all__ = ["main"]
+
+_INTERRUPTED = (
+    "Interrompu : les documents déjà écrits sont complets et listés dans le manifeste ; "
+    "relancez la même commande pour terminer."
+)
+
+
+def main(
+    argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    """Run the command line.
+
+    Args:
+        argv: the arguments (``sys.argv[1:]`` by default).
+        out: where results go (standard output by default).
+        err: where messages and progress go (standard error by default).
+
+    Returns:
+        An :class:`~iscg_docs.cli.codes.ExitCode`.
+    """
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    # argparse prints help, version and usage errors to sys.stdout and sys.stderr, then
+    # raises SystemExit: the streams are lent to it and the exit becomes a code.
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            args = build_parser().parse_args(argv)
+    except SystemExit as e:
+        return ExitCode.OK if e.code in (0, None) else ExitCode.INPUT
+    try:
+        return int(args.func(args, out, err))
+    except ValidationError as e:
+        print(f"{e.message} :", file=err)
+        _print_grouped(e.problems, err)
+        return ExitCode.INVALID
+    except InputError as e:
+        print(f"Erreur : {e}", file=err)
+        return ExitCode.INPUT
+    except LintError as e:
+        print(f"Modèle inutilisable : {e}", file=err)
+        for line in e.lines():
+            print(line, file=err)
+        return ExitCode.TEMPLATE
+    except TemplateError as e:
+        print(f"Modèle inutilisable : {e}", file=err)
+        return ExitCode.TEMPLATE
+    except IscgError as e:
+        print(f"Erreur : {e}", file=err)
+        return ExitCode.OUTPUT
+    except KeyboardInterrupt:
+        print(_INTERRUPTED, file=err)
+        return ExitCode.INTERRUPTED
+
+
+def _print_grouped(problems: Sequence[Problem], err: TextIO) -> None:
+    """Problems grouped by convention, shared data first."""
+    from iscg_docs.inputs.loading import convention_index
+
+    groups: dict[int | None, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault(convention_index(p.path), []).append(p)
+    for index in sorted(groups, key=lambda i: -1 if i is None else i):
+        indent = "  "
+        if index is not None and len(groups) > 1:
+            print(f"  Convention n° {index + 1} (conventions[{index}]) :", file=err)
+            indent = "    "
+        for p in groups[index]:
+            print(f"{indent}- {p}", file=err)

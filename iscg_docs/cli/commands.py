@@ -1,0 +1,169 @@
+"""What each sub-command does: results on ``out``, messages and progress on ``err``.
+
+Each command takes the parsed arguments and the two streams and returns an exit code;
+errors it does not handle itself propagate to :func:`iscg_docs.cli.main`, which maps
+them. A command imports what it needs when it runs, so that ``iscg-docs check`` does not
+pay for docxtpl, python-docx, lxml or openpyxl.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from iscg_docs.cli.codes import ExitCode
+from iscg_docs.errors import TemplateError
+
+if TYPE_CHECKING:
+    from iscg_docs.inputs.loading import Rejected
+    from iscg_docs.model.records import Framework
+    from iscg_docs.output.batch import BatchReport
+
+__all__ = ["check", "generate", "lint", "variables", "workbook_template"]
+
+#: Called with (documents done, documents in all) as a batch goes.
+Progress = Callable[[int, int], None]
+
+_STATUS = {"written": "écrit", "unchanged": "inchangé"}
+
+
+def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
+    """Validate a data file and print a summary of its conventions."""
+    from iscg_docs.cli.summary import summarize
+    from iscg_docs.inputs.loading import load
+
+    out.write(summarize(load(args.file)))
+    return ExitCode.OK
+
+
+def generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
+    """Write the documents; with ``--keep-going``, the valid conventions and a list of the rest."""
+    framework, rejected = _load(args.file, keep_going=args.keep_going)
+    only = _wanted(args.only, rejected)
+    if only != []:  # [] when every convention asked for was set aside as invalid
+        _print_outcomes(_write_documents(args, framework, only, err), out)
+    if rejected:
+        _print_rejected(rejected, err)
+        return ExitCode.INVALID
+    return ExitCode.OK
+
+
+def variables(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
+    """Print the variables and filters a template may use."""
+    from iscg_docs.cli.variables import render
+
+    out.write(render(args.format))
+    return ExitCode.OK
+
+
+def lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
+    """Print the lint's report: 1 on errors, 0 on notes alone, 2 for a file that is no .docx."""
+    from iscg_docs.convention.render import vocabulary
+    from iscg_docs.docx.lint import ERROR, format_report
+    from iscg_docs.docx.lint import lint as lint_template
+
+    try:
+        findings = lint_template(args.template, vocabulary())
+    except TemplateError as e:
+        print(f"Erreur : {e}", file=err)
+        return ExitCode.INPUT
+    out.write(format_report(findings, name=Path(args.template).name))
+    return ExitCode.INVALID if any(f.severity == ERROR for f in findings) else ExitCode.OK
+
+
+def workbook_template(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
+    """Write an empty, documented workbook; an existing file only with ``--force``."""
+    from iscg_docs.inputs.workbook import workbook_template_bytes
+    from iscg_docs.output.atomic import write_atomic
+
+    write_atomic(args.file, workbook_template_bytes(), overwrite=args.force)
+    print(f"écrit : {args.file}", file=out)
+    return ExitCode.OK
+
+
+def serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
+    """``iscg-docs serve``: the web page, until Ctrl-C (see :mod:`iscg_docs.web`)."""
+    from iscg_docs.web import serve as serve_page
+
+    return ExitCode(serve_page(args.host, args.port, args.max_upload, err=err))
+
+
+def _load(path: str, *, keep_going: bool) -> tuple[Framework, tuple[Rejected, ...]]:
+    from iscg_docs.inputs.loading import load, load_each
+
+    return load_each(path) if keep_going else (load(path), ())
+
+
+def _wanted(only: Sequence[str] | None, rejected: Sequence[Rejected]) -> list[str] | None:
+    """The references to generate: ``--only``'s, less those set aside as invalid.
+
+    None means every convention; an empty list, none (all those asked for are invalid).
+    A reference no convention has is left for the batch to refuse.
+    """
+    if only is None:
+        return None
+    invalid = {r.reference for r in rejected}
+    return [r for r in only if r not in invalid]
+
+
+def _write_documents(
+    args: argparse.Namespace, framework: Framework, only: list[str] | None, err: TextIO
+) -> BatchReport:
+    import hashlib
+
+    from iscg_docs.output.batch import generate as generate_documents
+
+    input_sha = hashlib.sha256(Path(args.file).read_bytes()).hexdigest()
+    total = len(only or framework.conventions)
+    with _progress_bar(err, quiet=args.quiet, total=total) as progress:
+        return generate_documents(
+            framework,
+            args.out,
+            template=args.template,
+            draft=args.draft,
+            force=args.force,
+            only=only,
+            jobs=args.jobs,
+            pdf=args.pdf,
+            input_sha256=input_sha,
+            progress=progress,
+        )
+
+
+@contextmanager
+def _progress_bar(err: TextIO, *, quiet: bool, total: int) -> Iterator[Progress | None]:
+    """A progress bar on ``err`` if it is a terminal; None when quiet or not a terminal."""
+    if quiet or total <= 1 or not err.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress as Bar
+
+    with Bar(console=Console(file=err), transient=True) as bar:
+        task = bar.add_task("Conventions", total=total)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _print_outcomes(report: BatchReport, out: TextIO) -> None:
+    for o in report.outcomes:
+        line = f"{_STATUS[o.status]} : {report.out_dir / o.file}"
+        if o.pdf:
+            line += f" (+ {o.pdf})"
+        print(line, file=out)
+
+
+def _print_rejected(rejected: Sequence[Rejected], err: TextIO) -> None:
+    s = "s" if len(rejected) > 1 else ""
+    print(f"{len(rejected)} convention{s} non produite{s} car invalide{s} :", file=err)
+    for r in rejected:
+        name = f"« {r.reference} »" if r.reference else f"n° {r.index + 1}"
+        print(f"  Convention {name} (conventions[{r.index}]) :", file=err)
+        for p in r.problems:
+            print(f"    - {p}", file=err)

@@ -1,0 +1,153 @@
+"""The argument parser: one sub-command each, each naming the function that runs it."""
+
+from __future__ import annotations
+
+import argparse
+
+from iscg_docs._version import __version__
+from iscg_docs.cli import commands
+from iscg_docs.cli.variables import FORMATS
+
+__all__ = ["build_parser"]
+
+_DATA_FILE = "fichier .toml, .json ou .xlsx"
+
+# argparse's type for the object add_subparsers returns.
+_SubParsers = argparse._SubParsersAction
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``iscg-docs`` parser; a parsed command's ``func`` runs it (see :mod:`commands`)."""
+    parser = argparse.ArgumentParser(
+        prog="iscg-docs",
+        description=(
+            "Conventions de financement des intervenants sociaux en commissariat et "
+            "gendarmerie (ISCG) : vérification des données et génération des documents Word."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+    _add_check(sub)
+    _add_generate(sub)
+    _add_variables(sub)
+    _add_lint(sub)
+    _add_workbook_template(sub)
+    _add_serve(sub)
+    return parser
+
+
+def _add_check(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+    check = sub.add_parser(
+        "check",
+        help="vérifier un fichier de données et résumer ses conventions",
+        description="Vérifie le fichier et affiche, par convention, parties, postes et financement.",
+    )
+    check.add_argument("file", metavar="FICHIER", help=_DATA_FILE)
+    check.set_defaults(func=commands.check)
+
+
+def _add_generate(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+    gen = sub.add_parser(
+        "generate",
+        help="produire une convention Word (.docx) par convention du fichier",
+        description=(
+            "Vérifie tout le fichier, puis écrit une convention .docx par convention dans le "
+            "dossier de sortie, avec un manifeste (manifest.json). Rien n'est écrit si une "
+            "donnée est invalide, ni si un document existant serait modifié (sauf --force)."
+        ),
+    )
+    gen.add_argument("file", metavar="FICHIER", help=_DATA_FILE)
+    gen.add_argument("--out", required=True, metavar="DOSSIER", help="dossier de sortie")
+    gen.add_argument(
+        "--template", metavar="MODELE", help="autre modèle .docx (par défaut : le modèle fourni)"
+    )
+    gen.add_argument(
+        "--force", action="store_true", help="remplacer les documents dont le contenu change"
+    )
+    gen.add_argument(
+        "--draft",
+        action="store_true",
+        help="projet : « PROJET » sur chaque page, date de signature laissée en blanc",
+    )
+    gen.add_argument(
+        "--only",
+        action="append",
+        metavar="REF",
+        help="ne produire que la convention de cette référence (option répétable)",
+    )
+    gen.add_argument(
+        "--keep-going",
+        action="store_true",
+        help="produire les conventions valides même si d'autres sont invalides (sortie 1)",
+    )
+    gen.add_argument("--pdf", action="store_true", help="produire aussi un PDF (LibreOffice)")
+    gen.add_argument(
+        "--jobs", type=_positive, default=1, metavar="N", help="nombre de processus (1 par défaut)"
+    )
+    gen.add_argument("--quiet", action="store_true", help="pas de barre de progression")
+    gen.set_defaults(func=commands.generate)
+
+
+def _add_variables(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+    var = sub.add_parser(
+        "variables",
+        help="lister les variables et filtres utilisables dans un modèle",
+        description=(
+            "Affiche chaque variable du modèle (nom, sens, type, exemple tiré de l'exemple de "
+            "Saône-et-Loire) et chaque filtre (description, exemple d'appel et résultat)."
+        ),
+    )
+    var.add_argument("--format", choices=FORMATS, default=FORMATS[0], help="text par défaut")
+    var.set_defaults(func=commands.variables)
+
+
+def _add_lint(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+    lint = sub.add_parser(
+        "lint",
+        help="vérifier un modèle Word (.docx) avant de générer",
+        description=(
+            "Signale, avec leur emplacement, les variables ou filtres inconnus, les erreurs de "
+            "syntaxe, les blocs non fermés, les boucles mal placées dans un tableau, les "
+            "balises coupées par la mise en forme et les guillemets typographiques ; en note, "
+            "les variables que le modèle n'utilise pas. Sortie 1 s'il y a des erreurs."
+        ),
+    )
+    lint.add_argument("template", metavar="MODELE.docx")
+    lint.set_defaults(func=commands.lint)
+
+
+def _add_workbook_template(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+    wb = sub.add_parser(
+        "workbook-template",
+        help="écrire un classeur Excel vide et documenté à remplir",
+        description=(
+            "Écrit un classeur .xlsx vide : une feuille par type d'enregistrement, en-têtes "
+            "en français, listes déroulantes et une feuille « Notice » expliquant chaque colonne."
+        ),
+    )
+    wb.add_argument("file", metavar="FICHIER.xlsx")
+    wb.add_argument("--force", action="store_true", help="remplacer le fichier s'il existe")
+    wb.set_defaults(func=commands.workbook_template)
+
+
+def _add_serve(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+    web = sub.add_parser(
+        "serve",
+        help="ouvrir la page web : déposer un fichier, lire ses erreurs, prendre les documents",
+        description="Sert la page sur cette machine (Ctrl-C pour l'arrêter). Demande le "
+        "supplément web : pip install 'iscg-docs[web]'.",
+    )
+    web.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1)")
+    web.add_argument("--port", type=_positive, default=8000, help="port (8000 par défaut)")
+    web.add_argument("--max-upload", default="5M", metavar="TAILLE", help="5M par défaut")
+    web.set_defaults(func=commands.serve)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"un nombre entier positif est attendu ({text!r} donné)")
+    return value

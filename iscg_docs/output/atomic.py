@@ -1,0 +1,178 @@
+"""Writing files: the one place the library puts bytes on the disk.
+
+A file is written to a hidden temporary beside its name, flushed to the disk, then
+renamed over its name, so a reader (or a folder after a crash) sees the old file or the
+complete new one, never a part. A temporary is created with mode 0666 less the process's
+umask, as ``open()`` would create the file itself: 0644 under the usual umask, so
+colleagues can read a document a jurist wrote to a shared folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from iscg_docs.errors import OutputError, os_reason
+
+__all__ = [
+    "TEMP_PREFIX",
+    "TEMP_SUFFIX",
+    "adopt",
+    "commit",
+    "discard",
+    "remove_stale_temporaries",
+    "write_atomic",
+    "write_temporary",
+]
+
+#: Every temporary's name starts with this (hidden on Unix) …
+TEMP_PREFIX = ".iscg-docs-"
+#: … and a temporary file's ends with this, so a later run can find and remove it.
+TEMP_SUFFIX = ".part"
+
+#: What a refused overwrite says.
+_EXISTS = "le fichier existe déjà ; choisissez un autre nom ou autorisez le remplacement."
+
+
+def write_atomic(
+    path: str | os.PathLike[str], data: bytes, *, overwrite: bool = True, durable: bool = True
+) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename.
+
+    Args:
+        path: the file to write; its folder must exist.
+        data: its content.
+        overwrite: replace an existing file; when false, a file already there, even one
+            that appeared while ``data`` was being written, is left alone.
+        durable: flush the data to the disk before the rename, so that even a power cut
+            leaves the old file or the complete new one. A file a later run can rebuild
+            (the manifest) may skip it: a killed process cannot tear a renamed file.
+
+    Raises:
+        OutputError: the file exists and ``overwrite`` is false, or it cannot be written.
+    """
+    target = Path(path)
+    if not overwrite and target.exists():
+        raise OutputError(_EXISTS, str(target))
+    commit(write_temporary(target, data, durable=durable), target, overwrite=overwrite)
+
+
+def write_temporary(path: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> str:
+    """Write ``data`` to a new hidden temporary beside ``path``; return the temporary's path.
+
+    The temporary is complete (and on the disk, if ``durable``) when this returns, and
+    removed if writing it fails. :func:`commit` renames it over ``path``.
+
+    Raises:
+        OutputError: the folder is missing or cannot be written.
+    """
+    target = Path(path)
+    fd, tmp = _create_temporary(target)
+    with _discarded_on_failure(tmp, target), os.fdopen(fd, "wb") as f:
+        f.write(data)
+        if durable:
+            f.flush()
+            os.fsync(f.fileno())
+    return tmp
+
+
+def commit(tmp: str, path: str | os.PathLike[str], *, overwrite: bool = True) -> None:
+    """Rename the complete temporary ``tmp`` over ``path``; ``tmp`` is gone afterwards.
+
+    Args:
+        tmp: from :func:`write_temporary` with the same ``path``.
+        path: the file's name.
+        overwrite: replace a file already at ``path``; when false, keep it and fail.
+
+    Raises:
+        OutputError: ``path`` exists and ``overwrite`` is false, or the rename failed.
+    """
+    target = Path(path)
+    with _discarded_on_failure(tmp, target):
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            _link(tmp, target)
+            discard(tmp)
+
+
+def adopt(source: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
+    """Rename ``source``, a complete file another program made, over ``path``.
+
+    For LibreOffice's PDFs: it writes them into a temporary folder beside ``path``, made
+    by the caller, so that the rename is the only step the output folder sees.
+
+    Raises:
+        OutputError: the rename failed.
+    """
+    try:
+        os.replace(source, path)
+    except OSError as e:
+        raise OutputError(f"écriture impossible ({os_reason(e)}).", str(path)) from None
+
+
+def discard(tmp: str) -> None:
+    """Remove a temporary; one already renamed or removed is no longer there, which is fine."""
+    with suppress(OSError):
+        os.unlink(tmp)
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Remove the temporary files and folders a killed run left in ``folder``."""
+    for stale in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+        with suppress(OSError):
+            stale.unlink()
+    for stale in folder.glob(f"{TEMP_PREFIX}pdf-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _create_temporary(target: Path) -> tuple[int, str]:
+    """A new empty temporary beside ``target``, open for writing: its descriptor and path.
+
+    Not ``tempfile.mkstemp``: its mode 0600 would stay on the renamed file. ``os.open``
+    with 0666 lets the umask decide, as for any file the user creates.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = target.parent / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
+        try:
+            return os.open(tmp, flags, 0o666), str(tmp)
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            raise OutputError(
+                f"le dossier « {target.parent} » n'existe pas.", str(target)
+            ) from None
+        except OSError as e:
+            raise OutputError(f"écriture impossible ({os_reason(e)}).", str(target)) from None
+    raise OutputError("écriture impossible (aucun nom temporaire libre).", str(target))
+
+
+def _link(tmp: str, target: Path) -> None:
+    """Give ``tmp``'s content the name ``target`` unless a file has it, even a new one."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise OutputError(_EXISTS, str(target)) from None
+    except OSError:
+        # Some file systems (FAT, some network shares) have no hard links: check, then
+        # rename, which leaves a moment for another program to create the file.
+        if target.exists():
+            raise OutputError(_EXISTS, str(target)) from None
+        os.replace(tmp, target)
+
+
+@contextmanager
+def _discarded_on_failure(tmp: str, path: Path) -> Iterator[None]:
+    """Remove ``tmp`` if the block fails; an OSError becomes an OutputError naming ``path``."""
+    try:
+        yield
+    except BaseException as e:
+        discard(tmp)
+        if isinstance(e, OSError) and not isinstance(e, OutputError):
+            raise OutputError(f"écriture impossible ({os_reason(e)}).", str(path)) from None
+        raise

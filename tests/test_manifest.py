@@ -1,0 +1,93 @@
+"""Tests for iscg_docs.output.manifest: fingerprints and the entries kept from a folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from iscg_docs._version import __version__
+from iscg_docs.model.records import Framework
+from iscg_docs.output.manifest import MANIFEST, Manifest, fingerprints, read_manifest, sha256
+from tests.strategies import frameworks
+
+
+def reference_fingerprint(fw: Framework, index: int, draft: bool, template: str) -> str:
+    """The fingerprint as manifests written so far define it."""
+    shared = attrs.evolve(fw, conventions=())
+    text = repr((shared, fw.conventions[index], draft, template, __version__))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class TestFingerprints:
+    """Fingerprints stay those of existing manifests, so a rerun skips up-to-date files."""
+
+    @pytest.mark.parametrize("draft", [False, True], ids=["final", "draft"])
+    def test_example(self, framework: Framework, draft: bool) -> None:
+        """Each example convention keeps the fingerprint of the tuple-repr definition."""
+        indexes = range(len(framework.conventions))
+        got = fingerprints(framework, indexes, draft, "abc123")
+        assert got == {i: reference_fingerprint(framework, i, draft, "abc123") for i in indexes}
+
+    @settings(max_examples=25)
+    @given(fw=frameworks(), draft=st.booleans(), template=st.text(max_size=8))
+    def test_generated(self, fw: Framework, draft: bool, template: str) -> None:
+        """Any framework, including quotes and accents in names, gives the same fingerprints."""
+        indexes = range(len(fw.conventions))
+        got = fingerprints(fw, indexes, draft, template)
+        assert got == {i: reference_fingerprint(fw, i, draft, template) for i in indexes}
+
+
+class TestManifest:
+    """Entries written, then read back only while their documents are intact."""
+
+    def test_round_trip(self, tmp_path: Path) -> None:
+        """An entry written is read back while its document holds the recorded bytes."""
+        (tmp_path / "a.docx").write_bytes(b"doc")
+        manifest = Manifest(tmp_path)
+        manifest["a.docx"] = {"file": "a.docx", "sha256": sha256(b"doc"), "reference": "A"}
+        manifest.write()
+        data = json.loads((tmp_path / MANIFEST).read_text("utf-8"))
+        assert data["generator"] == "iscg-docs"
+        assert data["version"] == __version__
+        assert read_manifest(tmp_path) == {"a.docx": manifest["a.docx"]}
+
+    def test_changed_or_missing_document_dropped(self, tmp_path: Path) -> None:
+        """An entry whose document changed or is gone is not kept."""
+        (tmp_path / "a.docx").write_bytes(b"doc")
+        (tmp_path / "b.docx").write_bytes(b"doc")
+        manifest = Manifest(tmp_path)
+        for name in ("a.docx", "b.docx", "c.docx"):
+            manifest[name] = {"file": name, "sha256": sha256(b"doc")}
+        manifest.write()
+        (tmp_path / "b.docx").write_bytes(b"edited")
+        assert sorted(read_manifest(tmp_path)) == ["a.docx"]
+
+    def test_changed_pdf_forgotten(self, tmp_path: Path) -> None:
+        """An entry whose PDF changed keeps its document but loses its PDF."""
+        (tmp_path / "a.docx").write_bytes(b"doc")
+        (tmp_path / "a.pdf").write_bytes(b"%PDF")
+        manifest = Manifest(tmp_path)
+        manifest["a.docx"] = {
+            "file": "a.docx",
+            "sha256": sha256(b"doc"),
+            "pdf": "a.pdf",
+            "pdf_of": sha256(b"doc"),
+            "pdf_sha256": sha256(b"%PDF"),
+        }
+        manifest.write()
+        (tmp_path / "a.pdf").write_bytes(b"%PDF edited")
+        assert read_manifest(tmp_path) == {"a.docx": {"file": "a.docx", "sha256": sha256(b"doc")}}
+
+    @pytest.mark.parametrize(
+        "content", ["", "{", "[]", '{"documents": 3}', '{"documents": [1, {"file": 2}]}']
+    )
+    def test_unreadable_manifest_is_empty(self, tmp_path: Path, content: str) -> None:
+        """A manifest that is not what the library writes gives no entries, no error."""
+        (tmp_path / MANIFEST).write_text(content, "utf-8")
+        assert read_manifest(tmp_path) == {}
