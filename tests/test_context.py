@@ -28,10 +28,10 @@ class TestBuildContext:
     def test_dates_are_french(self, framework: Framework) -> None:
         """Period, first and last day, signature date and framework approval read in French."""
         ctx = _ctx(framework, REFS[0])
-        assert ctx["duration"]["period"] == "du 1er janvier 2021 au 31 décembre 2023"
+        assert ctx["duration"]["period"] == "du 1er janvier 2021 au 31 décembre 2023"
         assert ctx["duration"]["words"] == "trois (3) ans"
-        assert ctx["signature"]["date"] == "8 mars 2021"
-        assert ctx["framework"]["approved_on"] == "17 décembre 2020"
+        assert ctx["signature"]["date"] == "8 mars 2021"
+        assert ctx["framework"]["approved_on"] == "17 décembre 2020"
         assert ctx["framework"]["approved_by"] == "l'Assemblée départementale"
 
     def test_amounts_are_french(self, framework: Framework) -> None:
@@ -92,7 +92,7 @@ class TestBuildContext:
         assert parties[0]["authorisation"] == ""
         assert parties[1]["authorisation"] == (
             "dûment habilité par délibération de la Commission permanente du "
-            f"12 février 2021 (n°{NBSP}CP-2021-0042)"
+            f"12 février 2021 (n°{NBSP}CP‑2021‑0042)"
         )
         assert parties[2]["authorisation"].startswith(
             "dûment habilitée par délibération du conseil"

@@ -59,10 +59,6 @@ class TestExamples:
         """No amount, reference, signature, copies or tag finding; spacing ones only."""
         assert {f.code for f in verify_document(examples[ref])} <= FROM_CODE
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="dates and sentences written by the code still use plain spaces (part B)",
-    )
     @pytest.mark.parametrize("ref", REFS, ids=IDS)
     def test_clean(self, examples: dict[str, bytes], ref: str) -> None:
         """No finding at all."""

@@ -17,7 +17,7 @@ from iscg_docs.french.parties import (
     represented_by,
     signatory_block,
 )
-from iscg_docs.french.text import NNBSP, capitalize, join
+from iscg_docs.french.text import NBSP, NNBSP, capitalize, join
 from iscg_docs.model.financing import Financing
 from iscg_docs.model.records import (
     Convention,
@@ -111,8 +111,8 @@ def _job_text(posts: Sequence[Post], shared_by: str | None) -> str:
         return f"{text} {_FORCE_PLACE[post.force]} pour {fte(post.quotite)}"
     parts = [f"{fte(p.quotite)} {_FORCE_PLACE[p.force]}" for p in posts]
     if mixed:
-        return f"{text} réparti entre le commissariat et la gendarmerie : {join(parts)}"
-    return f"{text} réparti entre plusieurs lieux d'exercice : {join(parts)}"
+        return f"{text} réparti entre le commissariat et la gendarmerie{NBSP}: {join(parts)}"
+    return f"{text} réparti entre plusieurs lieux d'exercice{NBSP}: {join(parts)}"
 
 
 def job_texts(framework: Framework, convention: Convention) -> list[str]:
@@ -149,7 +149,7 @@ def split_text(framework: Framework, convention: Convention) -> str:
         f"{designation(p)} pour {percent(s.percent or 0)}"
         for p, s in zip(parties, plan.split, strict=True)
     ]
-    return f"est réparti entre {group} selon la clé suivante : {join(key)}"
+    return f"est réparti entre {group} selon la clé suivante{NBSP}: {join(key)}"
 
 
 def state_absent(financing: Financing, framework: Framework) -> str:
@@ -165,7 +165,7 @@ def state_absent(financing: Financing, framework: Framework) -> str:
         which = f"Pour les {join(ordinal(i, words=True, feminine=True) for i in years)} années"
     return (
         f"{which}, {designation(framework.party(framework.state))} ne participe pas au "
-        "financement ; la part restant à la charge des collectivités est alors calculée sur "
+        f"financement{NNBSP}; la part restant à la charge des collectivités est alors calculée sur "
         "le coût total de l'année."
     )
 

@@ -47,7 +47,7 @@ __all__ = [
 
 ROUNDING_RULE = (
     "Les montants sont arrondis au centime le plus proche (le demi-centime étant arrondi au "
-    "centime supérieur) ; les centimes restants sont attribués aux collectivités présentant "
+    "centime supérieur)\u202f; les centimes restants sont attribués aux collectivités présentant "
     "les plus forts restes, dans l'ordre de la clé de répartition. Les parts exprimées en "
     "pourcentage sont arrondies de la même manière au centième. Ainsi, chaque total est "
     "exactement égal à la somme de ses parts."
