@@ -326,14 +326,14 @@ def financing_table(doc: Any) -> None:
     _cell(year.cells[1], ["{%tc for cell in year.cells %}"])
     _cell(year.cells[2], ["{{ cell.amount }}", "{{ cell.share }}"])
     _cell(year.cells[3], ["{%tc endfor %}"])
-    _cell(year.cells[4], ["{{ year.cost }}", "100 %"], "Cellule titre")
+    _cell(year.cells[4], ["{{ year.cost }}", "100,00 %"], "Cellule titre")
     _cant_split(year)
     _cell(tr_end.cells[0], ["{%tr endfor %}"])
     _cell(total.cells[0], ["Total sur la période"], "Cellule titre", GREY)
     _cell(total.cells[1], ["{%tc for total in financing.totals %}"], "Cellule titre", GREY)
     _cell(total.cells[2], ["{{ total.amount }}", "{{ total.share }}"], "Cellule titre", GREY)
     _cell(total.cells[3], ["{%tc endfor %}"], "Cellule titre", GREY)
-    _cell(total.cells[4], ["{{ financing.total_cost }}", "100 %"], "Cellule titre", GREY)
+    _cell(total.cells[4], ["{{ financing.total_cost }}", "100,00 %"], "Cellule titre", GREY)
     _cant_split(total)
     # The row built as index 3 is spare: drop it.
     table._tbl.remove(table.rows[3]._tr)
@@ -611,7 +611,8 @@ def _financing(doc: Any) -> None:
             "année sont prévisionnels ;",
             "{{ departement.designation }} prend en charge {{ financing.departement_rate }} de "
             "la part restant après déduction de la participation de l'État, conformément à la "
-            "convention cadre ;",
+            "convention cadre{% if financing.departement_ceiling %}, dans la limite du plafond "
+            "précisé ci-après{% endif %} ;",
             "le solde {{ financing.split }}.",
         ],
     )
@@ -624,8 +625,17 @@ def _financing(doc: Any) -> None:
     )
     financing_table(doc)
     para(doc, "")
+    tag(doc, "{%p if financing.forecast %}")
+    para(doc, "{{ financing.forecast }}")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if financing.has_state_absent %}")
     para(doc, "{{ financing.state_absent }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if financing.has_state_provisional %}")
+    para(doc, "{{ financing.state_provisional }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if financing.departement_ceiling %}")
+    para(doc, "{{ financing.departement_ceiling }}")
     tag(doc, "{%p endif %}")
     para(
         doc,
@@ -650,12 +660,13 @@ def _payment(doc: Any) -> None:
     article(doc, "versement", "Modalités de versement")
     para(
         doc,
-        "La participation annuelle de chaque financeur autre que l'employeur, telle que fixée "
-        "à {{ articles.financement.ref }}, est versée {{ employer.to }}, employeur : la "
+        "{% if financing.has_payers %}Chaque financeur autre que l'employeur "
+        "({{ financing.payers }}) verse sa participation annuelle, telle que fixée "
+        "à {{ articles.financement.ref }}, {{ employer.to }}, employeur : la "
         "moitié au cours du premier trimestre de l'année concernée, le solde au vu du rapport "
-        "d'activité et de l'état récapitulatif des dépenses prévus à {{ articles.suivi.ref }}. "
-        "Lorsque l'employeur participe lui-même au financement, il supporte directement sa "
-        "propre participation.",
+        "d'activité et de l'état récapitulatif des dépenses prévus à {{ articles.suivi.ref }}."
+        "{% endif %}{% if financing.employer_funds %}{% if financing.has_payers %} {% endif %}"
+        "L'employeur supporte directement sa propre participation.{% endif %}",
     )
     para(
         doc,

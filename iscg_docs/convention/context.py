@@ -29,11 +29,16 @@ from iscg_docs.convention.wording import (
     FORCE_NAME,
     appearances,
     convention_title,
+    departement_ceiling_text,
+    employer_funds,
+    forecast,
     job_texts,
     jobs,
+    payers,
     signature_block,
     split_text,
     state_absent,
+    state_provisional,
 )
 from iscg_docs.french.dates import long_date, period
 from iscg_docs.french.numbers import fte, in_words_and_figures, money, money_full, ordinal, percent
@@ -47,7 +52,7 @@ from iscg_docs.french.parties import (
     of_all,
     to_all,
 )
-from iscg_docs.french.text import NNBSP, capitalize
+from iscg_docs.french.text import NBSP, NNBSP, capitalize
 from iscg_docs.model.financing import (
     ROUNDING_RULE,
     Financing,
@@ -57,6 +62,9 @@ from iscg_docs.model.financing import (
 from iscg_docs.model.records import Convention, Framework, Party
 
 __all__ = ["BLANK_DATE", "CATALOGUE", "VARIABLES", "build_context"]
+
+#: Non-breaking hyphen: a reference number such as "2020-123" stays on one line.
+NBHY = "\u2011"
 
 #: What the signature date reads in a draft: dotted leaders to fill in by hand.
 BLANK_DATE = "……………"
@@ -84,6 +92,8 @@ class _Source:
         self.employers = [framework.party(e) for e in employers]
         self.funders = [framework.party(t.party) for t in financing.totals]
         self.state_absent = state_absent(financing, framework)
+        self.state_provisional = state_provisional(financing, framework)
+        self.payers = payers(financing, framework, convention)
 
     def signature_rows(self) -> list[tuple[Party | None, Party | None]]:
         """The signatories two by two; an odd last one is beside an empty box."""
@@ -171,6 +181,13 @@ _FRAMEWORK = group(
             "etp_authorised",
             "ETP autorisés par la convention cadre (french.fte) : « six équivalents temps plein (6 ETP) »",
             lambda f: fte(f.etp_authorised),
+        ),
+        text(
+            "approved_number",
+            "numéro de la délibération approuvant la convention cadre (Framework.approved_number), avec « n° » : « n° 2020-123 » ; vide s'il n'est pas connu",
+            lambda f: (
+                f"n°{NBSP}{f.approved_number.replace('-', NBHY)}" if f.approved_number else ""
+            ),
         ),
         text(
             "departement_rate",
@@ -359,8 +376,8 @@ _YEARS = records(
                 ),
                 text(
                     "share",
-                    "part du coût de l'année (french.percent) : « 45,46 % »",
-                    lambda c: percent(c.share),
+                    "part du coût de l'année, toujours avec deux décimales (french.percent) : « 45,46 % », « 50,00 % »",
+                    lambda c: percent(c.share, 2),
                 ),
             ),
         ),
@@ -394,8 +411,8 @@ _TOTALS = records(
         ),
         text(
             "share",
-            "part du coût total de la période (french.percent)",
-            lambda pt: percent(pt[1].share),
+            "part du coût total de la période, avec deux décimales (french.percent)",
+            lambda pt: percent(pt[1].share, 2),
         ),
     ),
 )
@@ -447,6 +464,41 @@ _FINANCING = group(
             "state_absent",
             "« Pour la troisième année, l'État ne participe pas au financement. » ; vide sinon",
             lambda s: s.state_absent,
+        ),
+        flag(
+            "has_state_provisional",
+            "vrai si la participation de l'État est prévisionnelle une année au moins (StateShare.provisional)",
+            lambda s: bool(s.state_provisional),
+        ),
+        text(
+            "state_provisional",
+            "« Pour la troisième année, la participation de l'État n'est pas encore fixée : le plan de financement retient le montant prévisionnel de … » ; vide sinon",
+            lambda s: s.state_provisional,
+        ),
+        text(
+            "forecast",
+            "« Les montants des deuxième et troisième années sont prévisionnels. » ; vide pour une convention d'un an",
+            lambda s: forecast(s.financing),
+        ),
+        text(
+            "departement_ceiling",
+            "la phrase sur le plafond de la participation du Département par ETP et par an (Framework.departement_ceiling_per_etp) ; vide sans plafond",
+            lambda s: departement_ceiling_text(s.financing, s.framework, s.convention),
+        ),
+        flag(
+            "has_payers",
+            "vrai si au moins un financeur autre que l'employeur verse une participation à l'employeur",
+            lambda s: bool(s.payers),
+        ),
+        text(
+            "payers",
+            "les financeurs autres que l'employeur, qui lui versent leur participation (french.designation_all) : « l'État, le Département de Saône-et-Loire et les communes de Blanzy, … »",
+            lambda s: _designation_all(s.payers),
+        ),
+        flag(
+            "employer_funds",
+            "vrai si l'employeur participe lui-même au financement (il supporte directement sa part)",
+            lambda s: employer_funds(s.financing, s.convention),
         ),
         text(
             "rounding_rule",
