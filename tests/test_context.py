@@ -110,7 +110,7 @@ class TestBuildContext:
         )
         assert ctx["title"] == (
             "Convention triennale de financement d'un poste d'intervenant social en "
-            "commissariat et en gendarmerie (ISCG)"
+            f"commissariat et en{NBSP}gendarmerie{NBSP}(ISCG)"
         )
         assert ctx["posts_total"] == f"un équivalent temps plein (1{NBSP}ETP)"
 
@@ -209,7 +209,7 @@ class TestBuildContext:
         assert sig["copies"] == "six (6) exemplaires originaux"
         assert sig["rows"][0]["left"] == {
             "party": "Pour l'État",
-            "title": "Le Préfet de Saône-et-Loire",
+            "title": "Le Préfet de Saône\u2011et\u2011Loire",
             "name": "Pierre Exemple",
         }
         sig3 = _ctx(framework, REFS[2])["signature"]
@@ -228,8 +228,8 @@ class TestBuildContext:
         names = [f["name"] for f in ctx["financing"]["funders"]]
         assert names[:3] == [
             "État",
-            "Département de Saône-et-Loire",
-            "Commune de Montceau-les-Mines",
+            "Département de Saône\u2011et\u2011Loire",
+            "Commune de Montceau\u2011les\u2011Mines",
         ]
         assert ctx["deliberations"][0].startswith(
             "la délibération de la Commission permanente du Département de Saône-et-Loire du "

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -88,7 +88,7 @@ def _styles(doc: Any) -> None:
     _font(bullet, 10.5)
     bullet.paragraph_format.space_after = Pt(3)
 
-    for name, size, bold in (("Cellule", 8, False), ("Cellule titre", 8, True)):
+    for name, size, bold in (("Cellule", 9, False), ("Cellule titre", 9, True)):
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
         _font(style, size, bold=bold)
@@ -316,13 +316,15 @@ def financing_table(doc: Any) -> None:
     head, tr_for, year, tr_end, total = (table.rows[i] for i in (0, 1, 2, 4, 5))
     _cell(head.cells[0], ["Année"], "Cellule titre", GREY)
     _cell(head.cells[1], ["{%tc for funder in financing.funders %}"], "Cellule titre", GREY)
-    _cell(head.cells[2], ["{{ funder.name }}"], "Cellule titre", GREY)
+    # Regular weight: « Montceau‑les‑Mines » fits its column whole at 9 pt.
+    _cell(head.cells[2], ["{{ funder.name }}"], "Cellule", GREY)
     _cell(head.cells[3], ["{%tc endfor %}"], "Cellule titre", GREY)
     _cell(head.cells[4], ["Coût de l'année"], "Cellule titre", GREY)
     _repeat_header(head)
     _cell(tr_for.cells[0], ["{%tr for year in financing.years %}"])
     _cell(year.cells[0], ["{{ year.label }}"], "Cellule titre")
-    _text(year.cells[0].add_paragraph(style="Cellule"), "{{ year.period }}")
+    _text(year.cells[0].add_paragraph(style="Cellule"), "{{ year.from }}")
+    _text(year.cells[0].add_paragraph(style="Cellule"), "{{ year.to }}")
     _cell(year.cells[1], ["{%tc for cell in year.cells %}"])
     _cell(year.cells[2], ["{{ cell.amount }}", "{{ cell.share }}"])
     _cell(year.cells[3], ["{%tc endfor %}"])
@@ -339,31 +341,42 @@ def financing_table(doc: Any) -> None:
     table._tbl.remove(table.rows[3]._tr)
 
 
-def signature_table(doc: Any) -> None:
-    table = doc.add_table(rows=3, cols=2)
+#: Room for a handwritten signature and a seal above the signatory's name: 3 cm.
+SIGNATURE_HEIGHT = Cm(3)
+
+
+def _row_height(row: Any, height: Any) -> None:
+    row._tr.get_or_add_trPr().append(
+        parse_xml(f'<w:trHeight {nsdecls("w")} w:val="{height.twips}" w:hRule="atLeast"/>')
+    )
+
+
+def signature_table(doc: Any, rows: str) -> None:
+    """Two blocks side by side per pair of signatories, each block on two table rows.
+
+    The first row holds « Pour … » and the title, the second the 3 cm for the signature and
+    the seal, then the name at its foot: names are aligned whatever the length of the
+    designations. Neither row splits across pages, and the first keeps with the second.
+    """
+    table = doc.add_table(rows=4, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _cell(table.rows[0].cells[0], ["{%tr for row in signature.rows %}"])
-    row = table.rows[1]
-    _cant_split(row)
-    for cell, side in zip(row.cells, ("left", "right"), strict=True):
-        _cell(
-            cell,
-            [
-                f"{{{{ row.{side}.party }}}}",
-                f"{{{{ row.{side}.title }}}}",
-                "",
-                "",
-                "",
-                f"{{{{ row.{side}.name }}}}",
-            ],
-            "Cellule",
-        )
-        for p in cell.paragraphs[:2]:
+    _cell(table.rows[0].cells[0], [f"{{%tr for row in {rows} %}}"])
+    head, foot = table.rows[1], table.rows[2]
+    for cell, side in zip(head.cells, ("left", "right"), strict=True):
+        _cell(cell, [f"{{{{ row.{side}.party }}}}", f"{{{{ row.{side}.title }}}}"], "Cellule")
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
             for r in p.runs:
                 r.bold = True
         # Air between two rows of blocks, so each signature has its own space.
         cell.paragraphs[0].paragraph_format.space_before = Pt(14)
-    _cell(table.rows[2].cells[0], ["{%tr endfor %}"])
+    for cell, side in zip(foot.cells, ("left", "right"), strict=True):
+        _cell(cell, [f"{{{{ row.{side}.name }}}}"], "Cellule")
+        cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
+    _cant_split(head)
+    _cant_split(foot)
+    _row_height(foot, SIGNATURE_HEIGHT)
+    _cell(table.rows[3].cells[0], ["{%tr endfor %}"])
     for r in table.rows:
         for c in r.cells:
             for p in c.paragraphs:
@@ -400,7 +413,8 @@ def _visas(doc: Any) -> None:
         "Vu la convention cadre État / Département / collectivités pour la création de "
         "{{ framework.etp_authorised }} d'intervenants sociaux en commissariat et en "
         "gendarmerie, approuvée par délibération {{ framework.approved_by_of }} du "
-        "{{ framework.approved_on }} ;",
+        "{{ framework.approved_on }}{% if framework.approved_number %} "
+        "({{ framework.approved_number }}){% endif %} ;",
     ):
         para(doc, text)
     tag(doc, "{%p for deliberation in deliberations %}")
@@ -592,6 +606,16 @@ def _cosignatories(doc: Any) -> None:
     tag(doc, "{%p endif %}")
 
 
+def _page(doc: Any, *, landscape: bool) -> None:
+    """End the section here; what follows starts a new page, landscape or portrait."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    wide, narrow = Cm(29.7), Cm(21)
+    section.page_width, section.page_height = (wide, narrow) if landscape else (narrow, wide)
+    # Narrower side margins on the landscape page: eight columns of 3,4 cm.
+    section.left_margin = section.right_margin = Cm(1.2) if landscape else Cm(2.5)
+
+
 def _financing(doc: Any) -> None:
     article(doc, "financement", "Financement")
     para(
@@ -616,6 +640,9 @@ def _financing(doc: Any) -> None:
             "le solde {{ financing.split }}.",
         ],
     )
+    # The plan has a column per funder: a landscape page gives each amount and each place
+    # name its width at 9 pt, for as many as eight funders.
+    _page(doc, landscape=True)
     para(
         doc,
         "Plan de financement : participation de chaque financeur et part du coût de l'année",
@@ -637,6 +664,7 @@ def _financing(doc: Any) -> None:
     tag(doc, "{%p if financing.departement_ceiling %}")
     para(doc, "{{ financing.departement_ceiling }}")
     tag(doc, "{%p endif %}")
+    _page(doc, landscape=False)
     para(
         doc,
         "Sur la durée de la convention, sous réserve du vote des crédits par leurs assemblées "
@@ -779,6 +807,8 @@ def _closing_articles(doc: Any) -> None:
         "Les parties s'efforcent de régler à l'amiable tout différend relatif à "
         "l'interprétation ou à l'exécution de la présente convention. À défaut d'accord, le "
         "litige est porté devant le tribunal administratif de Dijon.",
+        # The last article stays with « Fait à » and the signatures: no page of signatures only.
+        keep=True,
     )
 
 
@@ -819,7 +849,15 @@ def body(doc: Any) -> None:
         keep=True,
     )
     p.paragraph_format.space_before = Pt(18)
-    signature_table(doc)
+    tag(doc, "{%p if has_cosignatories %}")
+    para(doc, "Les parties", bold=True, keep=True)
+    tag(doc, "{%p endif %}")
+    signature_table(doc, "signature.rows")
+    tag(doc, "{%p if has_cosignatories %}")
+    p = para(doc, "Les cosignataires", bold=True, keep=True)
+    p.paragraph_format.space_before = Pt(18)
+    signature_table(doc, "signature.cosignatory_rows")
+    tag(doc, "{%p endif %}")
 
 
 def build(path: Path = OUT) -> Path:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from iscg_docs.convention.articles import ARTICLE_VARIABLES, number_articles
+from iscg_docs.convention.financing_variables import FINANCING
 from iscg_docs.convention.variables import (
     Node,
     Variable,
@@ -27,44 +28,36 @@ from iscg_docs.convention.variables import (
 )
 from iscg_docs.convention.wording import (
     FORCE_NAME,
+    NBHY,
     appearances,
     convention_title,
-    departement_ceiling_text,
-    employer_funds,
-    forecast,
     job_texts,
     jobs,
     payers,
     signature_block,
-    split_text,
     state_absent,
     state_provisional,
 )
 from iscg_docs.french.dates import long_date, period
-from iscg_docs.french.numbers import fte, in_words_and_figures, money, money_full, ordinal, percent
+from iscg_docs.french.numbers import fte, in_words_and_figures, percent
 from iscg_docs.french.parties import (
     deliberating_body,
     deliberation_citation,
     designation,
     designation_all,
-    noun_phrase,
     of,
     of_all,
     to_all,
 )
 from iscg_docs.french.text import NBSP, NNBSP, capitalize
 from iscg_docs.model.financing import (
-    ROUNDING_RULE,
     Financing,
     compute_financing,
-    departement_rate,
 )
 from iscg_docs.model.records import Convention, Framework, Party
 
 __all__ = ["BLANK_DATE", "CATALOGUE", "VARIABLES", "build_context"]
 
-#: Non-breaking hyphen: a reference number such as "2020-123" stays on one line.
-NBHY = "\u2011"
 
 #: What the signature date reads in a draft: dotted leaders to fill in by hand.
 BLANK_DATE = "……………"
@@ -95,9 +88,10 @@ class _Source:
         self.state_provisional = state_provisional(financing, framework)
         self.payers = payers(financing, framework, convention)
 
-    def signature_rows(self) -> list[tuple[Party | None, Party | None]]:
-        """The signatories two by two; an odd last one is beside an empty box."""
-        boxes: list[Party | None] = list(self.signers)
+    @staticmethod
+    def signature_rows(signers: list[Party]) -> list[tuple[Party | None, Party | None]]:
+        """``signers`` two by two; an odd last one is beside an empty box."""
+        boxes: list[Party | None] = list(signers)
         if len(boxes) % 2:
             boxes.append(None)
         return [(boxes[i], boxes[i + 1]) for i in range(0, len(boxes), 2)]
@@ -155,6 +149,17 @@ _SIGNER = (
         lambda b: b.title,
     ),
     text("name", "nom du signataire, tel qu'il signe", lambda b: b.name),
+)
+
+#: The two blocks of a row of signatures.
+_SIDES = (
+    group("left", "bloc de gauche", _SIGNER, lambda r: signature_block(r[0])),
+    group(
+        "right",
+        "bloc de droite (vide si le nombre de signataires est impair)",
+        _SIGNER,
+        lambda r: signature_block(r[1]),
+    ),
 )
 
 _FRAMEWORK = group(
@@ -348,166 +353,6 @@ _POSTS = (
     ),
 )
 
-_YEARS = records(
-    "years",
-    "une ligne du tableau par année de la convention",
-    lambda s: s.financing.years,
-    (
-        text("label", "« 1re année »", lambda y: f"{ordinal(y.index, feminine=True)} année"),
-        text(
-            "period",
-            "« du 1er janvier 2021 au 31 décembre 2021 »",
-            lambda y: period(y.start, y.end),
-        ),
-        text(
-            "cost",
-            "coût de l'année, total de la ligne : « 44 000,00 € »",
-            lambda y: money(y.cost),
-        ),
-        records(
-            "cells",
-            "une case par financeur, dans l'ordre de financing.funders",
-            lambda y: y.contributions,
-            (
-                text(
-                    "amount",
-                    "participation de l'année (french.money) : « 20 000,00 € »",
-                    lambda c: money(c.amount),
-                ),
-                text(
-                    "share",
-                    "part du coût de l'année, toujours avec deux décimales (french.percent) : « 45,46 % », « 50,00 % »",
-                    lambda c: percent(c.share, 2),
-                ),
-            ),
-        ),
-    ),
-)
-
-_TOTALS = records(
-    "totals",
-    "ligne des totaux : l'engagement de chaque financeur sur la période, dans l'ordre de financing.funders",
-    lambda s: list(zip(s.funders, s.financing.totals, strict=True)),
-    (
-        text(
-            "designation",
-            "« le Département de Saône-et-Loire »",
-            lambda pt: designation(pt[0]),
-        ),
-        text(
-            "designation_capitalized",
-            "« Le Département de Saône-et-Loire »",
-            lambda pt: capitalize(designation(pt[0])),
-        ),
-        text(
-            "amount",
-            "total sur la période (french.money) : « 36 000,00 € »",
-            lambda pt: money(pt[1].amount),
-        ),
-        text(
-            "amount_full",
-            "le même en lettres et en chiffres (french.money_full)",
-            lambda pt: money_full(pt[1].amount),
-        ),
-        text(
-            "share",
-            "part du coût total de la période, avec deux décimales (french.percent)",
-            lambda pt: percent(pt[1].share, 2),
-        ),
-    ),
-)
-
-_FINANCING = group(
-    "financing",
-    "le plan de financement calculé (financing.compute_financing)",
-    (
-        records(
-            "funders",
-            "en-têtes des colonnes du tableau : l'État, le Département, puis les collectivités dans l'ordre de la clé",
-            lambda s: s.funders,
-            (
-                text(
-                    "name",
-                    "« État », « Département de Saône-et-Loire », « Commune de Blanzy » (désignation sans article, majuscule initiale)",
-                    lambda p: capitalize(noun_phrase(p)),
-                ),
-            ),
-        ),
-        _YEARS,
-        _TOTALS,
-        text(
-            "total_cost",
-            "coût total de la période, total du tableau (french.money)",
-            lambda s: money(s.financing.total_cost),
-        ),
-        text(
-            "total_cost_full",
-            "le même en lettres et en chiffres (french.money_full)",
-            lambda s: money_full(s.financing.total_cost),
-        ),
-        text(
-            "departement_rate",
-            "taux du Département sur la part restant après l'État, pour cette convention : « 50 % »",
-            lambda s: percent(departement_rate(s.convention, s.framework)),
-        ),
-        text(
-            "split",
-            "répartition du reste entre les collectivités, en une proposition : « est réparti entre … selon la clé suivante : … »",
-            lambda s: split_text(s.framework, s.convention),
-        ),
-        flag(
-            "has_state_absent",
-            "vrai si l'État ne participe pas une année au moins",
-            lambda s: bool(s.state_absent),
-        ),
-        text(
-            "state_absent",
-            "« Pour la troisième année, l'État ne participe pas au financement. » ; vide sinon",
-            lambda s: s.state_absent,
-        ),
-        flag(
-            "has_state_provisional",
-            "vrai si la participation de l'État est prévisionnelle une année au moins (StateShare.provisional)",
-            lambda s: bool(s.state_provisional),
-        ),
-        text(
-            "state_provisional",
-            "« Pour la troisième année, la participation de l'État n'est pas encore fixée : le plan de financement retient le montant prévisionnel de … » ; vide sinon",
-            lambda s: s.state_provisional,
-        ),
-        text(
-            "forecast",
-            "« Les montants des deuxième et troisième années sont prévisionnels. » ; vide pour une convention d'un an",
-            lambda s: forecast(s.financing),
-        ),
-        text(
-            "departement_ceiling",
-            "la phrase sur le plafond de la participation du Département par ETP et par an (Framework.departement_ceiling_per_etp) ; vide sans plafond",
-            lambda s: departement_ceiling_text(s.financing, s.framework, s.convention),
-        ),
-        flag(
-            "has_payers",
-            "vrai si au moins un financeur autre que l'employeur verse une participation à l'employeur",
-            lambda s: bool(s.payers),
-        ),
-        text(
-            "payers",
-            "les financeurs autres que l'employeur, qui lui versent leur participation (french.designation_all) : « l'État, le Département de Saône-et-Loire et les communes de Blanzy, … »",
-            lambda s: _designation_all(s.payers),
-        ),
-        flag(
-            "employer_funds",
-            "vrai si l'employeur participe lui-même au financement (il supporte directement sa part)",
-            lambda s: employer_funds(s.financing, s.convention),
-        ),
-        text(
-            "rounding_rule",
-            "la règle d'arrondi (financing.ROUNDING_RULE)",
-            lambda s: ROUNDING_RULE,
-        ),
-    ),
-)
-
 
 def _signature_date(source: _Source) -> str:
     signed_on = source.convention.signed_on
@@ -539,17 +384,15 @@ _SIGNATURE = group(
         ),
         records(
             "rows",
-            "les blocs de signature, deux par ligne de tableau",
-            lambda s: s.signature_rows(),
-            (
-                group("left", "bloc de gauche", _SIGNER, lambda r: signature_block(r[0])),
-                group(
-                    "right",
-                    "bloc de droite (vide si le nombre de signataires est impair)",
-                    _SIGNER,
-                    lambda r: signature_block(r[1]),
-                ),
-            ),
+            "les blocs de signature des parties, deux par ligne de tableau",
+            lambda s: s.signature_rows(s.parties),
+            _SIDES,
+        ),
+        records(
+            "cosignatory_rows",
+            "les blocs de signature des cosignataires, deux par ligne, sous leur intertitre ; vide sans cosignataire",
+            lambda s: s.signature_rows(s.cosignatories),
+            _SIDES,
         ),
     ),
 )
@@ -579,7 +422,7 @@ VARIABLES: tuple[Node, ...] = (
     _FRAMEWORK,
     *_PARTIES,
     *_POSTS,
-    _FINANCING,
+    FINANCING,
     _SIGNATURE,
     group(
         "articles",

@@ -147,9 +147,10 @@ def _read(source: str | os.PathLike[str] | bytes) -> _Document:
             tables += 1
             table = Table(child, document)
             paragraphs.extend(_cells(table, tables))
+            # Every table after « exemplaires originaux » holds signatures (the parties',
+            # then the cosignatories' under their own heading).
             if signing:
                 blocks.extend(_blocks(table))
-                signing = False
     paragraphs.extend(_margins(document))
     return _Document(tuple(paragraphs), tuple(blocks))
 
@@ -172,11 +173,24 @@ def _cells(table: Table, number: int) -> Iterator[_Para]:
 
 
 def _blocks(table: Table) -> Iterator[tuple[str, ...]]:
-    """Each non-empty cell of the signature table is one signatory's block."""
-    for _, _, cell in _unique_cells(table):
-        lines = tuple(p.text.strip() for p in cell.paragraphs if p.text.strip())
-        if lines:
-            yield lines
+    """Each signatory's block: a cell starting « Pour … » and the cells below it.
+
+    A block spans two rows (designation and title, then the room to sign and the name);
+    a cell that does not start with « Pour » continues the block above it in its column.
+    """
+    columns: dict[int, list[list[str]]] = {}
+    for _, c, cell in _unique_cells(table):
+        # A block writes place names with non-breaking hyphens; the preamble, with hyphens.
+        lines = [p.text.strip().replace("\u2011", "-") for p in cell.paragraphs if p.text.strip()]
+        if not lines:
+            continue
+        blocks = columns.setdefault(c, [])
+        if lines[0].startswith("Pour ") or not blocks:
+            blocks.append(lines)
+        else:
+            blocks[-1].extend(lines)
+    for blocks in columns.values():
+        yield from (tuple(b) for b in blocks)
 
 
 def _margins(document: Any) -> Iterator[_Para]:

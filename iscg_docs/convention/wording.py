@@ -51,6 +51,9 @@ __all__ = [
 #: The force a post serves, as the table of posts names it.
 FORCE_NAME = {Force.POLICE: "Police nationale", Force.GENDARMERIE: "Gendarmerie nationale"}
 
+#: Non-breaking hyphen, for place names in table cells.
+NBHY = "\u2011"
+
 #: Where a post is served, as a sentence says it.
 _FORCE_PLACE = {Force.POLICE: "en commissariat", Force.GENDARMERIE: "en gendarmerie"}
 
@@ -68,7 +71,8 @@ def convention_title(convention: Convention) -> str:
     several = len(jobs(convention)) > 1
     years = convention.period.years
     subject = "de postes d'intervenants sociaux" if several else "d'un poste d'intervenant social"
-    scheme = f"{subject} en commissariat et en gendarmerie (ISCG)"
+    # No-break spaces keep "(ISCG)" with the words before it on the title's last line.
+    scheme = f"{subject} en commissariat et en{NBSP}gendarmerie{NBSP}(ISCG)"
     if years == 3:
         return f"Convention triennale de financement {scheme}"
     duration = in_words_and_figures(years, "an")
@@ -274,4 +278,7 @@ def signature_block(party: Party | None) -> SignatureBlock:
     if party is None or party.signatory is None:
         return SignatureBlock()
     title, name = signatory_block(party.signatory)
-    return SignatureBlock(f"Pour {designation(party)}", title, name)
+    # Non-breaking hyphens: « Saône-et-Loire » is not cut at the edge of a narrow block.
+    return SignatureBlock(
+        f"Pour {designation(party)}".replace("-", NBHY), title.replace("-", NBHY), name
+    )
