@@ -508,8 +508,7 @@ def _missions(doc: Any) -> None:
         doc,
         [
             "accueillir et écouter les personnes, et évaluer la nature des besoins sociaux qui "
-            "se révèlent à l'occasion de l'activité des services de police ou des unités de "
-            "gendarmerie ;",
+            "se révèlent à l'occasion de l'activité {{ forces.of_or }} ;",
             "réaliser l'intervention de proximité, dans l'urgence si nécessaire : actes "
             "éducatifs ou de médiation sociale, action de soutien, d'information et "
             "d'orientation ;",
@@ -521,8 +520,8 @@ def _missions(doc: Any) -> None:
     para(
         doc,
         "Le public concerné est constitué des personnes majeures ou mineures, victimes ou mises "
-        "en cause, dont la situation est portée à la connaissance des services de police ou des "
-        "unités de gendarmerie, ou qui se présentent d'elles-mêmes. Conformément aux "
+        "en cause, dont la situation est portée à la connaissance {{ forces.of_or }}, "
+        "ou qui se présentent d'elles-mêmes. Conformément aux "
         "orientations issues du Grenelle des violences conjugales, les situations de violences "
         "intrafamiliales et sexuelles sont traitées en priorité.",
     )
@@ -551,8 +550,7 @@ def _posts(doc: Any) -> None:
         doc,
         "Le recrutement, la gestion administrative et l'autorité hiérarchique {{ worker.of }} "
         "relèvent {{ employer.of }}, employeur. Dans l'exercice des missions, l'autorité "
-        "fonctionnelle sur {{ worker.subject }} est exercée par le chef du service de police ou "
-        "le commandant de l'unité de gendarmerie d'accueil, qui désigne en son sein un référent.",
+        "fonctionnelle sur {{ worker.subject }} est exercée par {{ forces.head }}, qui désigne en son sein un référent.",
     )
     para(
         doc,
@@ -561,7 +559,7 @@ def _posts(doc: Any) -> None:
     )
     para(
         doc,
-        "Le service de police ou l'unité de gendarmerie d'accueil met à la disposition "
+        "{{ forces.host }} met à la disposition "
         "{{ worker.of }} un bureau permettant des entretiens confidentiels, un téléphone "
         "et l'accès aux mains courantes et aux informations nécessaires aux missions.",
     )
@@ -585,8 +583,8 @@ def _cosignatories(doc: Any) -> None:
     bullets(
         doc,
         [
-            "faciliter l'accueil et l'installation {{ worker.of }} dans les locaux des services "
-            "de police et des unités de gendarmerie ;",
+            "faciliter l'accueil et l'installation {{ worker.of }} dans les locaux "
+            "{{ forces.of_and }} ;",
             "orienter vers {{ worker.subject }} les personnes relevant des missions définies à "
             "{{ articles.missions.ref }} ;",
             "participer au comité de pilotage prévu à {{ articles.suivi.ref }}.",
@@ -715,7 +713,9 @@ def _duration_and_follow_up(doc: Any) -> None:
         doc,
         "La présente convention est conclue pour une durée de {{ duration.words }}, "
         "{{ duration.period }}. Elle prend effet le {{ duration.start }} et prend fin le "
-        "{{ duration.end }}. Elle n'est pas renouvelable par tacite reconduction.",
+        "{{ duration.end }}.{% if signature.retroactive %} Signée après le {{ duration.start }}, "
+        "elle produit ses effets à compter de cette date.{% endif %} Elle n'est pas renouvelable "
+        "par tacite reconduction.",
     )
     para(
         doc,
@@ -728,8 +728,8 @@ def _duration_and_follow_up(doc: Any) -> None:
     para(
         doc,
         "Un comité de pilotage, convoqué par le représentant de l'État dans le département, "
-        "réunit au moins une fois par an les représentants des parties et des services de "
-        "police et de gendarmerie concernés ; le procureur de la République et les membres "
+        "réunit au moins une fois par an les représentants des parties et "
+        "{{ forces.of_and }} concernés ; le procureur de la République et les membres "
         "du réseau VIF y sont invités. Il examine l'activité {{ worker.of }} au regard des "
         "missions définies à {{ articles.missions.ref }}, l'exécution du plan de financement "
         "et les ajustements nécessaires.",
@@ -760,8 +760,8 @@ def _secrecy(doc: Any) -> None:
         doc,
         "Les informations à caractère secret ne sont partagées que dans les cas où la loi "
         "l'autorise, et dans la limite de ce qui est strictement nécessaire à l'évaluation de "
-        "la situation et à la mise en œuvre de l'accompagnement. Les services de police et "
-        "les unités de gendarmerie n'ont pas accès aux dossiers sociaux tenus au titre de ces "
+        "la situation et à la mise en œuvre de l'accompagnement. {{ forces.all }} "
+        "n'ont pas accès aux dossiers sociaux tenus au titre de ces "
         "missions.",
     )
     para(
@@ -831,7 +831,7 @@ def body(doc: Any) -> None:
         doc,
         "La présente convention a pour objet de fixer les conditions dans lesquelles les "
         "parties financent, sur le territoire « {{ territory }} », l'emploi {{ worker.of }} "
-        "en commissariat et en gendarmerie, ainsi que les engagements de chacune d'elles. "
+        "{{ forces.where }}, ainsi que les engagements de chacune d'elles. "
         "{% if worker.plural %}Les postes sont décrits{% else %}Le poste est décrit{% endif %} "
         "à {{ articles.postes.ref }} et le financement à {{ articles.financement.ref }}.",
     )

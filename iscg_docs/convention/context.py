@@ -31,6 +31,7 @@ from iscg_docs.convention.wording import (
     NBHY,
     appearances,
     convention_title,
+    forces,
     job_texts,
     jobs,
     payers,
@@ -361,6 +362,38 @@ def _signature_date(source: _Source) -> str:
     return long_date(signed_on)
 
 
+_FORCES = group(
+    "forces",
+    "la police, la gendarmerie ou les deux, selon les postes : une convention « gendarmerie » ne parle pas de police",
+    (
+        text(
+            "where",
+            "« en commissariat et en gendarmerie », « en commissariat » ou « en gendarmerie »",
+            lambda f: f.where,
+        ),
+        text("of_or", "« des services de police ou des unités de gendarmerie »", lambda f: f.of_or),
+        text(
+            "of_and", "« des services de police et des unités de gendarmerie »", lambda f: f.of_and
+        ),
+        text(
+            "head",
+            "« le chef du service de police ou le commandant de l'unité de gendarmerie d'accueil »",
+            lambda f: f.head,
+        ),
+        text(
+            "host", "« Le service de police ou l'unité de gendarmerie d'accueil »", lambda f: f.host
+        ),
+        text("all", "« Les services de police et les unités de gendarmerie »", lambda f: f.all),
+    ),
+    lambda s: forces(s.convention),
+)
+
+
+def _retroactive(source: _Source) -> bool:
+    signed_on = source.convention.signed_on
+    return signed_on is not None and signed_on > source.convention.period.start
+
+
 _SIGNATURE = group(
     "signature",
     "la page des signatures",
@@ -374,6 +407,11 @@ _SIGNATURE = group(
             "date",
             f"date de signature (french.long_date) ; « {BLANK_DATE} » pour un projet ou si elle n'est pas connue",
             _signature_date,
+        ),
+        flag(
+            "retroactive",
+            "vrai si la convention est signée après sa date de prise d'effet (effet rétroactif)",
+            _retroactive,
         ),
         text(
             "copies",
@@ -422,6 +460,7 @@ VARIABLES: tuple[Node, ...] = (
     _FRAMEWORK,
     *_PARTIES,
     *_POSTS,
+    _FORCES,
     FINANCING,
     _SIGNATURE,
     group(

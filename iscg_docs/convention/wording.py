@@ -33,11 +33,13 @@ from iscg_docs.model.records import (
 __all__ = [
     "FORCE_NAME",
     "Appearance",
+    "Forces",
     "SignatureBlock",
     "appearances",
     "convention_title",
     "departement_ceiling_text",
     "employer_funds",
+    "forces",
     "forecast",
     "job_texts",
     "jobs",
@@ -263,6 +265,53 @@ def employer_funds(financing: Financing, convention: Convention) -> bool:
     """Whether an employer is also a funder (it then bears its own share directly)."""
     employers = {p.employer for p in convention.posts}
     return any(t.party in employers and t.amount > 0 for t in financing.totals)
+
+
+class Forces(NamedTuple):
+    """How the text names the police and gendarmerie units, agreed with the posts.
+
+    A convention whose posts are all in gendarmerie never speaks of police services, and
+    the reverse. Each field is one phrase of the template.
+    """
+
+    where: str
+    of_or: str
+    of_and: str
+    head: str
+    host: str
+    all: str
+
+
+def forces(convention: Convention) -> Forces:
+    """The phrases for the forces the posts serve: police, gendarmerie or both."""
+    served = {p.force for p in convention.posts}
+    police, gendarmerie = Force.POLICE in served, Force.GENDARMERIE in served
+    if police and not gendarmerie:
+        return Forces(
+            "en commissariat",
+            "des services de police",
+            "des services de police",
+            "le chef du service de police d'accueil",
+            "Le service de police d'accueil",
+            "Les services de police",
+        )
+    if gendarmerie and not police:
+        return Forces(
+            "en gendarmerie",
+            "des unités de gendarmerie",
+            "des unités de gendarmerie",
+            "le commandant de l'unité de gendarmerie d'accueil",
+            "L'unité de gendarmerie d'accueil",
+            "Les unités de gendarmerie",
+        )
+    return Forces(
+        "en commissariat et en gendarmerie",
+        "des services de police ou des unités de gendarmerie",
+        "des services de police et des unités de gendarmerie",
+        "le chef du service de police ou le commandant de l'unité de gendarmerie d'accueil",
+        "Le service de police ou l'unité de gendarmerie d'accueil",
+        "Les services de police et les unités de gendarmerie",
+    )
 
 
 class SignatureBlock(NamedTuple):
