@@ -12,6 +12,7 @@ are right. Variable names come from :mod:`iscg_docs.convention.context` (see its
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
@@ -638,9 +639,12 @@ def _financing(doc: Any) -> None:
             "le solde {{ financing.split }}.",
         ],
     )
-    # The plan has a column per funder: a landscape page gives each amount and each place
-    # name its width at 9 pt, for as many as eight funders.
+    # The plan has a column per funder: past four funders, a landscape page gives each
+    # amount and each place name its width at 9 pt. The two section breaks go together: a
+    # narrow plan keeps both out and stays on the portrait page.
+    tag(doc, "{%p if financing.wide %}")
     _page(doc, landscape=True)
+    tag(doc, "{%p endif %}")
     para(
         doc,
         "Plan de financement : participation de chaque financeur et part du coût de l'année",
@@ -662,7 +666,9 @@ def _financing(doc: Any) -> None:
     tag(doc, "{%p if financing.departement_ceiling %}")
     para(doc, "{{ financing.departement_ceiling }}")
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if financing.wide %}")
     _page(doc, landscape=False)
+    tag(doc, "{%p endif %}")
     para(
         doc,
         "Sur la durée de la convention, sous réserve du vote des crédits par leurs assemblées "
@@ -860,6 +866,22 @@ def body(doc: Any) -> None:
     tag(doc, "{%p endif %}")
 
 
+def _share_margins(doc: Any) -> None:
+    """Every section names the header and footer itself, as the first one does.
+
+    A section break can be left out when rendering (a narrow plan stays portrait): the
+    section that remains must not depend on a removed one for its header and footer.
+    """
+    sections = doc.element.body.xpath(".//w:sectPr")
+    references = [
+        r for r in sections[0] if r.tag in (qn("w:headerReference"), qn("w:footerReference"))
+    ]
+    for sect_pr in sections[1:]:
+        if not sect_pr.xpath("w:headerReference|w:footerReference"):
+            for r in reversed(references):
+                sect_pr.insert(0, copy.deepcopy(r))
+
+
 def build(path: Path = OUT) -> Path:
     doc = Document()
     section = doc.sections[0]
@@ -871,6 +893,7 @@ def build(path: Path = OUT) -> Path:
     _styles(doc)
     _header_footer(doc)
     body(doc)
+    _share_margins(doc)
     props = doc.core_properties
     props.title = "Modèle de convention de financement ISCG"
     props.author = "iscg-docs"
