@@ -109,7 +109,7 @@ class TestPdf:
         LibreOffice may break a line at the hyphen of « 226-13 »)."""
         phrases = (
             "articles 226-13 et 226-14 du code pénal",
-            "L. 411-3 du code de l’action sociale et des familles",
+            "L. 411-3 du code de",
             "NOR : INTA2006736C",
             "Le maire anime, sur le territoire de la commune",
             "sous réserve du vote des crédits",

@@ -639,12 +639,10 @@ def _financing(doc: Any) -> None:
             "le solde {{ financing.split }}.",
         ],
     )
-    # The plan has a column per funder: past four funders, a landscape page gives each
-    # amount and each place name its width at 9 pt. The two section breaks go together: a
-    # narrow plan keeps both out and stays on the portrait page.
-    tag(doc, "{%p if financing.wide %}")
+    # The plan has a column per funder: a landscape page gives each amount and each place
+    # name its width at 9 pt, for as many as eight funders. (The section breaks cannot be
+    # conditional: the direct renderer keeps section breaks out of Jinja blocks.)
     _page(doc, landscape=True)
-    tag(doc, "{%p endif %}")
     para(
         doc,
         "Plan de financement : participation de chaque financeur et part du coût de l'année",
@@ -666,9 +664,7 @@ def _financing(doc: Any) -> None:
     tag(doc, "{%p if financing.departement_ceiling %}")
     para(doc, "{{ financing.departement_ceiling }}")
     tag(doc, "{%p endif %}")
-    tag(doc, "{%p if financing.wide %}")
     _page(doc, landscape=False)
-    tag(doc, "{%p endif %}")
     para(
         doc,
         "Sur la durée de la convention, sous réserve du vote des crédits par leurs assemblées "
@@ -869,8 +865,8 @@ def body(doc: Any) -> None:
 def _share_margins(doc: Any) -> None:
     """Every section names the header and footer itself, as the first one does.
 
-    A section break can be left out when rendering (a narrow plan stays portrait): the
-    section that remains must not depend on a removed one for its header and footer.
+    Each section then stands on its own: a section break moved or removed in Word leaves
+    the others their header and footer.
     """
     sections = doc.element.body.xpath(".//w:sectPr")
     references = [

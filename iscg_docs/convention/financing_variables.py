@@ -22,10 +22,7 @@ from iscg_docs.french.text import NBSP, capitalize
 from iscg_docs.model.financing import ROUNDING_RULE, departement_rate
 from iscg_docs.model.records import Party
 
-__all__ = ["FINANCING", "WIDE_FROM"]
-
-#: Past this many funders, the plan's table goes on a landscape page.
-WIDE_FROM = 4
+__all__ = ["FINANCING"]
 
 
 def _designation_all(parties: list[Party]) -> str:
@@ -163,11 +160,6 @@ FINANCING = group(
             "state_absent",
             "« Pour la troisième année, l'État ne participe pas au financement. » ; vide sinon",
             lambda s: s.state_absent,
-        ),
-        flag(
-            "wide",
-            "vrai si le tableau a plus de quatre financeurs : il est alors mis sur une page en paysage",
-            lambda s: len(s.funders) > WIDE_FROM,
         ),
         flag(
             "has_state_provisional",
