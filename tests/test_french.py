@@ -643,6 +643,16 @@ class TestFiguresAgainstBabel:
 class TestPercent:
     """percent: points with a comma and U+00A0 before %."""
 
+    def test_places(self) -> None:
+        """With places, every share of a table has the same decimals; nothing is rounded."""
+        assert percent(Decimal(50), 2) == "50,00\u00a0%"
+        assert percent(Decimal("45.46"), 2) == "45,46\u00a0%"
+        assert percent(Decimal("12.5"), 2) == "12,50\u00a0%"
+        with pytest.raises(ValueError):
+            percent(Decimal("33.333"), 2)
+        with pytest.raises(ValueError):
+            percent(Decimal(-1), 2)
+
     @pytest.mark.parametrize(
         ("points", "expected"),
         [
