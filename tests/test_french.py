@@ -648,9 +648,9 @@ class TestPercent:
         assert percent(Decimal(50), 2) == "50,00\u00a0%"
         assert percent(Decimal("45.46"), 2) == "45,46\u00a0%"
         assert percent(Decimal("12.5"), 2) == "12,50\u00a0%"
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="décimales"):
             percent(Decimal("33.333"), 2)
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="négatif"):
             percent(Decimal(-1), 2)
 
     @pytest.mark.parametrize(
