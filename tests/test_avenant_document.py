@@ -144,7 +144,12 @@ CASES = {
     ),
     "joining": (
         lambda d: bresse(louhans(d), joining()),
-        ["Article 2 – Modification de l'article 3", "Article 3 – Modification de l'article 4"],
+        [
+            "Article 2 – Modification de l'article 3",
+            "Article 3 – Modification de l'article 4",
+            # The payment article names the funders other than the employer.
+            "Article 4 – Modification de l'article 5",
+        ],
     ),
     "extension": (
         lambda d: bresse(d, extension()),
@@ -208,6 +213,7 @@ class TestChangedArticles:
         assert cited(document) == [
             "Article 2 – Modification de l'article 3",
             "Article 3 – Modification de l'article 4",
+            "Article 4 – Modification de l'article 5",
         ]
         body = "\n".join(texts(document))
         parties = body.split("Entre les soussignés")[1].split("ci-après")[0]
@@ -238,7 +244,7 @@ class TestChangedArticles:
             in (texts(document))
         )
         body = "\n".join(texts(document))
-        assert "Vu l'avenant n°\u00a01 à cette convention, signé à Mâcon le 12 avril 2023" in body
+        assert "Vu l'avenant n°\u00a01 à cette convention, signé à Mâcon le 12\u00a0avril 2023" in body
 
     def test_inserted_article_renumbers_the_others(self, example_data: dict[str, Any]) -> None:
         """Co-signatories bring an optional article: inserted, and the next ones renumbered."""
@@ -265,11 +271,11 @@ class TestDocument:
         assert "Paul Nouveau" in joined  # the avenant's own signatory
         assert "Hélène Exemple" not in joined
         assert (
-            "Vu la convention n°\u00a0CD71-ISCG-2021-03 (Bresse bourguignonne) signée à Mâcon le 8 mars 2021\u202f;"
+            "Vu la convention n°\u00a0CD71-ISCG-2021-03 (Bresse bourguignonne) signée à Mâcon le 8\u00a0mars 2021\u202f;"
             in joined
         )
         assert "Les autres stipulations de la convention demeurent inchangées." in body
-        assert "Fait à Mâcon, le 12 avril 2023, en trois (3) exemplaires originaux." in body
+        assert "Fait à Mâcon, le 12\u00a0avril 2023, en trois (3) exemplaires originaux." in body
 
     def test_no_leftover_tags(self, example_data: dict[str, Any]) -> None:
         """Neither document keeps a Jinja tag or a marker paragraph."""

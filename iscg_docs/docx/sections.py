@@ -267,6 +267,11 @@ def insert_blocks(target: bytes, source: bytes, blocks: Mapping[str, Sequence[El
         raise ValueError(f"marker paragraphs not found: {sorted(missing)}")
     copies = [copy.deepcopy(b) for chosen in blocks.values() for b in chosen]
     for block in copies:
+        # A section break of the source (a landscape page and its headers) is its page
+        # layout, not its text: the copies take the target's layout.
+        for section in block.findall(f".//{_w('sectPr')}"):
+            section.getparent().remove(section)
+    for block in copies:
         for element in block.iter():
             if any(name.startswith(f"{{{_R}}}") for name in element.attrib):
                 raise ValueError("copied blocks refer to parts of their document (images, links)")
