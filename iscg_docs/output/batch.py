@@ -8,15 +8,20 @@ The guarantees, whatever happens to the process:
   check runs for every document before anything is written, so a refused batch changes
   nothing; with ``pdf``, so is a PDF present that the manifest did not record (a signed
   scan), since LibreOffice's PDFs differ from run to run and cannot be compared;
-- ``manifest.json`` is rewritten (atomically too) after each document, and lists each
-  document present with its SHA-256 and what it was made from (:mod:`.manifest`);
-- a rerun skips documents that are present and up to date.
+- ``manifest.json`` lists each document present with its SHA-256 and what it was made
+  from; each document's entry is journaled before its rename and folded into the
+  manifest every second and at the end, so the manifest never names another hash than
+  the file present, and a run replays what a killed one journaled (:mod:`.manifest`);
+- a rerun skips documents that are present and up to date, and writes nothing when all
+  are (a read-only folder of up-to-date documents is fine);
+- one run at a time writes into a folder: a second one waits for the first's lock.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +31,13 @@ from attrs import frozen
 from iscg_docs._version import __version__
 from iscg_docs.errors import InputError, LintError, OutputError, os_reason
 from iscg_docs.model.records import Convention, Framework
-from iscg_docs.output.atomic import commit, remove_stale_temporaries, write_atomic, write_temporary
+from iscg_docs.output.atomic import (
+    commit,
+    lock_folder,
+    remove_stale_temporaries,
+    write_atomic,
+    write_temporary,
+)
 from iscg_docs.output.manifest import Manifest, file_sha256, fingerprints, sha256
 from iscg_docs.output.pdf import convert_to_pdf
 from iscg_docs.output.workers import write_all
@@ -164,14 +175,16 @@ def generate(
     selected = _select(framework, only)
     names = _file_names(framework, selected, file_stem)
     folder = _output_folder(Path(out_dir))
-    run = _Run(framework, folder, names, renderer, selected, draft, input_sha256, progress)
-    rendered, unchanged = run.survey(force=force, pdf=pdf)
-    run.keep(unchanged)
-    todo = [i for i in selected if i not in unchanged and i not in rendered]
-    run.write(rendered, todo, jobs)
-    ordered = tuple(run.outcomes[i] for i in selected)
-    if pdf:
-        ordered = _pdfs(folder, ordered, run.manifest)
+    with lock_folder(folder):
+        remove_stale_temporaries(folder)
+        run = _Run(framework, folder, names, renderer, selected, draft, input_sha256, progress)
+        rendered, unchanged = run.survey(force=force, pdf=pdf)
+        run.keep(unchanged, replaced=rendered)
+        todo = [i for i in selected if i not in unchanged and i not in rendered]
+        run.write(rendered, todo, jobs)
+        ordered = tuple(run.outcomes[i] for i in selected)
+        if pdf:
+            ordered = _pdfs(folder, ordered, run.manifest)
     return BatchReport(folder, ordered)
 
 
@@ -249,30 +262,36 @@ class _Run:
             raise OutputError(_refusal(conflicts, foreign), str(self.folder))
         return rendered, unchanged
 
-    def keep(self, unchanged: dict[int, str]) -> None:
-        """Count the up-to-date documents as done, recording those the manifest lacks."""
+    def keep(self, unchanged: dict[int, str], replaced: Iterable[int]) -> None:
+        """Count the up-to-date documents as done, and write the manifest if it changed.
+
+        The entries of the documents about to be ``replaced`` are dropped first, so that
+        the manifest never names the old SHA-256 of a document already replaced. The
+        manifest is written only if its entries changed: a folder of up-to-date
+        documents is not written at all.
+        """
         for i, sha in unchanged.items():
-            entry = self.manifest.get(self.names[i])
-            if entry is None or entry.get("fingerprint") != self.fingerprints[i]:
-                self._record(i, sha)
+            self.manifest[self.names[i]] = self._entry(i, sha)
             self._finished(i, "unchanged", sha)
-        if unchanged:
-            self.manifest.write()
+        self.manifest.forget(self.names[i] for i in replaced)
+        self.manifest.write()
 
     def write(self, rendered: dict[int, bytes], todo: list[int], jobs: int) -> None:
         """Write the replacements, then render and write ``todo``, each then recorded.
 
-        If the run is interrupted (Ctrl-C) between a document's rename and the manifest's
-        update, the manifest is brought up to date before the interruption goes on, so
-        that it lists exactly the documents present.
+        Each document's entry is journaled before its rename (a journal that cannot be
+        written leaves the document unrenamed). If the run stops, even with an error, the
+        manifest is brought up to date first, so that it lists exactly the documents
+        present; a kill leaves the journal for the next run to replay.
         """
         pending: list[tuple[int, str]] = []
 
         def done(i: int, tmp: str, sha: str) -> None:
+            entry = self._entry(i, sha)
+            self.manifest.announce(entry)
             pending.append((i, sha))
             commit(tmp, self.folder / self.names[i])
-            self._record(i, sha)
-            self.manifest.write()
+            self.manifest.record(self.names[i], entry)
             pending.clear()
             self._finished(i, "written", sha)
 
@@ -284,9 +303,11 @@ class _Run:
         except BaseException:
             for i, sha in pending:
                 if file_sha256(self.folder / self.names[i]) == sha:
-                    self._record(i, sha)
-                    self.manifest.write()
+                    self.manifest[self.names[i]] = self._entry(i, sha)
+            with suppress(OutputError):  # the journal stays for the next run to replay
+                self.manifest.write()
             raise
+        self.manifest.write()
 
     def _foreign_pdf(self, document: str) -> str | None:
         """The name of ``document``'s PDF if one is present that this tool did not make.
@@ -307,8 +328,12 @@ class _Run:
         convention = self.framework.conventions[i]
         return self.renderer.render_convention(self.framework, convention, draft=self.draft)
 
-    def _record(self, i: int, sha: str) -> None:
-        self.manifest[self.names[i]] = {
+    def _entry(self, i: int, sha: str) -> dict[str, Any]:
+        """The manifest entry of document ``i``, whose SHA-256 is ``sha``."""
+        entry = self.manifest.get(self.names[i])
+        if entry and entry.get("fingerprint") == self.fingerprints[i] and entry["sha256"] == sha:
+            return entry
+        return {
             "reference": self.framework.conventions[i].reference,
             "file": self.names[i],
             "sha256": sha,
@@ -393,14 +418,13 @@ def _file_names(
 
 
 def _output_folder(folder: Path) -> Path:
-    """``folder``, created if needed and rid of what a killed run left there."""
+    """``folder``, created if needed."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(
             f"dossier de sortie impossible à créer ({os_reason(e)}).", str(folder)
         ) from None
-    remove_stale_temporaries(folder)
     return folder
 
 
