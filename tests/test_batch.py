@@ -169,7 +169,7 @@ class TestWorkers:
         assert f"{failing}.docx" not in documents
         for name in documents:
             docx.Document(str(out / name))
-        assert sorted(manifest(out)) == documents
+        assert sorted(manifest_on_disk(out)) == documents
         assert not list(out.glob(".iscg-docs-*")), "temporaries left behind"
         # Once the fault is gone, a rerun completes the batch.
         monkeypatch.setattr(Renderer, "render_convention", render)

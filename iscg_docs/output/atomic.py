@@ -13,7 +13,8 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -29,6 +30,8 @@ __all__ = [
     "discard",
     "lock_folder",
     "remove_stale_temporaries",
+    "sync_files",
+    "sync_folder",
     "write_atomic",
     "write_temporary",
 ]
@@ -207,6 +210,47 @@ def _same_file(fd: int, path: Path) -> bool:
         return os.path.samestat(os.fstat(fd), os.stat(path))
     except OSError:
         return False
+
+
+def sync_files(paths: Sequence[str]) -> None:
+    """Flush the complete files ``paths`` (temporaries written without it) to the disk.
+
+    The files are flushed from several threads at once, so that the file system commits
+    them together: a group costs about what one file flushed alone does.
+
+    Raises:
+        OutputError: a file cannot be flushed.
+    """
+    if len(paths) <= 1:
+        for path in paths:
+            _fsync(path)
+        return
+    with ThreadPoolExecutor(max_workers=min(16, len(paths))) as pool:
+        list(pool.map(_fsync, paths))
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries (the renames into it) to the disk, where the system can."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with suppress(OSError):  # some systems (Windows) cannot flush a folder
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync(path: str) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise OutputError(f"écriture impossible ({os_reason(e)}).", path) from None
 
 
 def discard(tmp: str) -> None:

@@ -20,6 +20,7 @@ The guarantees, whatever happens to the process:
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -33,8 +34,11 @@ from iscg_docs.errors import InputError, LintError, OutputError, os_reason
 from iscg_docs.model.records import Convention, Framework
 from iscg_docs.output.atomic import (
     commit,
+    discard,
     lock_folder,
     remove_stale_temporaries,
+    sync_files,
+    sync_folder,
     write_atomic,
     write_temporary,
 )
@@ -48,6 +52,11 @@ if TYPE_CHECKING:
 __all__ = ["BatchReport", "Outcome", "generate", "write_convention"]
 
 Progress = Callable[[int, int], None]
+
+#: Documents flushed to the disk together before they are renamed into place …
+GROUP_SIZE = 32
+#: … or fewer, once the first has waited this long, in seconds.
+GROUP_SECONDS = 0.5
 
 
 @frozen
@@ -279,35 +288,39 @@ class _Run:
     def write(self, rendered: dict[int, bytes], todo: list[int], jobs: int) -> None:
         """Write the replacements, then render and write ``todo``, each then recorded.
 
-        Each document's entry is journaled before its rename (a journal that cannot be
-        written leaves the document unrenamed). If the run stops, even with an error, the
-        manifest is brought up to date first, so that it lists exactly the documents
-        present; a kill leaves the journal for the next run to replay.
+        Documents are renamed into place by groups: the group's temporaries are flushed
+        to the disk together, then each one's entry is journaled and it is renamed (a
+        journal that cannot be written leaves the document unrenamed); the folder is
+        flushed after each group. If the run stops, even with an error, the temporaries
+        not renamed are removed and the manifest is brought up to date first, so that it
+        lists exactly the documents present; a kill leaves the journal for the next run.
         """
-        pending: list[tuple[int, str]] = []
-
-        def done(i: int, tmp: str, sha: str) -> None:
-            entry = self._entry(i, sha)
-            self.manifest.announce(entry)
-            pending.append((i, sha))
-            commit(tmp, self.folder / self.names[i])
-            self.manifest.record(self.names[i], entry)
-            pending.clear()
-            self._finished(i, "written", sha)
-
+        group = _Group(self)
         try:
             for i, data in rendered.items():
-                done(i, write_temporary(self.folder / self.names[i], data), sha256(data))
+                tmp = write_temporary(self.folder / self.names[i], data, durable=False)
+                group.add(i, tmp, sha256(data))
             paths = {i: self.folder / self.names[i] for i in todo}
-            write_all(self.renderer, self.framework, todo, self.draft, jobs, paths, done)
+            write_all(self.renderer, self.framework, todo, self.draft, jobs, paths, group.add)
+            group.flush()
         except BaseException:
-            for i, sha in pending:
-                if file_sha256(self.folder / self.names[i]) == sha:
-                    self.manifest[self.names[i]] = self._entry(i, sha)
+            group.abandon()
             with suppress(OutputError):  # the journal stays for the next run to replay
                 self.manifest.write()
             raise
         self.manifest.write()
+
+    def commit(self, i: int, tmp: str, sha: str) -> None:
+        """Rename document ``i``'s complete temporary into place, journaled first."""
+        entry = self._entry(i, sha)
+        self.manifest.announce(entry)
+        commit(tmp, self.folder / self.names[i])
+        self.recorded(i, sha)
+
+    def recorded(self, i: int, sha: str) -> None:
+        """Document ``i``, whose SHA-256 is ``sha``, is in place: record it."""
+        self.manifest.record(self.names[i], self._entry(i, sha))
+        self._finished(i, "written", sha)
 
     def _foreign_pdf(self, document: str) -> str | None:
         """The name of ``document``'s PDF if one is present that this tool did not make.
@@ -346,6 +359,50 @@ class _Run:
         self.outcomes[i] = Outcome(reference, self.names[i], status, sha)
         if self.progress is not None:
             self.progress(len(self.outcomes), len(self.selected))
+
+
+class _Group:
+    """Documents rendered to temporaries, waiting to be flushed together and renamed.
+
+    A group is flushed when it holds :data:`GROUP_SIZE` documents or its first one has
+    waited :data:`GROUP_SECONDS`, and at the end.
+    """
+
+    def __init__(self, run: _Run) -> None:
+        self.run = run
+        self.waiting: list[tuple[int, str, str]] = []
+        self.since = 0.0
+
+    def add(self, i: int, tmp: str, sha: str) -> None:
+        """Add document ``i``'s temporary; flush the group if it is time."""
+        if not self.waiting:
+            self.since = time.monotonic()
+        self.waiting.append((i, tmp, sha))
+        if len(self.waiting) >= GROUP_SIZE or time.monotonic() - self.since >= GROUP_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Flush the waiting temporaries to the disk, rename each, flush the folder."""
+        if not self.waiting:
+            return
+        sync_files([tmp for _, tmp, _ in self.waiting])
+        while self.waiting:
+            self.run.commit(*self.waiting[0])
+            del self.waiting[0]
+        sync_folder(self.run.folder)
+
+    def abandon(self) -> None:
+        """Remove the temporaries not renamed; record one renamed when the run stopped.
+
+        An interruption (Ctrl-C) may fall between a rename and its record: a temporary
+        gone and its document present with its SHA-256 was renamed.
+        """
+        for i, tmp, sha in self.waiting:
+            if os.path.exists(tmp):
+                discard(tmp)
+            elif file_sha256(self.run.folder / self.run.names[i]) == sha:
+                self.run.recorded(i, sha)
+        self.waiting.clear()
 
 
 def _refusal(conflicts: list[str], foreign: list[str]) -> str:
