@@ -1,7 +1,7 @@
 """``iscg-docs generate`` end to end against the render-only floor, in one run.
 
-    python benchmarks/bench_generate.py              # 300 and 3000 conventions
-    python benchmarks/bench_generate.py -n 300 3000 10000
+    python benchmarks/bench_generate.py              # 300, 1000 and 3000 conventions
+    python benchmarks/bench_generate.py -n 300 3000
 
 For each size N (inputs from ``make_large_input.py``, seed fixed) it measures, each in a
 fresh process so that peak memory is the run's own:
@@ -78,7 +78,7 @@ def parts(source: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=int, nargs="+", default=[300, 3000])
+    parser.add_argument("-n", type=int, nargs="+", default=[300, 1000, 3000])
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-inputs-"))
     results: dict[int, dict[str, float]] = {}
