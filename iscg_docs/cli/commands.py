@@ -61,11 +61,15 @@ def print_warnings(framework: Framework, err: TextIO) -> None:
 
 def generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     """Write the documents; with ``--keep-going``, the valid conventions and a list of the rest."""
-    framework, rejected = _load(args.file, keep_going=args.keep_going)
+    from iscg_docs.inputs.loading import load_file
+
+    loaded = load_file(args.file, keep_going=args.keep_going)
+    framework, rejected = loaded.framework, loaded.rejected
     print_warnings(framework, err)
     only = _wanted(args.only, rejected)
     if only != []:  # [] when every convention asked for was set aside as invalid
-        _print_outcomes(_write_documents(args, framework, only, err), out)
+        report = _write_documents(args, framework, only, loaded.sha256, err)
+        _print_outcomes(report, out)
     if rejected:
         _print_rejected(rejected, err)
         return ExitCode.INVALID
@@ -163,12 +167,6 @@ def _read_document(path: str) -> bytes:
         raise InputError(f"lecture impossible ({os_reason(e)}).", path) from None
 
 
-def _load(path: str, *, keep_going: bool) -> tuple[Framework, tuple[Rejected, ...]]:
-    from iscg_docs.inputs.loading import load, load_each
-
-    return load_each(path) if keep_going else (load(path), ())
-
-
 def _wanted(only: Sequence[str] | None, rejected: Sequence[Rejected]) -> list[str] | None:
     """The references to generate: ``--only``'s, less those set aside as invalid.
 
@@ -182,13 +180,15 @@ def _wanted(only: Sequence[str] | None, rejected: Sequence[Rejected]) -> list[st
 
 
 def _write_documents(
-    args: argparse.Namespace, framework: Framework, only: list[str] | None, err: TextIO
+    args: argparse.Namespace,
+    framework: Framework,
+    only: list[str] | None,
+    input_sha: str,
+    err: TextIO,
 ) -> BatchReport:
-    import hashlib
-
+    """Generate the documents; ``input_sha`` is the SHA-256 of the input as it was read."""
     from iscg_docs.output.batch import generate as generate_documents
 
-    input_sha = hashlib.sha256(Path(args.file).read_bytes()).hexdigest()
     total = len(only or framework.conventions)
     with _progress_bar(err, quiet=args.quiet, total=total) as progress:
         return generate_documents(

@@ -12,19 +12,26 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from iscg_docs.errors import OutputError, os_reason
 
 __all__ = [
+    "LOCK",
     "TEMP_PREFIX",
     "TEMP_SUFFIX",
     "adopt",
+    "append",
     "commit",
     "discard",
+    "lock_folder",
     "remove_stale_temporaries",
+    "sync_files",
+    "sync_folder",
     "write_atomic",
     "write_temporary",
 ]
@@ -33,6 +40,12 @@ __all__ = [
 TEMP_PREFIX = ".iscg-docs-"
 #: … and a temporary file's ends with this, so a later run can find and remove it.
 TEMP_SUFFIX = ".part"
+
+#: The lock file a run holds in its output folder, so that two runs never share it.
+LOCK = ".iscg-docs.lock"
+
+#: How long a run waits for another run writing into the same folder, in seconds.
+LOCK_WAIT = 300.0
 
 #: What a refused overwrite says.
 _EXISTS = "le fichier existe déjà ; choisissez un autre nom ou autorisez le remplacement."
@@ -113,6 +126,131 @@ def adopt(source: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
         os.replace(source, path)
     except OSError as e:
         raise OutputError(f"écriture impossible ({os_reason(e)}).", str(path)) from None
+
+
+def append(path: str | os.PathLike[str], data: bytes) -> None:
+    """Add ``data`` at the end of the file at ``path``, created if missing.
+
+    For a journal: each call's bytes land whole at the end, after every earlier call's.
+    Not flushed to the disk: a killed process loses nothing written, and what a power cut
+    loses, a later run rebuilds from the documents themselves.
+
+    Raises:
+        OutputError: the file cannot be written.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags, 0o666)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise OutputError(f"écriture impossible ({os_reason(e)}).", str(path)) from None
+
+
+@contextmanager
+def lock_folder(folder: Path, *, wait: float = LOCK_WAIT) -> Iterator[None]:
+    """Hold the output folder's lock for the block: one run writes into a folder at a time.
+
+    The lock is :data:`LOCK`, a hidden file in ``folder``, removed when the block ends. A
+    run that finds it held waits up to ``wait`` seconds; a lock taken on a file already
+    removed (by the run that held it) is taken again on the new one. The system releases
+    the lock when the process ends, however it ends; the file a killed run leaves is taken
+    over. A folder where the file cannot be created cannot be written by this run either:
+    it is left unlocked. Without ``fcntl`` (Windows), no lock.
+
+    Raises:
+        OutputError: another run still holds the lock after ``wait`` seconds.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    path = folder / LOCK
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError:
+            yield
+            return
+        if _flocked(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, fcntl.flock) and _same_file(fd, path):
+            break
+        os.close(fd)
+        if time.monotonic() >= deadline:
+            raise OutputError(
+                "un autre lancement écrit déjà dans ce dossier ; attendez qu'il se termine, "
+                "ou choisissez un autre dossier.",
+                str(folder),
+            )
+        time.sleep(0.1)
+    try:
+        yield
+    finally:
+        discard(str(path))
+        os.close(fd)
+
+
+def _flocked(fd: int, operation: int, flock: Callable[[int, int], None]) -> bool:
+    """Whether ``flock(fd, operation)`` took the lock."""
+    try:
+        flock(fd, operation)
+    except OSError:
+        return False
+    return True
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    """Whether ``fd`` is still the file named ``path`` (not one removed meanwhile)."""
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except OSError:
+        return False
+
+
+def sync_files(paths: Sequence[str]) -> None:
+    """Flush the complete files ``paths`` (temporaries written without it) to the disk.
+
+    The files are flushed from several threads at once, so that the file system commits
+    them together: a group costs about what one file flushed alone does.
+
+    Raises:
+        OutputError: a file cannot be flushed.
+    """
+    if len(paths) <= 1:
+        for path in paths:
+            _fsync(path)
+        return
+    with ThreadPoolExecutor(max_workers=min(16, len(paths))) as pool:
+        list(pool.map(_fsync, paths))
+
+
+def sync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries (the renames into it) to the disk, where the system can."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with suppress(OSError):  # some systems (Windows) cannot flush a folder
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync(path: str) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as e:
+        raise OutputError(f"écriture impossible ({os_reason(e)}).", path) from None
 
 
 def discard(tmp: str) -> None:

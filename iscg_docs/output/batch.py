@@ -8,15 +8,21 @@ The guarantees, whatever happens to the process:
   check runs for every document before anything is written, so a refused batch changes
   nothing; with ``pdf``, so is a PDF present that the manifest did not record (a signed
   scan), since LibreOffice's PDFs differ from run to run and cannot be compared;
-- ``manifest.json`` is rewritten (atomically too) after each document, and lists each
-  document present with its SHA-256 and what it was made from (:mod:`.manifest`);
-- a rerun skips documents that are present and up to date.
+- ``manifest.json`` lists each document present with its SHA-256 and what it was made
+  from; each document's entry is journaled before its rename and folded into the
+  manifest every second and at the end, so the manifest never names another hash than
+  the file present, and a run replays what a killed one journaled (:mod:`.manifest`);
+- a rerun skips documents that are present and up to date, and writes nothing when all
+  are (a read-only folder of up-to-date documents is fine);
+- one run at a time writes into a folder: a second one waits for the first's lock.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,7 +33,16 @@ from iscg_docs._version import __version__
 from iscg_docs.errors import InputError, LintError, OutputError, os_reason
 from iscg_docs.model.records import Convention, Framework
 from iscg_docs.output.amendments import Amendment, render_amendments
-from iscg_docs.output.atomic import commit, remove_stale_temporaries, write_atomic, write_temporary
+from iscg_docs.output.atomic import (
+    commit,
+    discard,
+    lock_folder,
+    remove_stale_temporaries,
+    sync_files,
+    sync_folder,
+    write_atomic,
+    write_temporary,
+)
 from iscg_docs.output.manifest import Manifest, file_sha256, fingerprints, sha256
 from iscg_docs.output.pdf import convert_to_pdf
 from iscg_docs.output.workers import write_all
@@ -38,6 +53,11 @@ if TYPE_CHECKING:
 __all__ = ["BatchReport", "Outcome", "generate", "write_convention"]
 
 Progress = Callable[[int, int], None]
+
+#: Documents flushed to the disk together before they are renamed into place …
+GROUP_SIZE = 32
+#: … or fewer, once the first has waited this long, in seconds.
+GROUP_SECONDS = 0.5
 
 
 @frozen
@@ -165,17 +185,19 @@ def generate(
     selected = _select(framework, only)
     names = _file_names(framework, selected, file_stem)
     folder = _output_folder(Path(out_dir))
-    run = _Run(framework, folder, names, renderer, selected, draft, input_sha256, progress)
-    rendered, unchanged = run.survey(force=force, pdf=pdf)
-    amendments = render_amendments(framework, selected, renderer, draft=draft)
-    run.survey_amendments(amendments, force=force, pdf=pdf)
-    run.keep(unchanged)
-    todo = [i for i in selected if i not in unchanged and i not in rendered]
-    run.write(rendered, todo, jobs)
-    after = run.write_amendments(amendments)
-    ordered = tuple(o for i in selected for o in (run.outcomes[i], *after.get(i, ())))
-    if pdf:
-        ordered = _pdfs(folder, ordered, run.manifest)
+    with lock_folder(folder):
+        remove_stale_temporaries(folder)
+        run = _Run(framework, folder, names, renderer, selected, draft, input_sha256, progress)
+        rendered, unchanged = run.survey(force=force, pdf=pdf)
+        amendments = render_amendments(framework, selected, renderer, draft=draft)
+        run.survey_amendments(amendments, force=force, pdf=pdf)
+        run.keep(unchanged, replaced=rendered)
+        todo = [i for i in selected if i not in unchanged and i not in rendered]
+        run.write(rendered, todo, jobs)
+        after = run.write_amendments(amendments)
+        ordered = tuple(o for i in selected for o in (run.outcomes[i], *after.get(i, ())))
+        if pdf:
+            ordered = _pdfs(folder, ordered, run.manifest)
     return BatchReport(folder, ordered)
 
 
@@ -253,44 +275,56 @@ class _Run:
             raise OutputError(_refusal(conflicts, foreign), str(self.folder))
         return rendered, unchanged
 
-    def keep(self, unchanged: dict[int, str]) -> None:
-        """Count the up-to-date documents as done, recording those the manifest lacks."""
+    def keep(self, unchanged: dict[int, str], replaced: Iterable[int]) -> None:
+        """Count the up-to-date documents as done, and write the manifest if it changed.
+
+        The entries of the documents about to be ``replaced`` are dropped first, so that
+        the manifest never names the old SHA-256 of a document already replaced. The
+        manifest is written only if its entries changed: a folder of up-to-date
+        documents is not written at all.
+        """
         for i, sha in unchanged.items():
-            entry = self.manifest.get(self.names[i])
-            if entry is None or entry.get("fingerprint") != self.fingerprints[i]:
-                self._record(i, sha)
+            self.manifest[self.names[i]] = self._entry(i, sha)
             self._finished(i, "unchanged", sha)
-        if unchanged:
-            self.manifest.write()
+        self.manifest.forget(self.names[i] for i in replaced)
+        self.manifest.write()
 
     def write(self, rendered: dict[int, bytes], todo: list[int], jobs: int) -> None:
         """Write the replacements, then render and write ``todo``, each then recorded.
 
-        If the run is interrupted (Ctrl-C) between a document's rename and the manifest's
-        update, the manifest is brought up to date before the interruption goes on, so
-        that it lists exactly the documents present.
+        Documents are renamed into place by groups: the group's temporaries are flushed
+        to the disk together, then each one's entry is journaled and it is renamed (a
+        journal that cannot be written leaves the document unrenamed); the folder is
+        flushed after each group. If the run stops, even with an error, the temporaries
+        not renamed are removed and the manifest is brought up to date first, so that it
+        lists exactly the documents present; a kill leaves the journal for the next run.
         """
-        pending: list[tuple[int, str]] = []
-
-        def done(i: int, tmp: str, sha: str) -> None:
-            pending.append((i, sha))
-            commit(tmp, self.folder / self.names[i])
-            self._record(i, sha)
-            self.manifest.write()
-            pending.clear()
-            self._finished(i, "written", sha)
-
+        group = _Group(self)
         try:
             for i, data in rendered.items():
-                done(i, write_temporary(self.folder / self.names[i], data), sha256(data))
+                tmp = write_temporary(self.folder / self.names[i], data, durable=False)
+                group.add(i, tmp, sha256(data))
             paths = {i: self.folder / self.names[i] for i in todo}
-            write_all(self.renderer, self.framework, todo, self.draft, jobs, paths, done)
+            write_all(self.renderer, self.framework, todo, self.draft, jobs, paths, group.add)
+            group.flush()
         except BaseException:
-            for i, sha in pending:
-                if file_sha256(self.folder / self.names[i]) == sha:
-                    self._record(i, sha)
-                    self.manifest.write()
+            group.abandon()
+            with suppress(OutputError):  # the journal stays for the next run to replay
+                self.manifest.write()
             raise
+        self.manifest.write()
+
+    def commit(self, i: int, tmp: str, sha: str) -> None:
+        """Rename document ``i``'s complete temporary into place, journaled first."""
+        entry = self._entry(i, sha)
+        self.manifest.announce(entry)
+        commit(tmp, self.folder / self.names[i])
+        self.recorded(i, sha)
+
+    def recorded(self, i: int, sha: str) -> None:
+        """Document ``i``, whose SHA-256 is ``sha``, is in place: record it."""
+        self.manifest.record(self.names[i], self._entry(i, sha))
+        self._finished(i, "written", sha)
 
     def survey_amendments(self, amendments: Sequence[Amendment], *, force: bool, pdf: bool) -> None:
         """Refuse, before anything is written, avenant documents that would change.
@@ -320,8 +354,6 @@ class _Run:
         for a in amendments:
             sha = sha256(a.data)
             status = "unchanged" if file_sha256(self.folder / a.file) == sha else "written"
-            if status == "written":
-                write_atomic(self.folder / a.file, a.data)
             entry = {
                 "reference": a.reference,
                 "file": a.file,
@@ -331,10 +363,13 @@ class _Run:
                 "amends_sha256": a.amends_sha256,
                 **self.made_from,
             }
-            if self.manifest.get(a.file) != entry:
-                self.manifest[a.file] = entry
-                self.manifest.write()
+            if status == "written":  # journaled first; an old entry goes before the rename
+                self.manifest.forget([a.file])
+                self.manifest.announce(entry)
+                write_atomic(self.folder / a.file, a.data)
+            self.manifest.record(a.file, entry)
             outcomes.setdefault(a.index, []).append(Outcome(a.reference, a.file, status, sha))
+        self.manifest.write()
         return outcomes
 
     def _foreign_pdf(self, document: str) -> str | None:
@@ -356,8 +391,12 @@ class _Run:
         convention = self.framework.conventions[i]
         return self.renderer.render_convention(self.framework, convention, draft=self.draft)
 
-    def _record(self, i: int, sha: str) -> None:
-        self.manifest[self.names[i]] = {
+    def _entry(self, i: int, sha: str) -> dict[str, Any]:
+        """The manifest entry of document ``i``, whose SHA-256 is ``sha``."""
+        entry = self.manifest.get(self.names[i])
+        if entry and entry.get("fingerprint") == self.fingerprints[i] and entry["sha256"] == sha:
+            return entry
+        return {
             "reference": self.framework.conventions[i].reference,
             "file": self.names[i],
             "sha256": sha,
@@ -370,6 +409,50 @@ class _Run:
         self.outcomes[i] = Outcome(reference, self.names[i], status, sha)
         if self.progress is not None:
             self.progress(len(self.outcomes), len(self.selected))
+
+
+class _Group:
+    """Documents rendered to temporaries, waiting to be flushed together and renamed.
+
+    A group is flushed when it holds :data:`GROUP_SIZE` documents or its first one has
+    waited :data:`GROUP_SECONDS`, and at the end.
+    """
+
+    def __init__(self, run: _Run) -> None:
+        self.run = run
+        self.waiting: list[tuple[int, str, str]] = []
+        self.since = 0.0
+
+    def add(self, i: int, tmp: str, sha: str) -> None:
+        """Add document ``i``'s temporary; flush the group if it is time."""
+        if not self.waiting:
+            self.since = time.monotonic()
+        self.waiting.append((i, tmp, sha))
+        if len(self.waiting) >= GROUP_SIZE or time.monotonic() - self.since >= GROUP_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Flush the waiting temporaries to the disk, rename each, flush the folder."""
+        if not self.waiting:
+            return
+        sync_files([tmp for _, tmp, _ in self.waiting])
+        while self.waiting:
+            self.run.commit(*self.waiting[0])
+            del self.waiting[0]
+        sync_folder(self.run.folder)
+
+    def abandon(self) -> None:
+        """Remove the temporaries not renamed; record one renamed when the run stopped.
+
+        An interruption (Ctrl-C) may fall between a rename and its record: a temporary
+        gone and its document present with its SHA-256 was renamed.
+        """
+        for i, tmp, sha in self.waiting:
+            if os.path.exists(tmp):
+                discard(tmp)
+            elif file_sha256(self.run.folder / self.run.names[i]) == sha:
+                self.run.recorded(i, sha)
+        self.waiting.clear()
 
 
 def _refusal(conflicts: list[str], foreign: list[str]) -> str:
@@ -442,14 +525,13 @@ def _file_names(
 
 
 def _output_folder(folder: Path) -> Path:
-    """``folder``, created if needed and rid of what a killed run left there."""
+    """``folder``, created if needed."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise OutputError(
             f"dossier de sortie impossible à créer ({os_reason(e)}).", str(folder)
         ) from None
-    remove_stale_temporaries(folder)
     return folder
 
 

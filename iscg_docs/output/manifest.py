@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import textwrap
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -20,12 +21,27 @@ import attrs
 
 from iscg_docs._version import __version__
 from iscg_docs.model.records import Framework
-from iscg_docs.output.atomic import write_atomic
+from iscg_docs.output.atomic import append, discard, write_atomic
 
-__all__ = ["MANIFEST", "Manifest", "file_sha256", "fingerprints", "read_manifest", "sha256"]
+__all__ = [
+    "FOLD_SECONDS",
+    "JOURNAL",
+    "MANIFEST",
+    "Manifest",
+    "file_sha256",
+    "fingerprints",
+    "read_manifest",
+    "sha256",
+]
 
 #: Name of the manifest in the output folder.
 MANIFEST = "manifest.json"
+
+#: The journal of documents written since ``manifest.json`` was last written (hidden).
+JOURNAL = ".iscg-docs-journal"
+
+#: How often a run folds its journal into ``manifest.json``, in seconds.
+FOLD_SECONDS = 1.0
 
 
 def sha256(data: bytes) -> str:
@@ -42,20 +58,27 @@ def file_sha256(path: str | os.PathLike[str]) -> str | None:
 
 
 class Manifest:
-    """The manifest's entries by file name, written back as JSON after each change.
+    """The manifest's entries by file name, with a journal of the documents written since.
 
-    Each entry's JSON is kept once encoded, so rewriting the manifest after each document
-    costs a join of the encoded entries, whatever their number.
+    Rewriting ``manifest.json`` after each document would cost the whole manifest each
+    time, quadratic in a batch. Instead each document's entry is appended to a journal,
+    :data:`JOURNAL`, before the document is renamed into place, and the journal is folded
+    into ``manifest.json`` every :data:`FOLD_SECONDS` and at the end of the run. A run that
+    finds a journal (its predecessor was killed) replays it: each entry whose document is
+    present with that SHA-256 is kept, any other (a kill between the journal and the
+    rename) is not. So ``manifest.json`` never names a document with another hash than the
+    file present, and the next run lists each complete document present.
 
     Args:
-        folder: the output folder; the entries of its manifest whose document is present
-            and intact are kept (see :func:`read_manifest`).
+        folder: the output folder; the entries of its manifest and journal whose document
+            is present and intact are kept (see :func:`read_manifest`).
     """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._entries = read_manifest(folder)
+        self._entries, self._dirty = _read_entries(folder)
         self._encoded: dict[str, str] = {}
+        self._folded = time.monotonic()
 
     def get(self, name: str) -> dict[str, Any] | None:
         """The entry of the document ``name``, if any."""
@@ -68,11 +91,39 @@ class Manifest:
         return self._entries[name]
 
     def __setitem__(self, name: str, entry: dict[str, Any]) -> None:
-        self._entries[name] = entry
-        self._encoded.pop(name, None)
+        if self._entries.get(name) != entry:
+            self._entries[name] = entry
+            self._encoded.pop(name, None)
+            self._dirty = True
+
+    def forget(self, names: Iterable[str]) -> None:
+        """Drop the entries of ``names``, documents about to be replaced, and write that now.
+
+        Called before replacing documents, so that the manifest never names the old
+        SHA-256 of a document already replaced.
+        """
+        dropped = [n for n in names if self._entries.pop(n, None) is not None]
+        if dropped:
+            self._dirty = True
+            self.write()
+
+    def announce(self, entry: dict[str, Any]) -> None:
+        """Journal ``entry`` before its document is renamed into place.
+
+        Raises:
+            OutputError: the journal cannot be written (the document must not be renamed).
+        """
+        line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+        append(self.folder / JOURNAL, line.encode("utf-8"))
+
+    def record(self, name: str, entry: dict[str, Any]) -> None:
+        """``entry`` is now true (its document renamed): keep it, folding if it is time."""
+        self[name] = entry
+        if time.monotonic() - self._folded >= FOLD_SECONDS:
+            self.write()
 
     def write(self) -> None:
-        """Write the manifest, entries sorted by file name.
+        """Fold the entries into ``manifest.json`` if they changed, then drop the journal.
 
         Without fsync: a killed process cannot tear a renamed file, and a manifest that
         lags after a power cut is rebuilt from the documents' hashes by the next run.
@@ -80,6 +131,15 @@ class Manifest:
         Raises:
             OutputError: the folder cannot be written.
         """
+        self._folded = time.monotonic()
+        if self._dirty:
+            write_atomic(self.folder / MANIFEST, self._text().encode("utf-8"), durable=False)
+            self._dirty = False
+        if (self.folder / JOURNAL).exists():
+            discard(str(self.folder / JOURNAL))
+
+    def _text(self) -> str:
+        """The manifest's JSON, entries sorted by file name, each encoded once."""
         documents = []
         for name in sorted(self._entries):
             if name not in self._encoded:
@@ -87,41 +147,80 @@ class Manifest:
                 self._encoded[name] = textwrap.indent(text, "    ")
             documents.append(self._encoded[name])
         body = ",\n".join(documents)
-        text = (
+        return (
             "{\n"
             f'  "documents": [\n{body}\n  ],\n'
             '  "generator": "iscg-docs",\n'
             f'  "version": {json.dumps(__version__)}\n'
             "}\n"
         )
-        write_atomic(self.folder / MANIFEST, text.encode("utf-8"), durable=False)
 
 
 def read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
     """Entries by file name, keeping only those whose document is present and intact.
 
-    An entry whose PDF is missing or changed keeps its document and loses its PDF; a
-    missing or unreadable manifest gives no entries.
+    The journal a killed run left is replayed over ``manifest.json``. An entry whose file
+    is not a plain name in ``folder`` (``/etc/hostname``, ``../x``) is dropped; one whose
+    PDF is missing or changed keeps its document and loses its PDF; a missing or
+    unreadable manifest gives no entries.
     """
+    return _read_entries(folder)[0]
+
+
+def _read_entries(folder: Path) -> tuple[dict[str, dict[str, Any]], bool]:
+    """The entries :func:`read_manifest` keeps, and whether they differ from the file's."""
     try:
         data = json.loads((folder / MANIFEST).read_text("utf-8"))
         entries = data["documents"]
-    except (FileNotFoundError, ValueError, KeyError, TypeError):
-        return {}
+    except (FileNotFoundError, ValueError, KeyError, TypeError, OSError):
+        entries = []
+    listed = entries if isinstance(entries, list) else []
+    journal = _journal(folder)
     kept: dict[str, dict[str, Any]] = {}
-    for entry in entries if isinstance(entries, list) else []:
+    changed = bool(journal)
+    for entry in [*listed, *journal]:
         try:
             name = entry["file"]
-            if file_sha256(folder / name) != entry["sha256"]:
+            if not _plain(name) or file_sha256(folder / name) != entry["sha256"]:
+                changed = True
                 continue
             pdf = entry.get("pdf")
-            if pdf and file_sha256(folder / pdf) != entry.get("pdf_sha256"):
+            if pdf and (not _plain(pdf) or file_sha256(folder / pdf) != entry.get("pdf_sha256")):
                 for key in ("pdf", "pdf_of", "pdf_sha256"):
                     entry.pop(key, None)
+                changed = True
             kept[name] = entry
         except (KeyError, TypeError, OSError):
+            changed = True
             continue
-    return kept
+    return kept, changed
+
+
+def _journal(folder: Path) -> list[Any]:
+    """The entries of the journal a killed run left, in order; a torn last line is skipped."""
+    try:
+        lines = (folder / JOURNAL).read_bytes().splitlines()
+    except OSError:
+        return []
+    found = []
+    for line in lines:
+        try:
+            found.append(json.loads(line))
+        except ValueError:
+            continue
+    return found
+
+
+def _plain(name: object) -> bool:
+    """Whether ``name`` is a plain file name, naming a file in the folder itself."""
+    return (
+        isinstance(name, str)
+        and name not in ("", ".", "..")
+        and "/" not in name
+        and "\\" not in name
+        and "\0" not in name
+        and not os.path.isabs(name)
+    )
 
 
 def fingerprints(

@@ -36,9 +36,13 @@ _WORKER: dict[str, Any] = {}
 def render_and_write(
     renderer: ConventionRenderer, framework: Framework, i: int, draft: bool, path: Path
 ) -> Written:
-    """Render convention ``i`` into a complete temporary beside ``path``."""
+    """Render convention ``i`` into a complete temporary beside ``path``.
+
+    The temporary is not flushed to the disk: the caller flushes a group of them at once
+    before renaming them (:func:`iscg_docs.output.atomic.sync_files`).
+    """
     data = renderer.render_convention(framework, framework.conventions[i], draft=draft)
-    return i, write_temporary(path, data), sha256(data)
+    return i, write_temporary(path, data, durable=False), sha256(data)
 
 
 def write_all(
