@@ -244,7 +244,9 @@ class TestChangedArticles:
             in (texts(document))
         )
         body = "\n".join(texts(document))
-        assert "Vu l'avenant n°\u00a01 à cette convention, signé à Mâcon le 12\u00a0avril 2023" in body
+        assert (
+            "Vu l'avenant n°\u00a01 à cette convention, signé à Mâcon le 12\u00a0avril 2023" in body
+        )
 
     def test_inserted_article_renumbers_the_others(self, example_data: dict[str, Any]) -> None:
         """Co-signatories bring an optional article: inserted, and the next ones renumbered."""

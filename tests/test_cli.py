@@ -415,3 +415,32 @@ class TestAvenantTemplateCommands:
         template = Path(__file__).resolve().parent.parent / "templates" / "avenant.docx"
         assert invoke("lint", "--avenant", str(template)).code == ExitCode.OK
         assert invoke("lint", str(template)).code == ExitCode.INVALID
+
+
+class TestGenerateVerifies:
+    def test_a_finding_in_a_written_document(self, example_path: Path, tmp_path: Path) -> None:
+        """generate reads back what it wrote: a dangling « article 42 » is reported, exit 1,
+        and the complete documents stay; --no-verify skips the reading."""
+        bundled = Path(__file__).resolve().parent.parent / "templates" / "convention_cadre.docx"
+        with zipfile.ZipFile(bundled) as z:
+            members = {n: z.read(n) for n in z.namelist()}
+        body = members["word/document.xml"]
+        at = body.rindex(b"<w:sectPr")
+        members["word/document.xml"] = (
+            body[:at]
+            + b"<w:p><w:r><w:t>Voir l\xe2\x80\x99article 42.</w:t></w:r></w:p>"
+            + body[at:]
+        )
+        template = tmp_path / "modele.docx"
+        with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, data in members.items():
+                z.writestr(name, data)
+        args = ["generate", str(example_path), "--template", str(template), "--only", REFS[0]]
+        result = invoke(*args, "--out", str(tmp_path / "a"))
+        assert result.code == ExitCode.INVALID
+        assert "Anomalie dans CD71-ISCG-2021-01.docx" in result.err
+        assert "renvoi-article" in result.err
+        assert (tmp_path / "a" / f"{REFS[0]}.docx").is_file()
+        quiet = invoke(*args, "--out", str(tmp_path / "b"), "--no-verify")
+        assert quiet.code == ExitCode.OK
+        assert "Anomalie" not in quiet.err

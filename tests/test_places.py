@@ -243,8 +243,8 @@ class TestPopulation:
         assert sum(rest, Decimal(0)) == Decimal("12000.00")
         assert rest[0] == Decimal("5725.86")  # 12 000 × 17 064 / 35 762, rounded half up
         text = split_text(fw, c)
-        assert "au prorata de leur population municipale (INSEE, millésime 2023) :" in text
-        assert "la commune de Montceau-les-Mines pour 17\u202f064 habitants" in text
+        assert "au prorata de leur population municipale (INSEE, millésime 2023)\u00a0:" in text
+        assert "la commune de Montceau-les-Mines pour 17\u202f064\u00a0habitants" in text
 
     def test_given_figure_differs(self, example_data: dict[str, Any]) -> None:
         """A figure the convention gives is kept, and warned if INSEE's differs."""
@@ -260,8 +260,10 @@ class TestPopulation:
         figures = places.split_populations(fw, fw.conventions[0])
         assert [(f.count, f.official) for f in figures if f is not None][1] == (6000, False)
         text = split_text(fw, fw.conventions[0])
-        assert "la commune de Blanzy pour 6\u202f000 habitants, " in text
-        assert "pour 17\u202f064 habitants (population municipale, INSEE, millésime 2023)" in text
+        assert "la commune de Blanzy pour 6\u202f000\u00a0habitants, " in text
+        assert (
+            "pour 17\u202f064\u00a0habitants (population municipale, INSEE, millésime 2023)" in text
+        )
 
     def test_unknown_party_needs_a_figure(self, example_data: dict[str, Any]) -> None:
         """A collectivity outside the data still needs its population."""

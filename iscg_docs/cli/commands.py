@@ -67,13 +67,32 @@ def generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     framework, rejected = loaded.framework, loaded.rejected
     print_warnings(framework, err)
     only = _wanted(args.only, rejected)
+    found = 0
     if only != []:  # [] when every convention asked for was set aside as invalid
         report = _write_documents(args, framework, only, loaded.sha256, err)
         _print_outcomes(report, out)
+        if not args.no_verify:
+            found = _verify_written(report, err)
     if rejected:
         _print_rejected(rejected, err)
-        return ExitCode.INVALID
-    return ExitCode.OK
+    return ExitCode.INVALID if rejected or found else ExitCode.OK
+
+
+def _verify_written(report: BatchReport, err: TextIO) -> int:
+    """Read back every document this run wrote; print what does not add up or read right.
+
+    Returns:
+        How many findings there were (the documents stay: they are complete).
+    """
+    from iscg_docs.convention.verify import verify_document
+
+    found = 0
+    for outcome in report.written:
+        findings = verify_document((report.out_dir / outcome.file).read_bytes())
+        for finding in findings:
+            print(f"Anomalie dans {outcome.file} : {finding}", file=err)
+        found += len(findings)
+    return found
 
 
 def variables(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:

@@ -87,6 +87,11 @@ def _add_generate(sub: _SubParsers[argparse.ArgumentParser]) -> None:
         "--jobs", type=_positive, default=1, metavar="N", help="nombre de processus (1 par défaut)"
     )
     gen.add_argument("--quiet", action="store_true", help="pas de barre de progression")
+    gen.add_argument(
+        "--no-verify",
+        action="store_true",
+        help="ne pas relire les documents écrits (montants, renvois, signatures)",
+    )
     gen.set_defaults(func=commands.generate)
 
 

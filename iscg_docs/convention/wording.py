@@ -196,12 +196,12 @@ def _populations(framework: Framework, convention: Convention) -> str:
     vintages = {f.millesime for f in figures}
     if not any(f.official for f in figures):
         return ""
-    head, each = " :", True
+    head, each = f"{NBSP}:", True
     if None not in vintages and len(vintages) == 1:
-        head, each = f" municipale (INSEE, millésime {vintages.pop()}) :", False
+        head, each = f" municipale (INSEE, millésime {vintages.pop()}){NBSP}:", False
     items = []
     for share, figure in zip(convention.funding.split, figures, strict=True):
-        item = f"{designation(framework.party(share.party))} pour {number(figure.count)} habitants"
+        item = f"{designation(framework.party(share.party))} pour {number(figure.count)}{NBSP}habitants"
         if each and figure.official:
             item += f" (population municipale, INSEE, millésime {figure.millesime})"
         items.append(item)
