@@ -401,3 +401,21 @@ class TestAvenantDocuments:
         assert snapshot(tmp_path) == before
         report = generate(framework, tmp_path, force=True)
         assert {o.file: o.status for o in report.outcomes}[FILES[3]] == "written"
+
+
+def test_warnings_are_listed_in_the_manifest(example_path: Path, tmp_path: Path) -> None:
+    """A warning of the data (a place the COG does not know) is listed in the manifest, and
+    a manifest without warnings has no such list."""
+    import tomllib
+
+    from iscg_docs.inputs.loading import load_data
+
+    data = tomllib.loads(example_path.read_text("utf-8"))
+    post = data["conventions"][0]["posts"][0]
+    post["commune"], post["hors_referentiel"] = "Hameau-Nouveau", True
+    generate(load_data(data), tmp_path / "a")
+    listed = json.loads((tmp_path / "a" / MANIFEST).read_text("utf-8"))["warnings"]
+    assert [w["path"] for w in listed] == ["conventions[0].posts[0].commune"]
+    assert listed[0]["code"] == "unknown-place"
+    generate(load(example_path), tmp_path / "b")
+    assert "warnings" not in json.loads((tmp_path / "b" / MANIFEST).read_text("utf-8"))

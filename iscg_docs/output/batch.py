@@ -32,6 +32,7 @@ from attrs import frozen
 from iscg_docs._version import __version__
 from iscg_docs.errors import InputError, LintError, OutputError, os_reason
 from iscg_docs.model.records import Convention, Framework
+from iscg_docs.model.rules import warnings
 from iscg_docs.output.amendments import Amendment, render_amendments
 from iscg_docs.output.atomic import (
     commit,
@@ -188,6 +189,9 @@ def generate(
     with lock_folder(folder):
         remove_stale_temporaries(folder)
         run = _Run(framework, folder, names, renderer, selected, draft, input_sha256, progress)
+        run.manifest.set_warnings(
+            [{"code": w.code, "path": w.path, "message": w.message} for w in warnings(framework)]
+        )
         rendered, unchanged = run.survey(force=force, pdf=pdf)
         amendments = render_amendments(framework, selected, renderer, draft=draft)
         run.survey_amendments(amendments, force=force, pdf=pdf)

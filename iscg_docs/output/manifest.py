@@ -77,6 +77,7 @@ class Manifest:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self._entries, self._dirty = _read_entries(folder)
+        self._warnings = _read_warnings(folder)
         self._encoded: dict[str, str] = {}
         self._folded = time.monotonic()
 
@@ -94,6 +95,12 @@ class Manifest:
         if self._entries.get(name) != entry:
             self._entries[name] = entry
             self._encoded.pop(name, None)
+            self._dirty = True
+
+    def set_warnings(self, warnings: list[dict[str, str]]) -> None:
+        """The data's warnings (code, path, message), listed beside the documents."""
+        if warnings != self._warnings:
+            self._warnings = warnings
             self._dirty = True
 
     def forget(self, names: Iterable[str]) -> None:
@@ -147,13 +154,27 @@ class Manifest:
                 self._encoded[name] = textwrap.indent(text, "    ")
             documents.append(self._encoded[name])
         body = ",\n".join(documents)
+        # Listed only when there are some, so a manifest without warnings keeps its bytes.
+        warnings = ""
+        if self._warnings:
+            text = json.dumps(self._warnings, ensure_ascii=False, indent=2, sort_keys=True)
+            warnings = f',\n  "warnings": {textwrap.indent(text, "  ").lstrip()}'
         return (
             "{\n"
             f'  "documents": [\n{body}\n  ],\n'
             '  "generator": "iscg-docs",\n'
-            f'  "version": {json.dumps(__version__)}\n'
+            f'  "version": {json.dumps(__version__)}{warnings}\n'
             "}\n"
         )
+
+
+def _read_warnings(folder: Path) -> list[dict[str, str]]:
+    """The warnings ``manifest.json`` lists, or none."""
+    try:
+        found = json.loads((folder / MANIFEST).read_text("utf-8")).get("warnings", [])
+    except (FileNotFoundError, ValueError, AttributeError, OSError):
+        return []
+    return found if isinstance(found, list) else []
 
 
 def read_manifest(folder: Path) -> dict[str, dict[str, Any]]:
