@@ -17,6 +17,7 @@ from iscg_docs.errors import (
     Problem,
     TemplateError,
     ValidationError,
+    os_reason,
 )
 
 __all__ = ["main"]
@@ -94,6 +95,10 @@ def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
         return ExitCode.TEMPLATE
     except IscgError as e:
         print(f"Erreur : {e}", file=err)
+        return ExitCode.OUTPUT
+    except OSError as e:  # the library names its files in its errors; a last resort
+        where = f" ({e.filename})" if e.filename else ""
+        print(f"Erreur : opération impossible sur le disque{where} : {os_reason(e)}.", file=err)
         return ExitCode.OUTPUT
     except KeyboardInterrupt:
         print(_INTERRUPTED, file=err)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -19,11 +20,13 @@ from pathlib import Path
 from iscg_docs.errors import OutputError, os_reason
 
 __all__ = [
+    "NOT_REGULAR",
     "TEMP_PREFIX",
     "TEMP_SUFFIX",
     "adopt",
     "commit",
     "discard",
+    "refuse_special",
     "remove_stale_temporaries",
     "write_atomic",
     "write_temporary",
@@ -34,6 +37,11 @@ TEMP_PREFIX = ".iscg-docs-"
 #: … and a temporary file's ends with this, so a later run can find and remove it.
 TEMP_SUFFIX = ".part"
 
+#: What a refusal to write over a folder, a pipe or a device says.
+NOT_REGULAR = (
+    "ce n'est pas un fichier ordinaire (un dossier, un tube ou un périphérique) ; "
+    "rien n'y a été écrit : choisissez un autre nom."
+)
 #: What a refused overwrite says.
 _EXISTS = "le fichier existe déjà ; choisissez un autre nom ou autorisez le remplacement."
 
@@ -56,6 +64,7 @@ def write_atomic(
         OutputError: the file exists and ``overwrite`` is false, or it cannot be written.
     """
     target = Path(path)
+    refuse_special(target)
     if not overwrite and target.exists():
         raise OutputError(_EXISTS, str(target))
     commit(write_temporary(target, data, durable=durable), target, overwrite=overwrite)
@@ -93,6 +102,7 @@ def commit(tmp: str, path: str | os.PathLike[str], *, overwrite: bool = True) ->
     """
     target = Path(path)
     with _discarded_on_failure(tmp, target):
+        refuse_special(target)
         if overwrite:
             os.replace(tmp, target)
         else:
@@ -107,12 +117,32 @@ def adopt(source: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
     by the caller, so that the rename is the only step the output folder sees.
 
     Raises:
-        OutputError: the rename failed.
+        OutputError: ``path`` is not a regular file, or the rename failed.
     """
+    refuse_special(path)
     try:
         os.replace(source, path)
     except OSError as e:
         raise OutputError(f"écriture impossible ({os_reason(e)}).", str(path)) from None
+
+
+def refuse_special(path: str | os.PathLike[str]) -> None:
+    """Refuse to write over anything but a regular file (through a link too).
+
+    A folder, a named pipe, a device (``/dev/full``), a socket: each belongs to someone or
+    something else, and a rename would replace it.
+
+    Raises:
+        OutputError: ``path`` is there and is not a regular file, or cannot be examined.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as e:
+        raise OutputError(f"écriture impossible ({os_reason(e)}).", os.fspath(path)) from None
+    if not stat.S_ISREG(mode):
+        raise OutputError(NOT_REGULAR, os.fspath(path))
 
 
 def discard(tmp: str) -> None:

@@ -27,7 +27,8 @@ from iscg_docs._version import __version__
 from iscg_docs.errors import InputError, LintError, OutputError, os_reason
 from iscg_docs.model.records import Convention, Framework
 from iscg_docs.output.atomic import commit, remove_stale_temporaries, write_atomic, write_temporary
-from iscg_docs.output.manifest import Manifest, file_sha256, fingerprints, sha256
+from iscg_docs.output.folder import check_entries
+from iscg_docs.output.manifest import MANIFEST, Manifest, file_sha256, fingerprints, sha256
 from iscg_docs.output.pdf import convert_to_pdf
 from iscg_docs.output.workers import write_all
 
@@ -106,6 +107,7 @@ def write_convention(
 
     target = Path(path)
     data = render_convention(framework, convention, template=template, draft=draft)
+    check_entries(target.parent, [target.name])
     on_disk = file_sha256(target)
     if on_disk == sha256(data):
         return False
@@ -163,6 +165,8 @@ def generate(
     renderer = _lint_custom(template) if template is not None else ConventionRenderer()
     selected = _select(framework, only)
     names = _file_names(framework, selected, file_stem)
+    pdfs = [Path(n).with_suffix(".pdf").name for n in names.values()] if pdf else []
+    check_entries(Path(out_dir), [MANIFEST, *names.values(), *pdfs])
     folder = _output_folder(Path(out_dir))
     run = _Run(framework, folder, names, renderer, selected, draft, input_sha256, progress)
     rendered, unchanged = run.survey(force=force, pdf=pdf)
