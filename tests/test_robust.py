@@ -177,7 +177,7 @@ class TestProcesses:
     def test_jobs_out_of_bounds(self, jobs: str, tmp_path: Path) -> None:
         """``--jobs`` outside 1 to 1024 is a usage error, before anything is made."""
         done = cli_process("generate", EXAMPLE, "--out", "out", "--jobs", jobs, cwd=tmp_path)
-        _refused(done, 2, "un nombre entier de 1 à 1024 est attendu")
+        _refused(done, 2, "un nombre entier entre 1 et 1024 est attendu")
         assert not (tmp_path / "out").exists()
 
     def test_jobs_500_runs(self, tmp_path: Path) -> None:

@@ -203,7 +203,7 @@ def _bounded(limit: int) -> Callable[[str], int]:
         if not 1 <= value <= limit:
             shown = text if len(text) <= 30 else text[:30] + "…"
             raise argparse.ArgumentTypeError(
-                f"un nombre entier de 1 à {limit} est attendu ({shown!r} donné)"
+                f"un nombre entier entre 1 et {limit} est attendu ({shown!r} donné)"
             )
         return value
 
