@@ -3,7 +3,8 @@
 The public API, in the order data flows: load records from a file (:func:`load`), or build
 them (:class:`Framework`, :class:`Convention`, …); :func:`validate` them; compute a
 convention's :func:`compute_financing`; render it (:func:`render_convention`, or a
-:class:`Renderer` for many); write it (:func:`write_convention`) or a whole folder
+:class:`Renderer` for many) and its avenants (:func:`render_avenant`,
+:func:`render_consolidated`); write it (:func:`write_convention`) or a whole folder
 (:func:`generate`); :func:`compare` two versions of a document as Word tracked changes.
 French formatting lives in :mod:`iscg_docs.french`.
 
@@ -48,6 +49,7 @@ from iscg_docs.model.records import (
 from iscg_docs.model.rules import validate, warnings
 
 if TYPE_CHECKING:  # type checkers see the real names; at run time they load lazily
+    from iscg_docs.convention.avenant import render_avenant, render_consolidated
     from iscg_docs.convention.render import ConventionRenderer as Renderer
     from iscg_docs.convention.render import default_template, render_convention
     from iscg_docs.docx.compare import compare
@@ -92,6 +94,8 @@ __all__ = [
     "load",
     "load_data",
     "load_each",
+    "render_avenant",
+    "render_consolidated",
     "render_convention",
     "validate",
     "warnings",
@@ -109,6 +113,8 @@ _LAZY = {
     "compare": ("iscg_docs.docx.compare", "compare"),
     "default_template": ("iscg_docs.convention.render", "default_template"),
     "render_convention": ("iscg_docs.convention.render", "render_convention"),
+    "render_avenant": ("iscg_docs.convention.avenant", "render_avenant"),
+    "render_consolidated": ("iscg_docs.convention.avenant", "render_consolidated"),
 }
 
 

@@ -180,6 +180,28 @@ class TestRules:
         louhans = len(data["parties"]) - 1
         assert found[f"parties[{louhans}].deliberation"] == "missing-deliberation"
 
+    def test_joining_deliberation_dated_before_the_avenant(
+        self, example_data: dict[str, Any]
+    ) -> None:
+        """A deliberation of 2023 authorises signing a 2023 avenant, not the 2021 convention."""
+        data = copy.deepcopy(example_data)
+        data["parties"].append(
+            {
+                "id": "louhans",
+                "kind": "commune",
+                "name": "Louhans-Châteaurenaud",
+                "signatory": {"role": "maire", "full_name": "Anne Martin", "gender": "f"},
+                "deliberation": {
+                    "body": "conseil municipal",
+                    "date": dt.date(2023, 3, 2),
+                    "number": "2023-014",
+                },
+            }
+        )
+        avenant = fipd_2023(parties=["bli", "louhans"])
+        avenant["funding"]["split"] = [{"party": "bli"}, {"party": "louhans"}]
+        assert problems(load_data(with_avenants(data, avenant))) == []
+
     def test_etp_within_the_framework_at_every_date(self, example_data: dict[str, Any]) -> None:
         """Posts added by an avenant count against the framework's ETP from its date on."""
         data = copy.deepcopy(example_data)

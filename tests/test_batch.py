@@ -27,6 +27,12 @@ from iscg_docs.output.workers import tasks
 from tests.helpers import run
 
 REFS = ["CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"]
+#: Every document of the example, in the order generate writes them: each convention,
+#: then for the Bresse convention its avenant n° 1, consolidated version and comparison.
+FILES = [
+    *(f"{r}.docx" for r in REFS),
+    *(f"{REFS[2]}-{kind}-1.docx" for kind in ("avenant", "consolidee", "comparaison")),
+]
 
 #: Conventions in the batches the interruption tests stop: enough that the batch is still
 #: running when the signal arrives, even on a loaded machine.
@@ -46,10 +52,10 @@ class TestGenerate:
     def test_three_documents_and_manifest(self, framework: Framework, tmp_path: Path) -> None:
         """One document per convention, each listed in the manifest with its SHA-256."""
         report = generate(framework, tmp_path, input_sha256="0" * 64)
-        assert [o.file for o in report.outcomes] == [f"{r}.docx" for r in REFS]
+        assert [o.file for o in report.outcomes] == FILES
         assert all(o.status == "written" for o in report.outcomes)
         entries = manifest(tmp_path)
-        assert sorted(entries) == [f"{r}.docx" for r in REFS]
+        assert sorted(entries) == sorted(FILES)
         for name, entry in entries.items():
             assert entry["sha256"] == hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
             assert entry["input_sha256"] == "0" * 64
@@ -67,7 +73,7 @@ class TestGenerate:
         generate(framework, tmp_path)
         mtimes = {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("*.docx")}
         report = generate(framework, tmp_path)
-        assert [o.status for o in report.outcomes] == ["unchanged"] * 3
+        assert [o.status for o in report.outcomes] == ["unchanged"] * len(FILES)
         assert {p.name: p.stat().st_mtime_ns for p in tmp_path.glob("*.docx")} == mtimes
 
     def test_changed_input_refused_without_force(
@@ -86,7 +92,7 @@ class TestGenerate:
         """With force, changed documents are replaced and the manifest follows."""
         generate(framework, tmp_path)
         report = generate(framework, tmp_path, draft=True, force=True)
-        assert [o.status for o in report.outcomes] == ["written"] * 3
+        assert [o.status for o in report.outcomes] == ["written"] * len(FILES)
         assert all(e["draft"] for e in manifest(tmp_path).values())
 
     def test_only(self, framework: Framework, tmp_path: Path) -> None:
@@ -101,9 +107,9 @@ class TestGenerate:
         (tmp_path / f"{REFS[0]}.docx").unlink()
         report = generate(framework, tmp_path, only=[REFS[1]])
         assert report.outcomes[0].status == "unchanged"
-        assert sorted(manifest(tmp_path)) == [f"{REFS[1]}.docx", f"{REFS[2]}.docx"]
+        assert sorted(manifest(tmp_path)) == sorted(FILES[1:])
         generate(framework, tmp_path)
-        assert sorted(manifest(tmp_path)) == [f"{r}.docx" for r in REFS]
+        assert sorted(manifest(tmp_path)) == sorted(FILES)
 
     def test_edited_document_is_a_conflict(self, framework: Framework, tmp_path: Path) -> None:
         """A document edited by hand after generation is not overwritten silently."""
@@ -240,7 +246,8 @@ def start_batch(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[str], P
 
 
 def make_large_input(path: Path, n: int) -> None:
-    """Write, as JSON, a valid framework of ``n`` copies of the Bresse convention."""
+    """Write, as JSON, a valid framework of ``n`` copies of the Bresse convention, without
+    its avenant: one document a convention."""
     import tomllib
 
     from tests.conftest import EXAMPLE
@@ -251,6 +258,7 @@ def make_large_input(path: Path, n: int) -> None:
     conventions = []
     for i in range(n):
         c = json.loads(json.dumps(template, default=str))
+        c.pop("avenants", None)
         c["reference"] = f"BIG-{i:04d}"
         c["territory"] = f"Territoire {i}"
         c["period"]["start"] = "2021-01-01"
@@ -305,3 +313,37 @@ class TestInterruptionByCtrlC:
         assert run("generate", str(big), "--out", str(out), "--quiet")[0] == 0
         assert len(manifest(out)) == BATCH
         assert not list(out.glob(".iscg-docs-*"))
+
+
+class TestAvenantDocuments:
+    def test_each_avenant_brings_three_documents(
+        self, framework: Framework, tmp_path: Path
+    ) -> None:
+        """--only a convention takes its avenants: the avenant, the consolidated version and
+        the comparison, each in the manifest with the hash of the document it amends."""
+        report = generate(framework, tmp_path, only=[REFS[2]])
+        assert [o.file for o in report.outcomes] == [FILES[2], *FILES[3:]]
+        entries = manifest(tmp_path)
+        original = entries[FILES[2]]["sha256"]
+        for name, kind in zip(FILES[3:], ("avenant", "consolidee", "comparaison"), strict=True):
+            assert entries[name]["kind"] == kind
+            assert entries[name]["avenant"] == 1
+            assert entries[name]["amends_sha256"] == original
+            digest = hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
+            assert entries[name]["sha256"] == digest
+        revised = zipfile.ZipFile(tmp_path / FILES[5]).read("word/document.xml")
+        assert b"<w:ins " in revised
+        assert b"<w:del " in revised
+
+    def test_an_edited_avenant_is_not_overwritten(
+        self, framework: Framework, tmp_path: Path
+    ) -> None:
+        """An avenant edited by hand after generation stops the run before anything is written."""
+        generate(framework, tmp_path)
+        (tmp_path / FILES[3]).write_bytes(b"retouche")
+        before = snapshot(tmp_path)
+        with pytest.raises(OutputError, match=FILES[3]):
+            generate(framework, tmp_path)
+        assert snapshot(tmp_path) == before
+        report = generate(framework, tmp_path, force=True)
+        assert {o.file: o.status for o in report.outcomes}[FILES[3]] == "written"

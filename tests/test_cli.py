@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import sys
 import zipfile
@@ -16,6 +17,12 @@ from iscg_docs.cli.variables import FORMATS
 from tests.helpers import edited_example, invoke, run
 
 REFS = ["CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"]
+#: The example's documents in the order generate writes them: the conventions, then the
+#: Bresse convention's avenant n° 1, its consolidated version and the comparison.
+FILES = [
+    *(f"{r}.docx" for r in REFS),
+    *(f"{REFS[2]}-{kind}-1.docx" for kind in ("avenant", "consolidee", "comparaison")),
+]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -152,7 +159,7 @@ class TestGenerateCommand:
         """iscg-docs generate writes the three conventions and lists them on standard output."""
         result = invoke("generate", str(example_path), "--out", str(tmp_path))
         assert result.code == ExitCode.OK
-        assert result.out.splitlines() == [f"écrit : {tmp_path / (r + '.docx')}" for r in REFS]
+        assert result.out.splitlines() == [f"écrit : {tmp_path / f}" for f in FILES]
         assert result.err == ""
 
     def test_progress_on_stderr(self, example_path: Path, tmp_path: Path) -> None:
@@ -164,7 +171,7 @@ class TestGenerateCommand:
 
         out, err = io.StringIO(), Terminal()
         assert main(["generate", str(example_path), "--out", str(tmp_path)], out=out, err=err) == 0
-        assert out.getvalue().splitlines() == [f"écrit : {tmp_path / (r + '.docx')}" for r in REFS]
+        assert out.getvalue().splitlines() == [f"écrit : {tmp_path / f}" for f in FILES]
         assert "Conventions" in err.getvalue()
         quiet = Terminal()
         argv = ["generate", str(example_path), "--out", str(tmp_path / "q"), "--quiet"]
@@ -199,8 +206,9 @@ class TestGenerateCommand:
         assert not out.exists()
         result = invoke("generate", str(bad), "--out", str(out), "--keep-going")
         assert result.code == ExitCode.INVALID
-        assert sorted(p.name for p in out.glob("*.docx")) == [f"{REFS[0]}.docx", f"{REFS[2]}.docx"]
-        assert len(result.out.splitlines()) == 2
+        expected = [FILES[0], *FILES[2:]]
+        assert sorted(p.name for p in out.glob("*.docx")) == sorted(expected)
+        assert len(result.out.splitlines()) == len(expected)
         assert "Convention « CD71-ISCG-2021-02 » (conventions[1])" in result.err
         assert "conventions[1].funding.years[0].cost" in result.err
 
@@ -389,3 +397,21 @@ class TestCompareCommand:
         assert result.code == ExitCode.INPUT
         assert "faux.docx" in result.err
         assert not out.exists()
+
+
+class TestAvenantTemplateCommands:
+    def test_variables_of_the_avenant(self) -> None:
+        """iscg-docs variables --avenant lists the avenant template's variables."""
+        result = invoke("variables", "--avenant", "--format", "json")
+        assert result.code == ExitCode.OK
+        names = {v["name"] for v in json.loads(result.out)["variables"]}
+        assert "avenant.number" in names or any(n.startswith("avenant") for n in names)
+        assert invoke("variables", "--avenant").out.startswith(
+            "Variables et filtres disponibles dans un modèle d'avenant"
+        )
+
+    def test_lint_an_avenant_template(self) -> None:
+        """The bundled avenant template lints clean as an avenant, not as a convention."""
+        template = Path(__file__).resolve().parent.parent / "templates" / "avenant.docx"
+        assert invoke("lint", "--avenant", str(template)).code == ExitCode.OK
+        assert invoke("lint", str(template)).code == ExitCode.INVALID

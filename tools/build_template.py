@@ -237,6 +237,12 @@ def _header_footer(doc: Any) -> None:
     run = draft.add_run(typeset("PROJET – document de travail, sans valeur d'engagement"))
     run.bold = True
     header.add_paragraph("{%p endif %}")
+    # A consolidated version says after which avenant; the original prints nothing here.
+    header.add_paragraph("{%p if consolidated %}")
+    version = header.add_paragraph()
+    version.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    version.add_run("{{ consolidated }}").italic = True
+    header.add_paragraph("{%p endif %}")
     ref = header.add_paragraph()
     ref.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     ref.add_run(typeset("Convention n° {{ reference }} – {{ territory }}"))

@@ -76,18 +76,21 @@ def variables(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     """Print the variables and filters a template may use."""
     from iscg_docs.cli.variables import render
 
-    out.write(render(args.format))
+    out.write(render(args.format, document="avenant" if args.avenant else "convention"))
     return ExitCode.OK
 
 
 def lint(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     """Print the lint's report: 1 on errors, 0 on notes alone, 2 for a file that is no .docx."""
+    from iscg_docs.convention.avenant import avenant_vocabulary
     from iscg_docs.convention.render import vocabulary
     from iscg_docs.docx.lint import ERROR, format_report
     from iscg_docs.docx.lint import lint as lint_template
 
     try:
-        findings = lint_template(args.template, vocabulary())
+        findings = lint_template(
+            args.template, avenant_vocabulary() if args.avenant else vocabulary()
+        )
     except TemplateError as e:
         print(f"Erreur : {e}", file=err)
         return ExitCode.INPUT

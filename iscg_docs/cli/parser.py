@@ -107,6 +107,7 @@ def _add_variables(sub: _SubParsers[argparse.ArgumentParser]) -> None:
         ),
     )
     var.add_argument("--format", choices=FORMATS, default=FORMATS[0], help="text par défaut")
+    var.add_argument("--avenant", action="store_true", help="celles du modèle d'avenant")
     var.set_defaults(func=commands.variables)
 
 
@@ -122,6 +123,7 @@ def _add_lint(sub: _SubParsers[argparse.ArgumentParser]) -> None:
         ),
     )
     lint.add_argument("template", metavar="MODELE.docx")
+    lint.add_argument("--avenant", action="store_true", help="un modèle d'avenant")
     lint.set_defaults(func=commands.lint)
 
 

@@ -10,7 +10,10 @@ __all__ = ["FORMATS", "render"]
 #: The output formats of :func:`render`, offered by ``--format``.
 FORMATS = ("text", "markdown", "json")
 
-_TITLE = "Variables et filtres disponibles dans un modèle de convention"
+_TITLES = {
+    "convention": "Variables et filtres disponibles dans un modèle de convention",
+    "avenant": "Variables et filtres disponibles dans un modèle d'avenant",
+}
 _INTRO = (
     "Chaque variable s'écrit {{ nom }} dans le modèle ; un champ d'un élément de liste "
     "s'écrit dans une boucle : {%p for partie in parties %}{{ partie.designation }}"
@@ -18,12 +21,15 @@ _INTRO = (
 )
 
 
-def render(fmt: str = "text", example: str | Path | None = None) -> str:
+def render(
+    fmt: str = "text", example: str | Path | None = None, document: str = "convention"
+) -> str:
     """The catalogue of variables and filters, ready to print.
 
     Args:
         fmt: one of :data:`FORMATS`.
         example: the data file to take examples from; the Saône-et-Loire example by default.
+        document: whose template: "convention" or "avenant".
 
     Raises:
         ValueError: an unknown format.
@@ -31,7 +37,8 @@ def render(fmt: str = "text", example: str | Path | None = None) -> str:
     # Imported here: the parser reads FORMATS, and the other commands need no catalogue.
     from iscg_docs.convention.catalogue import entries, filter_entries
 
-    variables = entries(example)
+    variables = entries(example, document=document)
+    title = _TITLES[document]
     filters = filter_entries()
     if fmt == "json":
         payload = {
@@ -46,7 +53,7 @@ def render(fmt: str = "text", example: str | Path | None = None) -> str:
         }
         return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     if fmt == "markdown":
-        lines = [f"# {_TITLE}", "", _md(_INTRO), "", "## Variables", ""]
+        lines = [f"# {title}", "", _md(_INTRO), "", "## Variables", ""]
         lines += ["| Nom | Type | Description | Exemple |", "| --- | --- | --- | --- |"]
         lines += [
             f"| `{e.name}` | {e.type} | {_md(e.description)} | {_md(e.example)} |"
@@ -59,7 +66,7 @@ def render(fmt: str = "text", example: str | Path | None = None) -> str:
         ]
         return "\n".join(lines) + "\n"
     if fmt == "text":
-        lines = [_TITLE, "=" * len(_TITLE), "", _INTRO, "", "VARIABLES", ""]
+        lines = [title, "=" * len(title), "", _INTRO, "", "VARIABLES", ""]
         for e in variables:
             lines += [f"{e.name}  ({e.type})", f"    {e.description}", f"    exemple : {e.example}"]
         lines += ["", "FILTRES", ""]

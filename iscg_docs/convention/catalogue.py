@@ -2,7 +2,10 @@
 
 The variables come from :data:`iscg_docs.convention.context.CATALOGUE` and their example values from
 the context actually built for the first convention of the Saône-et-Loire example, so
-the list cannot drift from the code. ``iscg-docs variables`` prints them.
+the list cannot drift from the code. ``iscg-docs variables`` prints them. The avenant
+template's variables (``document="avenant"``) come the same way from
+:data:`iscg_docs.convention.avenant_context.AVENANT_CATALOGUE` and the example's first
+avenant.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from attrs import frozen
 
 from iscg_docs._resources import bundled_file
 from iscg_docs.convention.context import CATALOGUE, build_context
-from iscg_docs.convention.variables import example_values, paths
+from iscg_docs.convention.variables import Variable, example_values, paths
 from iscg_docs.french import FILTERS
 from iscg_docs.model.records import Gender, Party, PartyKind, Role, Signatory
 
 __all__ = [
+    "DOCUMENTS",
     "EXAMPLE_FILE",
     "UNAVAILABLE",
     "Entry",
@@ -37,6 +41,9 @@ EXAMPLE_FILE = bundled_file("examples", "saone-et-loire.toml") or Path(
 
 #: What stands for an example when the example file is missing or invalid.
 UNAVAILABLE = "(exemple indisponible)"
+
+#: The kinds of document whose template variables can be listed.
+DOCUMENTS = ("convention", "avenant")
 
 
 @frozen
@@ -74,8 +81,9 @@ class FilterEntry:
     output: str
 
 
-def _example_context(path: Path) -> dict[str, Any] | None:
-    """The context of the example's first convention, or None if it cannot be had."""
+def _example_context(path: Path, document: str = "convention") -> dict[str, Any] | None:
+    """The context of the example's first convention (or first avenant), or None if it
+    cannot be had."""
     from iscg_docs.errors import IscgError
     from iscg_docs.inputs.loading import load
 
@@ -85,6 +93,11 @@ def _example_context(path: Path) -> dict[str, Any] | None:
         framework = load(path)
     except IscgError:
         return None
+    if document == "avenant":
+        from iscg_docs.convention.avenant import avenant_context
+
+        amended = [c for c in framework.conventions if c.avenants]
+        return avenant_context(framework, amended[0], 1) if amended else None
     if not framework.conventions:
         return None
     return build_context(framework, framework.conventions[0])
@@ -106,17 +119,19 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-def entries(example: str | Path | None = None) -> tuple[Entry, ...]:
+def entries(example: str | Path | None = None, document: str = "convention") -> tuple[Entry, ...]:
     """Every catalogue entry with its example value.
 
     Args:
         example: the data file to take examples from; the Saône-et-Loire example by default.
+        document: "convention" or "avenant" (:data:`DOCUMENTS`): whose template.
 
     Returns:
         The entries in catalogue order; examples read :data:`UNAVAILABLE` when the file
         is missing or invalid.
     """
-    context = _example_context(Path(example) if example is not None else EXAMPLE_FILE)
+    catalogue = _catalogue(document)
+    context = _example_context(Path(example) if example is not None else EXAMPLE_FILE, document)
     firsts: dict[str, Any] = {}
     if context is not None:
         firsts = example_values(context)
@@ -129,8 +144,18 @@ def entries(example: str | Path | None = None) -> tuple[Entry, ...]:
             v.type,
             _show(firsts[v.name]) if v.name in firsts else UNAVAILABLE,
         )
-        for v in CATALOGUE
+        for v in catalogue
     )
+
+
+def _catalogue(document: str) -> tuple[Variable, ...]:
+    if document == "avenant":
+        from iscg_docs.convention.avenant_context import AVENANT_CATALOGUE
+
+        return AVENANT_CATALOGUE
+    if document != "convention":
+        raise ValueError(f"unknown document {document!r}; expected one of {', '.join(DOCUMENTS)}")
+    return CATALOGUE
 
 
 # --------------------------------------------------------------------------- filters

@@ -28,6 +28,7 @@ from iscg_docs.convention.variables import (
 from iscg_docs.convention.wording import (
     FORCE_NAME,
     appearances,
+    consolidated_label,
     convention_title,
     job_texts,
     jobs,
@@ -56,22 +57,37 @@ from iscg_docs.model.financing import (
 )
 from iscg_docs.model.records import Convention, Framework, Party
 
-__all__ = ["BLANK_DATE", "CATALOGUE", "VARIABLES", "build_context"]
+__all__ = [
+    "BLANK_DATE",
+    "CATALOGUE",
+    "FRAMEWORK_VARIABLE",
+    "PARTY_VARIABLES",
+    "SIGNER_VARIABLES",
+    "VARIABLES",
+    "Source",
+    "build_context",
+]
 
 #: What the signature date reads in a draft: dotted leaders to fill in by hand.
 BLANK_DATE = "……………"
 
 
-class _Source:
+class Source:
     """What the variables are computed from: the records, and what several of them share."""
 
     def __init__(
-        self, framework: Framework, convention: Convention, financing: Financing, draft: bool
+        self,
+        framework: Framework,
+        convention: Convention,
+        financing: Financing,
+        draft: bool,
+        consolidated: int = 0,
     ) -> None:
         self.framework = framework
         self.convention = convention
         self.financing = financing
         self.draft = draft
+        self.consolidated = consolidated
         self.state = framework.party(framework.state)
         self.departement = framework.party(framework.departement)
         self.others = [framework.party(pid) for pid in convention.parties]
@@ -133,7 +149,7 @@ _APPEARANCE = (
 )
 
 #: The fields of a signature box; the item is a :class:`~iscg_docs.convention.wording.SignatureBlock`.
-_SIGNER = (
+SIGNER_VARIABLES = (
     text(
         "party",
         "« Pour la commune de Blanzy » (french.designation) ; vide pour une case sans signataire",
@@ -147,7 +163,7 @@ _SIGNER = (
     text("name", "nom du signataire, tel qu'il signe", lambda b: b.name),
 )
 
-_FRAMEWORK = group(
+FRAMEWORK_VARIABLE = group(
     "framework",
     "la convention cadre",
     (
@@ -181,7 +197,7 @@ _FRAMEWORK = group(
     lambda s: s.framework,
 )
 
-_PARTIES = (
+PARTY_VARIABLES = (
     group(
         "state",
         "l'État, partie à la convention",
@@ -457,7 +473,7 @@ _FINANCING = group(
 )
 
 
-def _signature_date(source: _Source) -> str:
+def _signature_date(source: Source) -> str:
     signed_on = source.convention.signed_on
     if source.draft or signed_on is None:
         return BLANK_DATE
@@ -490,11 +506,11 @@ _SIGNATURE = group(
             "les blocs de signature, deux par ligne de tableau",
             lambda s: s.signature_rows(),
             (
-                group("left", "bloc de gauche", _SIGNER, lambda r: signature_block(r[0])),
+                group("left", "bloc de gauche", SIGNER_VARIABLES, lambda r: signature_block(r[0])),
                 group(
                     "right",
                     "bloc de droite (vide si le nombre de signataires est impair)",
-                    _SIGNER,
+                    SIGNER_VARIABLES,
                     lambda r: signature_block(r[1]),
                 ),
             ),
@@ -508,6 +524,11 @@ VARIABLES: tuple[Node, ...] = (
         "draft",
         "vrai pour un projet : « PROJET » en en-tête, filigrane, date de signature laissée en blanc",
         lambda s: s.draft,
+    ),
+    text(
+        "consolidated",
+        "en en-tête d'une version consolidée : « Version consolidée après l'avenant n° 1 » ; vide pour la convention telle que signée",
+        lambda s: consolidated_label(s.consolidated),
     ),
     text(
         "reference",
@@ -524,8 +545,8 @@ VARIABLES: tuple[Node, ...] = (
         "intitulé de la convention : « triennale » seulement pour trois ans, « un poste » ou « des postes » selon le nombre de postes (un même intervenant = un poste)",
         lambda s: convention_title(s.convention),
     ),
-    _FRAMEWORK,
-    *_PARTIES,
+    FRAMEWORK_VARIABLE,
+    *PARTY_VARIABLES,
     *_POSTS,
     _FINANCING,
     _SIGNATURE,
@@ -550,6 +571,7 @@ def build_context(
     *,
     financing: Financing | None = None,
     draft: bool = False,
+    consolidated: int = 0,
 ) -> dict[str, Any]:
     """Everything the template prints for ``convention``, formatted in French.
 
@@ -558,6 +580,9 @@ def build_context(
         convention: the convention to draft; assumed valid.
         financing: its financing table; computed when omitted.
         draft: a draft: "PROJET" in the header, a watermark, and no signature date.
+        consolidated: for the convention as amended by its avenants 1 to n
+            (:meth:`~iscg_docs.model.records.Convention.state_after`), n: the header
+            says which consolidated version it is; 0 for the convention as signed.
 
     Returns:
         Plain data only (str, bool, lists, dicts), described by :data:`CATALOGUE`.
@@ -568,4 +593,4 @@ def build_context(
     """
     if financing is None:
         financing = compute_financing(convention, framework)
-    return _BUILD(_Source(framework, convention, financing, draft))
+    return _BUILD(Source(framework, convention, financing, draft, consolidated))

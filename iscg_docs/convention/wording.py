@@ -17,7 +17,7 @@ from iscg_docs.french.parties import (
     represented_by,
     signatory_block,
 )
-from iscg_docs.french.text import NNBSP, capitalize, join
+from iscg_docs.french.text import NBSP, NNBSP, capitalize, join
 from iscg_docs.model.financing import Financing
 from iscg_docs.model.places import split_populations
 from iscg_docs.model.records import (
@@ -34,6 +34,7 @@ __all__ = [
     "Appearance",
     "SignatureBlock",
     "appearances",
+    "consolidated_label",
     "convention_title",
     "job_texts",
     "jobs",
@@ -210,3 +211,8 @@ def signature_block(party: Party | None) -> SignatureBlock:
         return SignatureBlock()
     title, name = signatory_block(party.signatory)
     return SignatureBlock(f"Pour {designation(party)}", title, name)
+
+
+def consolidated_label(number: int) -> str:
+    """The header line of the version consolidated after avenant ``number``; "" for 0."""
+    return f"Version consolidée après l'avenant n°{NBSP}{number}" if number else ""

@@ -1,6 +1,6 @@
 """The sandboxed Jinja environment templates run in, and Jinja's errors said in French.
 
-Templates run in a Jinja :class:`~jinja2.sandbox.SandboxedEnvironment` with no globals,
+Templates run in the bounded immutable sandbox of :mod:`iscg_docs.docx.sandbox` with no globals,
 autoescaping on (``&``, ``<`` and ``>`` in user text come out literally) and
 :class:`~jinja2.StrictUndefined` (a misspelt variable is an error that names it, never
 empty text).
@@ -19,7 +19,7 @@ from iscg_docs.errors import TemplateError
 if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
-__all__ = ["bad_package", "make_environment", "translate_template_errors"]
+__all__ = ["bad_package", "make_environment", "package_reason", "translate_template_errors"]
 
 
 def make_environment(filters: Mapping[str, Any] | None = None) -> SandboxedEnvironment:
@@ -32,14 +32,15 @@ def make_environment(filters: Mapping[str, Any] | None = None) -> SandboxedEnvir
         A sandboxed environment with autoescaping, strict undefined and no globals.
     """
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    from iscg_docs.docx.sandbox import Sandbox
+
+    env = Sandbox(autoescape=True, undefined=StrictUndefined)
     # No range/cycler/joiner/lipsum/namespace/dict: a document template needs none, and
     # each is one more object a hostile template could poke at.
     env.globals.clear()
     if filters:
-        env.filters.update(filters)
+        env.add_filters(filters)
     return env
 
 
@@ -50,12 +51,25 @@ def translate_template_errors() -> Iterator[None]:
     from jinja2.exceptions import SecurityError
     from jinja2.exceptions import TemplateError as JinjaError
 
+    from iscg_docs.docx.sandbox import LimitError
+
     try:
         yield
+    except LimitError as exc:
+        raise TemplateError(f"modèle refusé : {exc}.", _where(exc)) from exc
+    except MemoryError:
+        raise TemplateError(
+            "modèle refusé : il demande plus de mémoire que la machine n'en a."
+        ) from None
+    except RecursionError:
+        raise TemplateError(
+            "modèle refusé : il s'appelle lui-même trop profondément (macro ou boucle récursive)."
+        ) from None
     except SecurityError as exc:
         raise TemplateError(
-            f"construction interdite dans le modèle ({exc}) : un modèle ne peut qu'afficher "
-            "des variables et utiliser les filtres fournis.",
+            f"construction interdite dans le modèle ({_security_reason(str(exc))}) : un "
+            "modèle ne peut qu'afficher des variables et utiliser les filtres fournis, sans "
+            "modifier les données.",
             _where(exc),
         ) from exc
     except UndefinedError as exc:
@@ -81,12 +95,43 @@ def bad_package(name: str) -> Iterator[None]:
     Args:
         name: the template's name, for the error's ``where``.
     """
+    from docx.opc.exceptions import OpcError
+    from lxml import etree
+
     try:
         yield
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
+    except (zipfile.BadZipFile, KeyError, ValueError, OpcError, etree.LxmlError) as e:
         raise TemplateError(
-            f"ce fichier n'est pas un document Word (.docx) utilisable ({e}).", name
+            f"ce fichier n'est pas un document Word (.docx) utilisable ({package_reason(e)}).",
+            name,
         ) from None
+
+
+def package_reason(error: Exception) -> str:
+    """Why python-docx or lxml could not read a package, for a French message.
+
+    python-docx names the file it was given, which is a ``BytesIO`` and its address when
+    the template came as bytes: such a message is replaced by its kind.
+    """
+    from docx.opc.exceptions import OpcError
+    from lxml import etree
+
+    if isinstance(error, KeyError):
+        m = re.search(r"no item named '([^']+)'", str(error))
+        return f"l'élément « {m.group(1)} » manque" if m else f"une partie manque : {error}"
+    if isinstance(error, etree.LxmlError):
+        return f"XML mal formé : {error}"
+    if isinstance(error, OpcError) or " at 0x" in str(error):
+        return f"paquet incomplet : {type(error).__name__}"
+    return str(error)
+
+
+def _security_reason(message: str) -> str:
+    """The sandbox's refusal in French: it names the attribute and the type."""
+    m = re.match(r"access to attribute '([^']+)' of '([^']+)' object is unsafe", message)
+    if m:
+        return f"« {m.group(1)} » d'un objet {m.group(2)}"
+    return message
 
 
 def _undefined_name(message: str) -> str:

@@ -20,12 +20,13 @@ import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from iscg_docs._characters import FORBIDDEN
 from iscg_docs.docx.environment import bad_package, make_environment, translate_template_errors
-from iscg_docs.errors import TemplateError, os_reason
+from iscg_docs.docx.package import template_bytes
+from iscg_docs.docx.sandbox import budget
+from iscg_docs.errors import TemplateError
 
 __all__ = ["CORE_PROPERTIES", "Renderer", "check_context", "core_properties_xml"]
 
@@ -151,12 +152,10 @@ class Renderer:
         if name is None:
             name = "<bytes>" if isinstance(template, bytes) else str(template)
         self.template_name = name
-        try:
-            data = template if isinstance(template, bytes) else Path(template).read_bytes()
-        except OSError as e:
-            raise TemplateError(f"modèle illisible ({os_reason(e)}).", name) from None
+        data = template_bytes(template, name)
         self.env = make_environment(filters)
-        with translate_template_errors(), bad_package(name):
+        # Compiling renders the core properties once: bounded as a render is.
+        with translate_template_errors(), bad_package(name), budget():
             self._compiled = CompiledTemplate(data, self.env, autoescape=True)
         self._core_name, self._core_blob = self._compiled.core_member
 
@@ -184,13 +183,15 @@ class Renderer:
         plain = check_context(context)
         core = core_properties_xml(self._core_blob, properties or {})
         try:
-            with translate_template_errors():
+            with translate_template_errors(), budget():
                 return self._compiled.render(
                     context, replace={self._core_name: core}, scan=not plain
                 )
         except TemplateError as e:
             if e.where is None and e.name:
                 raise TemplateError(e.message, self._locate(e.name), e.name) from e
+            if e.where is None:
+                raise TemplateError(e.message, self.template_name, e.name) from e
             raise
 
     def _locate(self, name: str) -> str | None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
+from iscg_docs._files import MEGABYTE, Refused, read_regular
 from iscg_docs.errors import InputError, Problem, ValidationError, os_reason
 from iscg_docs.inputs.structure import structure
 from iscg_docs.model.records import Framework
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from iscg_docs.inputs.workbook.reader import WorkbookReading
 
 __all__ = [
+    "INPUT_LIMIT",
+    "MAX_DEPTH",
+    "MAX_DIGITS",
     "SUFFIXES",
     "Loaded",
     "Rejected",
@@ -36,12 +40,23 @@ __all__ = [
 #: File suffixes :func:`load` understands.
 SUFFIXES = (".toml", ".json", ".xlsx")
 
+#: The largest input file read, in bytes: a framework of 300 conventions takes 1 MB.
+INPUT_LIMIT = 20 * MEGABYTE
+#: How deep lists and tables may nest in a TOML or JSON file; a framework needs 6.
+MAX_DEPTH = 32
+#: The most digits an integer of a TOML or JSON file may have.
+MAX_DIGITS = 100
+
 
 def read_file(path: str | os.PathLike[str]) -> bytes:
     """The bytes of an input file, with a French reason if it cannot be read.
 
+    Only a regular file of at most :data:`INPUT_LIMIT` bytes is read (see
+    :func:`~iscg_docs._files.read_regular`): a FIFO or a device is refused, not waited on.
+
     Raises:
-        InputError: the file is of an unknown kind, missing or unreadable.
+        InputError: the file is of an unknown kind, missing, unreadable, not a regular
+            file or too large.
     """
     p = Path(path)
     if p.suffix.lower() not in SUFFIXES:
@@ -51,8 +66,10 @@ def read_file(path: str | os.PathLike[str]) -> bytes:
             str(p),
         )
     try:
-        return p.read_bytes()
-    except (FileNotFoundError, IsADirectoryError):
+        return read_regular(p, INPUT_LIMIT)
+    except Refused as e:
+        raise InputError(f"{e.reason}.", str(p)) from None
+    except FileNotFoundError:
         raise InputError("fichier introuvable.", str(p)) from None
     except OSError as e:
         raise InputError(f"lecture impossible ({os_reason(e)}).", str(p)) from None
@@ -88,16 +105,67 @@ def _parse_text(p: Path, raw: bytes) -> dict[str, Any]:
         if p.suffix.lower() == ".toml":
             data: Any = tomllib.loads(text)
         else:
-            data = json.loads(text, parse_float=_refuse_json_float)
+            data = json.loads(text, parse_float=_refuse_json_float, parse_int=_json_int)
     except tomllib.TOMLDecodeError as e:
         raise InputError(f"syntaxe TOML incorrecte {_toml_place(str(e))}.", str(p)) from None
     except json.JSONDecodeError as e:
         raise InputError(
             f"syntaxe JSON incorrecte ligne {e.lineno}, colonne {e.colno} : {e.msg}.", str(p)
         ) from None
+    except _TooManyDigits as e:
+        raise InputError(_digits_message(e.digits), str(p)) from None
+    except RecursionError:
+        raise InputError(_DEPTH_MESSAGE, str(p)) from None
+    except ValueError:  # tomllib: an integer beyond Python's int-string limit
+        raise InputError(_digits_message(None), str(p)) from None
     if not isinstance(data, dict):
         raise InputError("le fichier doit contenir un objet (la convention cadre).", str(p))
+    _check_shape(data, p)
     return data
+
+
+_DEPTH_MESSAGE = (
+    f"listes ou tables imbriquées sur plus de {MAX_DEPTH} niveaux ; une convention cadre "
+    "en a au plus six : ce fichier n'en est pas une."
+)
+
+
+class _TooManyDigits(Exception):
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _digits_message(digits: int | None) -> str:
+    count = f" de {digits} chiffres" if digits is not None else ""
+    return f"un nombre entier{count} est trop long : un nombre a au plus {MAX_DIGITS} chiffres."
+
+
+def _json_int(literal: str) -> int:
+    # Python refuses to convert more than 4 300 digits, with an English ValueError.
+    digits = len(literal.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise _TooManyDigits(digits)
+    return int(literal)
+
+
+# An integer of MAX_DIGITS digits holds at most this many bits.
+_MAX_BITS = MAX_DIGITS * 10 // 3 + 1
+
+
+def _check_shape(data: dict[str, Any], p: Path) -> None:
+    """Refuse data nested deeper than :data:`MAX_DEPTH` or an integer too long, without
+    recursion: every later step (structure, validation, rendering) may then recurse."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                raise InputError(_DEPTH_MESSAGE, str(p))
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+        elif isinstance(value, int) and value.bit_length() > _MAX_BITS:
+            raise InputError(_digits_message(None), str(p))
 
 
 class _JsonFloat(float):

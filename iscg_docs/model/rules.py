@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
+import attrs
+
 from iscg_docs.errors import PathPart, Problem, Severity, ValidationError, format_path
 from iscg_docs.model import file_names, places
 from iscg_docs.model.financing import departement_rate
@@ -467,7 +469,10 @@ def _avenants(
                 f"l'avenant n° {avenant.number} ne modifie rien : indiquez la ou les sections "
                 f"qu'il remplace ({', '.join(AVENANT_SECTIONS)}) ou ses signataires.",
             )
-        found = set(_convention(state, fw, parties, path))
+        # A collectivity that joins deliberates before it signs the avenant, not the
+        # convention: the state's dates are checked against the avenant's signature.
+        dated = attrs.evolve(state, signed_on=avenant.signed_on or state.signed_on)
+        found = set(_convention(dated, fw, parties, path))
         prefix = format_path(path)
         for problem in sorted(found - before, key=lambda p: p.path):
             yield Problem(
@@ -476,7 +481,7 @@ def _avenants(
                 f"après l'avenant n° {avenant.number}, {problem.message}",
             )
         before = found
-        yield from _avenant_signatories(avenant, state, fw, apath)
+        yield from _avenant_signatories(avenant, (previous, state), fw, apath)
 
 
 def _avenant_order(c: Convention, k: int, apath: tuple[PathPart, ...]) -> Iterator[Problem]:
@@ -509,9 +514,15 @@ def _avenant_order(c: Convention, k: int, apath: tuple[PathPart, ...]) -> Iterat
 
 
 def _avenant_signatories(
-    avenant: Avenant, state: Convention, fw: Framework, apath: tuple[PathPart, ...]
+    avenant: Avenant,
+    states: tuple[Convention, Convention],
+    fw: Framework,
+    apath: tuple[PathPart, ...],
 ) -> Iterator[Problem]:
-    signing = {fw.state, fw.departement, *state.parties, *state.cosignatories}
+    # The parties before and after the avenant all sign it: one that leaves consents too.
+    signing = {fw.state, fw.departement}
+    for state in states:
+        signing |= {*state.parties, *state.cosignatories}
     for j, ps in enumerate(avenant.signatories):
         if ps.party not in signing:
             yield _p(

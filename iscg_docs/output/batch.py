@@ -26,6 +26,7 @@ from attrs import frozen
 from iscg_docs._version import __version__
 from iscg_docs.errors import InputError, LintError, OutputError, os_reason
 from iscg_docs.model.records import Convention, Framework
+from iscg_docs.output.amendments import Amendment, render_amendments
 from iscg_docs.output.atomic import commit, remove_stale_temporaries, write_atomic, write_temporary
 from iscg_docs.output.folder import check_entries
 from iscg_docs.output.manifest import MANIFEST, Manifest, file_sha256, fingerprints, sha256
@@ -170,10 +171,13 @@ def generate(
     folder = _output_folder(Path(out_dir))
     run = _Run(framework, folder, names, renderer, selected, draft, input_sha256, progress)
     rendered, unchanged = run.survey(force=force, pdf=pdf)
+    amendments = render_amendments(framework, selected, renderer, draft=draft)
+    run.survey_amendments(amendments, force=force, pdf=pdf)
     run.keep(unchanged)
     todo = [i for i in selected if i not in unchanged and i not in rendered]
     run.write(rendered, todo, jobs)
-    ordered = tuple(run.outcomes[i] for i in selected)
+    after = run.write_amendments(amendments)
+    ordered = tuple(o for i in selected for o in (run.outcomes[i], *after.get(i, ())))
     if pdf:
         ordered = _pdfs(folder, ordered, run.manifest)
     return BatchReport(folder, ordered)
@@ -291,6 +295,52 @@ class _Run:
                     self._record(i, sha)
                     self.manifest.write()
             raise
+
+    def survey_amendments(self, amendments: Sequence[Amendment], *, force: bool, pdf: bool) -> None:
+        """Refuse, before anything is written, avenant documents that would change.
+
+        Raises:
+            OutputError: some would change, or their PDFs are not this tool's, and
+                ``force`` is off.
+        """
+        check_entries(self.folder, [a.file for a in amendments])
+        if force:
+            return
+        conflicts = [
+            a.file
+            for a in amendments
+            if file_sha256(self.folder / a.file) not in (None, sha256(a.data))
+        ]
+        foreign = [n for a in amendments if pdf and (n := self._foreign_pdf(a.file))]
+        if conflicts or foreign:
+            raise OutputError(_refusal(conflicts, foreign), str(self.folder))
+
+    def write_amendments(self, amendments: Sequence[Amendment]) -> dict[int, list[Outcome]]:
+        """Write the avenant documents that are missing or out of date, each then recorded.
+
+        Returns:
+            Their outcomes, by the index of the convention they amend.
+        """
+        outcomes: dict[int, list[Outcome]] = {}
+        for a in amendments:
+            sha = sha256(a.data)
+            status = "unchanged" if file_sha256(self.folder / a.file) == sha else "written"
+            if status == "written":
+                write_atomic(self.folder / a.file, a.data)
+            entry = {
+                "reference": a.reference,
+                "file": a.file,
+                "sha256": sha,
+                "kind": a.kind,
+                "avenant": a.number,
+                "amends_sha256": a.amends_sha256,
+                **self.made_from,
+            }
+            if self.manifest.get(a.file) != entry:
+                self.manifest[a.file] = entry
+                self.manifest.write()
+            outcomes.setdefault(a.index, []).append(Outcome(a.reference, a.file, status, sha))
+        return outcomes
 
     def _foreign_pdf(self, document: str) -> str | None:
         """The name of ``document``'s PDF if one is present that this tool did not make.

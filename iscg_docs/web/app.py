@@ -192,9 +192,10 @@ async def generation(request: Request) -> Response:
         return site.refused(f"Erreur : {e}", 500)
     if alone:
         suffix = ".pdf" if fields.get("pdf_de") else ".docx"
-        for file_name, data in produced.files:
-            if file_name.endswith(suffix):
-                return _attachment(file_name, data)
+        # The convention's own document: its avenants' documents bear its name and more.
+        matching = [(f, data) for f, data in produced.files if f.endswith(suffix)]
+        if matching:
+            return _attachment(*min(matching, key=lambda item: len(item[0])))
     stem = Path(work.safe_name(name)).stem
     return _attachment(f"{stem}-documents.zip", work.zip_bytes(produced))
 

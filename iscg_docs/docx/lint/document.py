@@ -9,10 +9,11 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from iscg_docs.errors import TemplateError, os_reason
+from iscg_docs.docx.environment import package_reason
+from iscg_docs.docx.package import template_bytes
+from iscg_docs.errors import TemplateError
 
 __all__ = [
     "BLOCKS",
@@ -92,15 +93,13 @@ def read(source: str | os.PathLike[str] | bytes) -> tuple[str, bytes, Any]:
     from lxml import etree
 
     name = "<bytes>" if isinstance(source, bytes) else str(source)
-    try:
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    except OSError as e:
-        raise TemplateError(f"modèle illisible ({os_reason(e)}).", name) from None
+    data = template_bytes(source, name)
     try:
         return name, data, docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, OpcError, KeyError, ValueError, etree.XMLSyntaxError) as e:
         raise TemplateError(
-            f"ce fichier n'est pas un document Word (.docx) utilisable ({e}).", name
+            f"ce fichier n'est pas un document Word (.docx) utilisable ({package_reason(e)}).",
+            name,
         ) from None
 
 

@@ -14,11 +14,14 @@ Layout (headers on row 1, one record per row, empty rows ignored):
 « Postes »      one post per row, joined to its convention by « Convention » (reference)
 « Financement » one year per row (« Année n° » 1, 2, 3…) of a convention
 « Répartition » one paying collectivity per row of a convention
+« Avenants »    one avenant per row (optional sheet); rows of « Postes », « Financement »
+                and « Répartition » whose « Avenant n° » is set form its replaced sections
 « Notice »      what each column means, its format, an example (not read back)
 ==============  ============================================================================
 
 Modules: ``schema`` (the sheets and columns above, as data), ``cells`` (one cell to a
-plain value), ``reader`` and ``writer``. openpyxl is imported inside the functions that
+plain value), ``opening`` (openpyxl, after the checks a hostile file needs), ``reader``
+and ``writer``. openpyxl is imported inside the functions that
 need it, so importing this package (or the command line) does not pay for it.
 """
 

@@ -8,23 +8,24 @@ row and column.
 
 from __future__ import annotations
 
-import io
 import os
-import warnings
-import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from attrs import frozen
 
-from iscg_docs.errors import InputError, PathPart, Problem, ValidationError, format_path
+from iscg_docs.errors import PathPart, Problem, ValidationError, format_path
 from iscg_docs.inputs.workbook.cells import cell_text, convert, is_formula, norm
+from iscg_docs.inputs.workbook.opening import open_workbook, used
 from iscg_docs.inputs.workbook.schema import (
+    AVENANT_KEY,
+    AVENANTS,
     CADRE,
     CONVENTIONS,
     FIELD,
     FINANCEMENT,
     GROUPS,
+    OPTIONAL_SHEETS,
     PARTIES,
     POSTES,
     REPARTITION,
@@ -98,11 +99,7 @@ def scan_workbook(path: str | os.PathLike[str], content: bytes | None = None) ->
     name = os.fspath(path)
     if content is None:
         content = read_file(path)
-    _refuse_bomb(name, content)
-    # Cached values and formulas are two loads of the same bytes: openpyxl keeps one or
-    # the other, and an empty value is told apart from a formula never computed.
-    values = _open(name, content, data_only=True)
-    formulas = _open(name, content, data_only=False)
+    values, formulas = open_workbook(name, content)
     return _Reader(values, formulas).read()
 
 
@@ -126,53 +123,6 @@ def _prefixes(path: str) -> Iterator[str]:
     for i in range(len(path) - 1, 0, -1):
         if path[i] in ".[":
             yield path[:i]
-
-
-#: The most a workbook may unzip to. A filled-in workbook is a few hundred kilobytes
-#: unzipped; a « zip bomb » of a few megabytes would unzip to gigabytes in memory.
-UNZIPPED_MAX = 100 * 1024 * 1024
-
-
-def _refuse_bomb(name: str, content: bytes) -> None:
-    """Refuse, before openpyxl unzips anything, a workbook whose parts are too large.
-
-    The sizes are those the zip declares; reading a part never goes past its declared
-    size (a part that lies fails its check, which :func:`_open` reports).
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        return  # not a zip at all: openpyxl says so, in _open
-    if unzipped > UNZIPPED_MAX:
-        raise InputError(
-            f"ce classeur se décompresse en {unzipped // (1024 * 1024)} Mo, plus que les "
-            f"{UNZIPPED_MAX // (1024 * 1024)} Mo qu'un classeur de conventions peut occuper ; "
-            "enregistrez-le à nouveau depuis Excel ou LibreOffice.",
-            name,
-        )
-
-
-def _open(name: str, content: bytes, *, data_only: bool) -> Any:
-    import openpyxl  # lazily: the CLI must not pay for it at start-up
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        with warnings.catch_warnings():
-            # Excel's extended data validation and conditional formatting are dropped on
-            # reading; only cell values matter here.
-            warnings.filterwarnings(
-                "ignore",
-                message=r".* extension is not supported and will be removed",
-                category=UserWarning,
-            )
-            return openpyxl.load_workbook(io.BytesIO(content), data_only=data_only)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError) as e:
-        raise InputError(
-            f"ce fichier n'est pas un classeur Excel (.xlsx) lisible ({type(e).__name__}) ; "
-            "enregistrez-le au format « Classeur Excel (.xlsx) ».",
-            name,
-        ) from None
 
 
 @frozen
@@ -232,18 +182,91 @@ class _Reader:
             conv["posts"] = []
             conv["funding"]["years"] = []
             conv["funding"]["split"] = []
-        for i, rows in self._joined(POSTES, index, len(convs), "posts").items():
-            convs[i]["posts"] = [
-                self._fill(row, ("conventions", i, "posts", k)) for k, row in enumerate(rows)
-            ]
-        for i, rows in self._joined(REPARTITION, index, len(convs), "funding.split").items():
-            convs[i]["funding"]["split"] = [
-                self._fill(row, ("conventions", i, "funding", "split", k))
-                for k, row in enumerate(rows)
-            ]
-        for i, rows in self._joined(FINANCEMENT, index, len(convs), "funding.years").items():
-            convs[i]["funding"]["years"] = self._years(rows, i, convs[i].get("reference"))
+        self._sections(convs, index, self._avenants(convs, index))
         return WorkbookReading(data, self.locations, tuple(self.problems), frozenset(self.covered))
+
+    def _bounds(self, ws: Any) -> tuple[int, int]:
+        """The last row and column of ``ws`` holding a value or a formula.
+
+        Only those are walked: a cell formatted at XFD1048576 makes openpyxl's own
+        bounds a billion cells wide.
+        """
+        values = used(ws)
+        formulas = used(self.formulas[ws.title])
+        return max(values[0], formulas[0], 1), max(values[1], formulas[1], 1)
+
+    def _avenants(
+        self, convs: list[dict[str, Any]], index: Mapping[str, int]
+    ) -> dict[tuple[int, int], tuple[int, dict[str, Any]]]:
+        """The avenants of each convention: (convention, number) → (position, record)."""
+        found: dict[tuple[int, int], tuple[int, dict[str, Any]]] = {}
+        for i, rows in self._joined(AVENANTS, index, len(convs), "avenants").items():
+            convs[i]["avenants"] = []
+            for k, row in enumerate(rows):
+                avenant = self._fill(row, ("conventions", i, "avenants", k))
+                convs[i]["avenants"].append(avenant)
+                if isinstance(avenant.get("number"), int):
+                    found.setdefault((i, avenant["number"]), (k, avenant))
+        return found
+
+    def _sections(
+        self,
+        convs: list[dict[str, Any]],
+        index: Mapping[str, int],
+        avenants: Mapping[tuple[int, int], tuple[int, dict[str, Any]]],
+    ) -> None:
+        """Attach posts, years and shares to their convention, or to the avenant they name."""
+        for sheet, what in ((POSTES, "posts"), (REPARTITION, "split"), (FINANCEMENT, "years")):
+            joined = self._joined(
+                sheet, index, len(convs), "posts" if what == "posts" else f"funding.{what}"
+            )
+            for i, rows in joined.items():
+                for number, group in self._by_avenant(rows, avenants, i).items():
+                    prefix: tuple[PathPart, ...]
+                    if number is None:
+                        record, prefix = convs[i], ("conventions", i)
+                    else:
+                        k, record = avenants[(i, number)]
+                        prefix = ("conventions", i, "avenants", k)
+                    ref = convs[i].get("reference")
+                    if what == "posts":
+                        record["posts"] = [
+                            self._fill(row, (*prefix, "posts", n)) for n, row in enumerate(group)
+                        ]
+                    elif what == "split":
+                        record.setdefault("funding", {})["split"] = [
+                            self._fill(row, (*prefix, "funding", "split", n))
+                            for n, row in enumerate(group)
+                        ]
+                    else:
+                        record.setdefault("funding", {})["years"] = self._years(group, prefix, ref)
+
+    def _by_avenant(
+        self,
+        rows: list[_Row],
+        avenants: Mapping[tuple[int, int], object],
+        i: int,
+    ) -> dict[int | None, list[_Row]]:
+        """Rows grouped by the avenant they belong to (None: the convention as signed)."""
+        column = next(c for c in rows[0].sheet.columns if c.key == (AVENANT_KEY,))
+        groups: dict[int | None, list[_Row]] = {}
+        for row in rows:
+            try:
+                number = self._value(row, column)
+            except CoercionError as bad:
+                self._problem(bad.code, "$", bad.message, row.where(column))
+                continue
+            if number is not None and (i, number) not in avenants:
+                self._problem(
+                    "unknown-avenant",
+                    "$",
+                    f"cette convention n'a pas d'avenant n° {number} dans la feuille "
+                    f"« {AVENANTS.name} » ; cette ligne est ignorée.",
+                    row.where(column),
+                )
+                continue
+            groups.setdefault(number, []).append(row)
+        return groups
 
     # ------------------------------------------------------------------ problems
 
@@ -255,6 +278,8 @@ class _Reader:
     def _sheet(self, sheet: Sheet) -> tuple[Any, Any] | None:
         names = {norm(n): n for n in self.values.sheetnames}
         name = names.get(norm(sheet.name))
+        if name is None and sheet in OPTIONAL_SHEETS:
+            return None
         if name is None:
             self._problem(
                 "missing-sheet",
@@ -271,7 +296,8 @@ class _Reader:
         by_name = {norm(c.header): c for c in columns}
         found: dict[int, Column] = {}
         seen: set[Column] = set()
-        for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
+        _, last_column = self._bounds(ws)
+        for cell in next(ws.iter_rows(min_row=1, max_row=1, max_col=last_column), ()):
             header = cell_text(cell.value)
             if not header or norm(header).startswith(("commentaire", "remarque")):
                 continue
@@ -312,7 +338,9 @@ class _Reader:
         columns = self._header(sheet, ws, sheet.columns)
         headers = {c: cell_text(ws.cell(1, n).value) for n, c in columns.items()}
         rows = []
-        for r, cells in enumerate(ws.iter_rows(min_row=2), start=2):
+        last_row, last_column = self._bounds(ws)
+        cells_by_row = ws.iter_rows(min_row=2, max_row=last_row, max_col=last_column)
+        for r, cells in enumerate(cells_by_row, start=2):
             mine = {columns[c.column]: c for c in cells if c.column in columns}
             if all(self._empty(c, wf) for c in mine.values()):
                 continue
@@ -367,12 +395,19 @@ class _Reader:
                 groups.setdefault(index[ref], []).append(row)
         return groups
 
-    def _years(self, rows: list[_Row], i: int, ref: object) -> list[dict[str, Any]]:
-        """The funding years of convention ``i``, ordered by their number, without gaps."""
+    def _years(
+        self, rows: list[_Row], prefix: tuple[PathPart, ...], ref: object
+    ) -> list[dict[str, Any]]:
+        """The funding years of a convention or avenant at ``prefix``, ordered by their
+        number, without gaps."""
         year_col = FINANCEMENT.columns[1]
         numbered: dict[int, _Row] = {}
+        path = format_path((*prefix, "funding", "years"))
         if any(year_col not in row.cells for row in rows):
-            self.covered.add(f"conventions[{i}].funding.years")  # missing column reported
+            self.covered.add(path)  # missing column reported
+            if "avenants" in prefix:
+                # An avenant whose funding cannot be read is not reported as empty too.
+                self.covered.add(format_path(prefix))
             return []
         for row in rows:
             try:
@@ -398,7 +433,6 @@ class _Reader:
                 )
             else:
                 numbered[number] = row
-        path = f"conventions[{i}].funding.years"
         for missing in sorted(set(range(1, max(numbered, default=0) + 1)) - set(numbered)):
             self._problem(
                 "missing-year",
@@ -408,7 +442,7 @@ class _Reader:
                 f"Feuille « {FINANCEMENT.name} »",
             )
         return [
-            self._fill(numbered[n], ("conventions", i, "funding", "years", j))
+            self._fill(numbered[n], (*prefix, "funding", "years", j))
             for j, n in enumerate(sorted(numbered))
         ]
 
@@ -425,7 +459,7 @@ class _Reader:
             return
         by_label = {norm(c.header): c for c in CADRE.columns}
         seen: dict[Column, int] = {}
-        for r in range(2, ws.max_row + 1):
+        for r in range(2, self._bounds(ws)[0] + 1):
             label = cell_text(ws.cell(r, field_col).value)
             value_cell = ws.cell(r, value_col)
             if not label:
@@ -467,7 +501,8 @@ class _Reader:
     def _cadre_columns(self, ws: Any) -> tuple[int | None, int | None]:
         """The numbers of the « Champ » and « Valeur » columns, reporting a missing one."""
         field_col = value_col = None
-        for cell in next(ws.iter_rows(min_row=1, max_row=1), ()):
+        _, last_column = self._bounds(ws)
+        for cell in next(ws.iter_rows(min_row=1, max_row=1, max_col=last_column), ()):
             header = norm(cell_text(cell.value))
             if header == norm(FIELD) and field_col is None:
                 field_col = cell.column
@@ -523,6 +558,15 @@ class _Reader:
             return None
         value = cell.value
         if cell.data_type == "e":
+            formula = self.formula_sheets[row.sheet.name][cell.coordinate].value
+            if not is_formula(formula):
+                # openpyxl marks so a number formatted as a date that no date matches.
+                raise CoercionError(
+                    "bad-cell",
+                    "cette cellule est au format date mais son nombre ne correspond à aucune "
+                    f"date (années 1900 à 9999), ou elle contient un code d'erreur ({value}) ; "
+                    "saisissez la valeur attendue.",
+                )
             raise CoercionError(
                 "formula-error",
                 f"la formule de cette cellule donne une erreur ({value}) ; corrigez-la.",

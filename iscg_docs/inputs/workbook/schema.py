@@ -15,6 +15,8 @@ from attrs import field, frozen
 from iscg_docs.model.kinds import EpciKind, Force, Gender, PartyKind, Role, SplitMethod
 
 __all__ = [
+    "AVENANTS",
+    "AVENANT_KEY",
     "CADRE",
     "CONVENTIONS",
     "CONVENTION_KEY",
@@ -24,6 +26,7 @@ __all__ = [
     "HELP",
     "LABELS",
     "NOTICE",
+    "OPTIONAL_SHEETS",
     "PARTIES",
     "POSTES",
     "REPARTITION",
@@ -88,6 +91,8 @@ Kind = Literal["text", "id", "ids", "money", "number", "percent", "int", "date",
 #: Keys of the columns that join a row to its convention or give a funding year's number.
 CONVENTION_KEY = "#convention"
 YEAR_KEY = "#year"
+#: Key of the column giving the avenant from which a post, year or share applies.
+AVENANT_KEY = "#avenant"
 
 
 @frozen
@@ -146,6 +151,19 @@ _JOIN = Column(
     "CD71-ISCG-2021-01",
     required=True,
     width=20,
+)
+
+_FROM_AVENANT = Column(
+    "Avenant n°",
+    (AVENANT_KEY,),
+    "int",
+    "vide : la ligne appartient à la convention telle que signée ; un numéro : elle "
+    "appartient à l'avenant de ce numéro (feuille « Avenants »), dont les lignes forment "
+    "ensemble la section remplacée, entière (tous les postes, toutes les années, toute la "
+    "répartition)",
+    "vide, ou le numéro d'un avenant de la convention",
+    "1",
+    width=10,
 )
 
 
@@ -581,6 +599,7 @@ POSTES = Sheet(
             "iscg-bassin-minier",
             width=20,
         ),
+        _FROM_AVENANT,
     ],
 )
 
@@ -628,6 +647,7 @@ FINANCEMENT = Sheet(
             "40",
             width=22,
         ),
+        _FROM_AVENANT,
     ],
 )
 
@@ -664,11 +684,130 @@ REPARTITION = Sheet(
             "12000",
             width=12,
         ),
+        _FROM_AVENANT,
+    ],
+)
+
+AVENANTS = Sheet(
+    "Avenants",
+    "un avenant par ligne : il remplace, entières, les sections qu'il donne (parties, "
+    "co-signataires, durée sur cette ligne ; postes, financement et répartition par les "
+    "lignes des autres feuilles qui portent son numéro)",
+    [
+        _JOIN,
+        Column(
+            "Numéro",
+            ("number",),
+            "int",
+            "numéro de l'avenant : 1, 2, 3… dans l'ordre de signature",
+            "nombre entier à partir de 1, sans trou",
+            "1",
+            required=True,
+            width=10,
+        ),
+        Column(
+            "Objet",
+            ("object",),
+            "text",
+            "ce que l'avenant modifie, sans article initial",
+            _TEXT,
+            "participation de l'État (FIPD) pour 2023",
+            required=True,
+            width=40,
+        ),
+        Column(
+            "Lieu de signature",
+            ("signed_at",),
+            "text",
+            "ville où l'avenant est signé",
+            _TEXT,
+            "Mâcon",
+            required=True,
+            width=16,
+        ),
+        Column(
+            "Date de signature",
+            ("signed_on",),
+            "date",
+            "date de signature de l'avenant, si connue",
+            _DATE,
+            "12/04/2023",
+            width=14,
+        ),
+        Column(
+            "Parties",
+            ("parties",),
+            "ids",
+            "vide : inchangées ; sinon toutes les parties autres que l'État et le Département "
+            "après l'avenant (une collectivité entre ou sort)",
+            "identifiants séparés par « ; »",
+            "bli; louhans",
+            width=30,
+        ),
+        Column(
+            "Cosignataires",
+            ("cosignatories",),
+            "ids",
+            "vide : inchangés ; sinon tous les co-signataires non financeurs après l'avenant",
+            "identifiants séparés par « ; »",
+            "parquet-macon",
+            width=24,
+        ),
+        Column(
+            "Date de début",
+            ("period", "start"),
+            "date",
+            "avec « Durée (années) », la nouvelle durée (prolongation) ; vide : inchangée",
+            _DATE,
+            "01/01/2021",
+            width=14,
+        ),
+        Column(
+            "Durée (années)",
+            ("period", "years"),
+            "int",
+            "la nouvelle durée en années ; vide : inchangée",
+            "nombre entier de 1 à 10",
+            "4",
+            width=10,
+        ),
+        Column(
+            "Méthode de répartition",
+            ("funding", "split_method"),
+            "enum",
+            "si l'avenant remplace le financement : la méthode de répartition (« pourcentages » "
+            "par défaut)",
+            "liste déroulante",
+            "parts égales",
+            enum=SplitMethod,
+            width=18,
+        ),
+        Column(
+            "Taux du Département (%)",
+            ("funding", "departement_rate"),
+            "percent",
+            "si l'avenant remplace le financement : le taux du Département propre à la "
+            "convention ; vide : celui de la convention cadre",
+            _PERCENT,
+            "50",
+            width=14,
+        ),
     ],
 )
 
 #: Every sheet that is read back, in workbook order (the Notice comes first and is not read).
-SHEETS: tuple[Sheet, ...] = (CADRE, PARTIES, CONVENTIONS, POSTES, FINANCEMENT, REPARTITION)
+SHEETS: tuple[Sheet, ...] = (
+    CADRE,
+    PARTIES,
+    CONVENTIONS,
+    POSTES,
+    FINANCEMENT,
+    REPARTITION,
+    AVENANTS,
+)
+
+#: Sheets a workbook may leave out: a workbook made before avenants existed has none.
+OPTIONAL_SHEETS: tuple[Sheet, ...] = (AVENANTS,)
 
 NOTICE = "Notice"
 FIELD, VALUE, HELP = "Champ", "Valeur", "Aide"
@@ -697,4 +836,10 @@ RULES = (
     "codes INSEE et catégories d'EPCI donnés doivent concorder avec ces données.",
     "Listes déroulantes : le libellé affiché est traduit en valeur (voir la colonne « Valeurs "
     "possibles ») ; la valeur elle-même est aussi acceptée.",
+    "Avenants : une ligne par avenant dans la feuille « Avenants ». Un avenant remplace des "
+    "sections entières : les lignes des feuilles « Postes », « Financement » et « Répartition » "
+    "dont la colonne « Avenant n° » porte son numéro forment ses nouveaux postes, son nouveau "
+    "financement (toutes les années) et sa nouvelle répartition ; les lignes sans numéro sont "
+    "celles de la convention telle que signée. Le financement remplacé donne toujours ses "
+    "années et sa répartition.",
 )

@@ -21,6 +21,8 @@ from typing import Any
 from iscg_docs.docx.package import ZIP_EPOCH, normalize_package
 from iscg_docs.errors import OutputError
 from iscg_docs.inputs.workbook.schema import (
+    AVENANT_KEY,
+    AVENANTS,
     CADRE,
     CONVENTION_KEY,
     CONVENTIONS,
@@ -129,22 +131,39 @@ def _build(data: Mapping[str, Any], note: str | None) -> Any:
         POSTES.name: [],
         FINANCEMENT.name: [],
         REPARTITION.name: [],
+        AVENANTS.name: [],
     }
     for conv in conventions:
         ref = conv.get("reference")
-        funding = conv.get("funding") or {}
-        for post in conv.get("posts") or []:
-            rows[POSTES.name].append({(CONVENTION_KEY,): ref, **_flat(post)})
-        for n, year in enumerate(funding.get("years") or [], start=1):
-            rows[FINANCEMENT.name].append({(CONVENTION_KEY,): ref, (YEAR_KEY,): n, **_flat(year)})
-        for share in funding.get("split") or []:
-            rows[REPARTITION.name].append({(CONVENTION_KEY,): ref, **_flat(share)})
+        _section_rows(rows, {(CONVENTION_KEY,): ref}, conv)
+        for avenant in conv.get("avenants") or []:
+            rows[AVENANTS.name].append({(CONVENTION_KEY,): ref, **_flat(avenant)})
+            tag: dict[tuple[str, ...], Any] = {
+                (CONVENTION_KEY,): ref,
+                (AVENANT_KEY,): avenant.get("number"),
+            }
+            _section_rows(rows, tag, avenant)
 
     for sheet in SHEETS[1:]:
         ws = workbook.create_sheet(sheet.name)
         _table(ws, sheet, rows[sheet.name], Font)
     workbook.active = 0
     return workbook
+
+
+def _section_rows(
+    rows: dict[str, list[dict[tuple[str, ...], Any]]],
+    tag: dict[tuple[str, ...], Any],
+    record: Mapping[str, Any],
+) -> None:
+    """The rows of the posts, years and shares of a convention or avenant, each tagged."""
+    funding = record.get("funding") or {}
+    for post in record.get("posts") or []:
+        rows[POSTES.name].append({**tag, **_flat(post)})
+    for n, year in enumerate(funding.get("years") or [], start=1):
+        rows[FINANCEMENT.name].append({**tag, (YEAR_KEY,): n, **_flat(year)})
+    for share in funding.get("split") or []:
+        rows[REPARTITION.name].append({**tag, **_flat(share)})
 
 
 def _letter(n: int) -> str:

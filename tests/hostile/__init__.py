@@ -1,0 +1,1 @@
+"""Hostile inputs, workbooks and templates, each run through the command line."""

@@ -1,0 +1,161 @@
+"""Build templates/avenant.docx, the template of an avenant to a convention.
+
+The avenant looks like the convention it amends: the same page, styles, header, footer
+and signature table, taken from tools/build_template.py. The text of the articles it
+rewrites is not here: iscg-docs copies it from the consolidated convention's rendering
+into the paragraph ``{{ change.marker }}``. Run it from the repository root::
+
+    python tools/build_avenant.py [output.docx]
+
+Variable names come from :mod:`iscg_docs.convention.avenant_context` (its catalogue).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.shared import Cm, Pt
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import build_template as convention
+
+from iscg_docs.docx.package import normalize_package
+from iscg_docs.french import typography
+
+OUT = Path(__file__).resolve().parent.parent / "templates" / "avenant.docx"
+
+
+def _header_footer(doc: Any) -> None:
+    section = doc.sections[0]
+    header = section.header
+    header.paragraphs[0].text = "{%p if draft %}"
+    draft = header.add_paragraph()
+    draft.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    draft._p.append(parse_xml(convention.WATERMARK))
+    draft.add_run("PROJET – document de travail, sans valeur d'engagement").bold = True
+    header.add_paragraph("{%p endif %}")
+    ref = header.add_paragraph()
+    ref.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    ref.add_run(typography("{{ avenant.title }} – {{ territory }}"))
+    convention._bottom_border(ref)
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("Page ")
+    convention._field(p, "PAGE", "1")
+    p.add_run(" sur ")
+    convention._field(p, "NUMPAGES", "1")
+
+
+def _parties(doc: Any) -> None:
+    para, tag = convention.para, convention.tag
+    para(doc, "Entre les soussignés :", bold=True, keep=True)
+    tag(doc, "{%p for party in parties %}")
+    para(doc, "{{ party.clause }}{{ party.punctuation }}")
+    tag(doc, "{%p endfor %}")
+    para(doc, "ci-après dénommés ensemble « les parties »,")
+    tag(doc, "{%p if has_cosignatories %}")
+    para(doc, "En présence de :", bold=True, keep=True)
+    tag(doc, "{%p for party in cosignatories %}")
+    para(doc, "{{ party.clause }}{{ party.punctuation }}")
+    tag(doc, "{%p endfor %}")
+    para(doc, "ci-après dénommés « les co-signataires »,")
+    tag(doc, "{%p endif %}")
+
+
+def _visas(doc: Any) -> None:
+    para, tag = convention.para, convention.tag
+    para(
+        doc,
+        "Vu la délibération {{ framework.approved_by_of }} du {{ framework.approved_on }} "
+        "approuvant la convention cadre État / Département / collectivités ;",
+    )
+    para(doc, "Vu {{ convention_visa }} ;")
+    tag(doc, "{%p for visa in earlier %}")
+    para(doc, "Vu {{ visa }} ;")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p for deliberation in deliberations %}")
+    para(doc, "Vu {{ deliberation }} ;")
+    tag(doc, "{%p endfor %}")
+
+
+def body(doc: Any) -> None:
+    para, tag, heading = convention.para, convention.tag, convention.heading
+    para(doc, "{{ avenant.title }}", "Title")
+    para(doc, "Territoire : {{ territory }}", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+    para(doc, "Objet : {{ avenant.object }}", align=WD_ALIGN_PARAGRAPH.CENTER, italic=True)
+    _parties(doc)
+    _visas(doc)
+    para(doc, "Il est convenu ce qui suit :", bold=True, keep=True)
+
+    heading(doc, "Article 1er – Objet")
+    para(
+        doc,
+        "Le présent avenant modifie la convention n°\u00a0{{ reference }} au titre suivant : "
+        "{{ avenant.object }}. {{ avenant.summary }}",
+    )
+
+    tag(doc, "{%p for change in changes %}")
+    heading(doc, "{{ change.number }} – {{ change.title }}")
+    para(doc, "{{ change.intro }}", keep=True)
+    tag(doc, "{%p if change.marker %}")
+    para(doc, "{{ change.marker }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+    heading(doc, "{{ articles.others }} – Autres stipulations")
+    para(doc, "Les autres stipulations de la convention demeurent inchangées.")
+
+    heading(doc, "{{ articles.effect }} – Entrée en vigueur")
+    para(
+        doc,
+        "Le présent avenant prend effet à la date de sa signature par l'ensemble des "
+        "parties. Il fait partie intégrante de la convention.",
+    )
+
+    p = para(
+        doc,
+        "Fait à {{ signature.place }}, le {{ signature.date }}, en {{ signature.copies }}.",
+        keep=True,
+    )
+    p.paragraph_format.space_before = Pt(18)
+    convention.signature_table(doc)
+
+
+def build(path: Path = OUT) -> Path:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.5))
+    section.header_distance = section.footer_distance = Cm(1.2)
+    convention._styles(doc)
+    _header_footer(doc)
+    body(doc)
+    props = doc.core_properties
+    props.title = "Modèle d'avenant à une convention de financement ISCG"
+    props.author = "iscg-docs"
+    props.language = "fr-FR"
+    props.comments = "Modèle docxtpl : variables décrites par « iscg-docs variables --avenant »."
+    props.revision = 1
+    # Fixed dates: rebuilding an unchanged template gives the same bytes.
+    props.created = props.modified = dt.datetime(2020, 12, 17, tzinfo=dt.UTC)
+    props.last_modified_by = "iscg-docs"
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(normalize_package(buffer.getvalue()))
+    return path
+
+
+if __name__ == "__main__":
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
