@@ -148,10 +148,15 @@ def compare(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
 
 
 def _read_document(path: str) -> bytes:
+    """A .docx named on the command line: a regular file, bounded like a template."""
+    from iscg_docs._files import Refused, read_regular
+    from iscg_docs.docx.package import TEMPLATE_LIMIT
     from iscg_docs.errors import InputError, os_reason
 
     try:
-        return Path(path).read_bytes()
+        return read_regular(path, TEMPLATE_LIMIT)
+    except Refused as e:
+        raise InputError(f"{e.reason}.", path) from None
     except (FileNotFoundError, IsADirectoryError):
         raise InputError("fichier introuvable.", path) from None
     except OSError as e:

@@ -266,7 +266,8 @@ def test_plain_template_still_renders(tmp_path: Path, cli: Callable[..., Run]) -
     text = "{% for p in parties %}{{ p.designation|upper }} {{ title.lower() }}{% endfor %}"
     run, out = generate(tmp_path, cli, zip_with(with_paragraph(text)))
     assert run.code == 0, run.stderr
-    assert len(list(out.glob("*.docx"))) == 3
+    # The three conventions, and the Bresse avenant's three documents.
+    assert len(list(out.glob("*.docx"))) == 6
 
 
 def test_output_size(tmp_path: Path, cli: Callable[..., Run]) -> None:
