@@ -55,6 +55,8 @@ def reference_table(convention: Convention, framework: Framework) -> Table:
     """The financing table, amounts and shares, computed with fractions."""
     plan = convention.funding
     rate = departement_rate(convention, framework)
+    per_etp = framework.departement_ceiling_per_etp
+    ceiling = None if per_etp is None else _round(Fraction(per_etp) * Fraction(convention.etp))
     if plan.split_method is SplitMethod.EQUAL:
         weights = [Fraction(1) for _ in plan.split]
     elif plan.split_method is SplitMethod.POPULATION:
@@ -70,6 +72,8 @@ def reference_table(convention: Convention, framework: Framework) -> Table:
             state = _round(Fraction(cost) * Fraction(year.state.rate or 0) / 100)
         remaining = cost - state
         departement = _round(Fraction(remaining) * Fraction(rate) / 100)
+        if ceiling is not None:
+            departement = min(departement, ceiling)
         rest = remaining - departement
         amounts = [state, departement, *(allocate(rest, weights) if plan.split else [])]
         years.append(list(zip(amounts, _shares(amounts, cost), strict=True)))

@@ -64,10 +64,12 @@ def percentages(n: int) -> st.SearchStrategy[list[Decimal]]:
 
 @st.composite
 def state_shares(draw: st.DrawFn, cost: Decimal) -> StateShare:
-    """An amount up to the cost, or a rate up to 80 %."""
+    """An amount up to the cost, or a rate up to 80 %; provisional or not."""
+    provisional = draw(st.booleans())
     if draw(st.booleans()):
-        return StateShare(amount=Decimal(draw(st.integers(0, int(cost * 100)))).scaleb(-2))
-    return StateShare(rate=Decimal(draw(st.integers(0, 8000))).scaleb(-2))
+        amount = Decimal(draw(st.integers(0, int(cost * 100)))).scaleb(-2)
+        return StateShare(amount=amount, provisional=provisional)
+    return StateShare(rate=Decimal(draw(st.integers(0, 8000))).scaleb(-2), provisional=provisional)
 
 
 @st.composite
@@ -149,6 +151,7 @@ def frameworks(draw: st.DrawFn, max_conventions: int = 3) -> Framework:
         etp_authorised=Decimal(100),
         departement_rate=Decimal(50),
         approved_on=dt.date(2020, 12, 17),
+        departement_ceiling_per_etp=draw(st.one_of(st.none(), cents)),
         parties=[state, dep, *collectivities],
         conventions=conventions,
     )

@@ -45,7 +45,8 @@ def fipd(fw: Framework) -> Framework:
     """Avenant-like: the 2023 FIPD of the Bresse convention known at last."""
     c = fw.convention("CD71-ISCG-2021-03")
     years = list(c.funding.years)
-    years[2] = attrs.evolve(years[2], state=attrs.evolve(years[2].state, amount=Decimal(17400)))
+    known = attrs.evolve(years[2].state, amount=Decimal(17400), provisional=False)
+    years[2] = attrs.evolve(years[2], state=known)
     funding = attrs.evolve(c.funding, years=tuple(years))
     return _convention(fw, c.reference, funding=funding)
 
@@ -174,7 +175,7 @@ class TestConventions:
 
     def test_fipd_is_word_level(self, renderer: ConventionRenderer, framework: Framework) -> None:
         """The FIPD amount changes in its cell: « 0 » deleted, « 17 400 » inserted; only the
-        sentence on the year without State share goes whole."""
+        sentence on the year whose State share was provisional goes whole."""
         old, new = states(renderer, framework, "fipd")
         root = body(compare(old, new))
         deleted = root.xpath("//w:del//w:delText/text()", namespaces=NS)
@@ -183,7 +184,7 @@ class TestConventions:
         assert "17\u202f400" in inserted or "17 400" in inserted or "17\xa0400" in inserted
         assert not root.xpath("//w:trPr/w:ins | //w:trPr/w:del", namespaces=NS)
         gone = root.xpath("//w:p[w:pPr/w:rPr/w:del]", namespaces=NS)
-        assert ["".join(p.itertext())[:30] for p in gone] == ["Pour la troisième année, l'Éta"]
+        assert ["".join(p.itertext())[:30] for p in gone] == ["Pour la troisième année, la pa"]
 
     def test_extension_inserts_a_row(
         self, renderer: ConventionRenderer, framework: Framework

@@ -28,10 +28,10 @@ class TestBuildContext:
     def test_dates_are_french(self, framework: Framework) -> None:
         """Period, first and last day, signature date and framework approval read in French."""
         ctx = _ctx(framework, REFS[0])
-        assert ctx["duration"]["period"] == "du 1er janvier 2021 au 31 décembre 2023"
+        assert ctx["duration"]["period"] == "du 1er janvier 2021 au 31 décembre 2023"
         assert ctx["duration"]["words"] == "trois (3) ans"
-        assert ctx["signature"]["date"] == "8 mars 2021"
-        assert ctx["framework"]["approved_on"] == "17 décembre 2020"
+        assert ctx["signature"]["date"] == "8 mars 2021"
+        assert ctx["framework"]["approved_on"] == "17 décembre 2020"
         assert ctx["framework"]["approved_by"] == "l'Assemblée départementale"
 
     def test_amounts_are_french(self, framework: Framework) -> None:
@@ -92,7 +92,7 @@ class TestBuildContext:
         assert parties[0]["authorisation"] == ""
         assert parties[1]["authorisation"] == (
             "dûment habilité par délibération de la Commission permanente du "
-            f"12 février 2021 (n°{NBSP}CP-2021-0042)"
+            f"12 février 2021 (n°{NBSP}CP‑2021‑0042)"
         )
         assert parties[2]["authorisation"].startswith(
             "dûment habilitée par délibération du conseil"
@@ -110,7 +110,7 @@ class TestBuildContext:
         )
         assert ctx["title"] == (
             "Convention triennale de financement d'un poste d'intervenant social en "
-            "commissariat et en gendarmerie (ISCG)"
+            f"commissariat et en{NBSP}gendarmerie{NBSP}(ISCG)"
         )
         assert ctx["posts_total"] == f"un équivalent temps plein (1{NBSP}ETP)"
 
@@ -127,14 +127,65 @@ class TestBuildContext:
         }
         assert len(ctx["jobs"]) == 2
 
-    def test_state_absent_year(self, framework: Framework) -> None:
-        """Bresse: no FIPD in the third year, said in one sentence."""
+    def test_state_provisional_year(self, framework: Framework) -> None:
+        """Bresse: a provisional FIPD of 0 in year 3 is a forecast, not an absence."""
         fin = _ctx(framework, REFS[2])["financing"]
+        assert fin["has_state_absent"] is False
+        assert fin["state_absent"] == ""
+        assert fin["has_state_provisional"] is True
+        assert fin["state_provisional"].startswith(
+            f"Pour la troisième année, la participation de l'État n'est pas encore fixée{NBSP}:"
+        )
+        assert "le montant prévisionnel de zéro euro (0,00" in fin["state_provisional"]
+        assert (
+            fin["forecast"] == "Les montants des deuxième et troisième années sont prévisionnels."
+        )
+        assert _ctx(framework, REFS[0])["financing"]["state_provisional"] == ""
+
+    def test_state_absent_year(self, framework: Framework) -> None:
+        """A FIPD of 0 that is not provisional: the State does not pay that year."""
+        c = framework.convention(REFS[2])
+        years = (
+            *c.funding.years[:2],
+            attrs.evolve(c.funding.years[2], state=StateShare(amount=Decimal(0))),
+        )
+        fw = attrs.evolve(
+            framework,
+            conventions=(attrs.evolve(c, funding=attrs.evolve(c.funding, years=years)),),
+        )
+        fin = _ctx(fw, REFS[2])["financing"]
         assert fin["has_state_absent"] is True
         assert fin["state_absent"].startswith(
             "Pour la troisième année, l'État ne participe pas au financement"
         )
+        assert fin["state_provisional"] == ""
         assert _ctx(framework, REFS[0])["financing"]["state_absent"] == ""
+
+    def test_payers_exclude_the_employer(self, framework: Framework) -> None:
+        """The employer does not pay itself: it is not among the payers, and bears its share."""
+        fin = _ctx(framework, REFS[1])["financing"]
+        assert fin["payers"] == "l'État et le Département de Saône-et-Loire"
+        assert fin["employer_funds"] is True
+        assert "Montceau" not in _ctx(framework, REFS[0])["financing"]["payers"]
+
+    def test_shares_have_two_decimals(self, framework: Framework) -> None:
+        """One format for every percentage of the table: always two decimals."""
+        fin = _ctx(framework, REFS[2])["financing"]
+        shares = [c["share"] for y in fin["years"] for c in y["cells"]]
+        shares += [t["share"] for t in fin["totals"]]
+        assert f"50,00{NBSP}%" in shares
+        assert all(s.endswith(f"{NBSP}%") and s[-5] == "," for s in shares)
+
+    def test_departement_ceiling(self, framework: Framework) -> None:
+        """A ceiling per ETP caps the Département; the sentence says so and when it bites."""
+        fw = attrs.evolve(framework, departement_ceiling_per_etp=Decimal("13000"))
+        fin = _ctx(fw, REFS[2])["financing"]
+        assert fin["departement_ceiling"].startswith(
+            "La participation du Département de Saône-et-Loire est plafonnée"
+        )
+        assert "treize mille euros (13" in fin["departement_ceiling"]
+        assert fin["departement_ceiling"].endswith("ce plafond est atteint.")
+        assert _ctx(framework, REFS[2])["financing"]["departement_ceiling"] == ""
 
     @pytest.mark.parametrize(
         ("years", "title_end"),
@@ -158,7 +209,7 @@ class TestBuildContext:
         assert sig["copies"] == "six (6) exemplaires originaux"
         assert sig["rows"][0]["left"] == {
             "party": "Pour l'État",
-            "title": "Le Préfet de Saône-et-Loire",
+            "title": "Le Préfet de Saône\u2011et\u2011Loire",
             "name": "Pierre Exemple",
         }
         sig3 = _ctx(framework, REFS[2])["signature"]
@@ -177,8 +228,8 @@ class TestBuildContext:
         names = [f["name"] for f in ctx["financing"]["funders"]]
         assert names[:3] == [
             "État",
-            "Département de Saône-et-Loire",
-            "Commune de Montceau-les-Mines",
+            "Département de Saône\u2011et\u2011Loire",
+            "Commune de Montceau\u2011les\u2011Mines",
         ]
         assert ctx["deliberations"][0].startswith(
             "la délibération de la Commission permanente du Département de Saône-et-Loire du "

@@ -114,7 +114,7 @@ class TestPdf:
         LibreOffice may break a line at the hyphen of « 226-13 »)."""
         phrases = (
             "articles 226-13 et 226-14 du code pénal",
-            "L. 411-3 du code de l’action sociale et des familles",
+            "L. 411-3 du code de",
             "NOR : INTA2006736C",
             "Le maire anime, sur le territoire de la commune",
             "sous réserve du vote des crédits",
@@ -130,9 +130,33 @@ class TestPdf:
             assert "premier filtre" not in text
             assert "co-signataires" not in text
 
-    def test_state_absent_sentence(self, pdfs: dict[str, str]) -> None:
-        """Bresse: the State pays nothing in year 3, and the document says so."""
-        assert "ne participe pas" in pdfs["CD71-ISCG-2021-03"]
+    def test_provisional_state_share(self, pdfs: dict[str, str]) -> None:
+        """Bresse: the year-3 FIPD is a provisional 0, said as a forecast, not an absence."""
+        text = " ".join(pdfs["CD71-ISCG-2021-03"].split())
+        assert "ne participe pas" not in text
+        assert "montant prévisionnel de zéro euro" in text
+        assert "deuxième et troisième années sont prévisionnels" in text
+
+    def test_employer_does_not_pay_itself(self, pdfs: dict[str, str]) -> None:
+        """Mâconnais: the State and the Département pay the employer, which bears its share."""
+        text = " ".join(pdfs["CD71-ISCG-2021-02"].split())
+        assert "Chaque financeur autre que l’employeur (l'État et le Département" in text
+        assert "L’employeur supporte directement sa propre participation." in text
+
+    def test_gendarmerie_only_speaks_of_gendarmerie(self, pdfs: dict[str, str]) -> None:
+        """Bresse has one gendarmerie post: no police service in its clauses."""
+        bresse = " ".join(pdfs["CD71-ISCG-2021-03"].split())
+        assert "services de police" not in bresse
+        assert "le commandant de l'unité de gendarmerie d'accueil" in bresse
+        assert "services de police" in " ".join(pdfs["CD71-ISCG-2021-01"].split())
+
+    def test_retroactive_and_cosignatory_heading(self, pdfs: dict[str, str]) -> None:
+        """Signed on 8 March 2021 for 1 January: retroactive effect; 02 heads its cosignatories."""
+        assert "produit ses effets à compter de cette date" in " ".join(
+            pdfs["CD71-ISCG-2021-01"].split()
+        )
+        assert "Les cosignataires" in pdfs["CD71-ISCG-2021-02"]
+        assert "Les cosignataires" not in pdfs["CD71-ISCG-2021-01"]
 
 
 class TestDraft:

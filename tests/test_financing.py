@@ -140,6 +140,22 @@ class TestExample:
             ("2023-01-01", "2023-12-31"),
         ]
 
+    def test_departement_ceiling_per_etp(self, framework: Framework) -> None:
+        """01 (1 ETP), year 3: the Département's 15 388,80 is capped at 14 000,00 and the
+        collectivities pay the difference; years 1 and 2 stay under the ceiling."""
+        fw = attrs.evolve(framework, departement_ceiling_per_etp=D("14000"))
+        f = compute_financing(fw.convention("CD71-ISCG-2021-01"), fw)
+        assert [y.amount_of(fw.departement) for y in f.years] == [
+            D("12000.00"),
+            D("12440.00"),
+            D("14000.00"),
+        ]
+        assert [y.departement_capped for y in f.years] == [False, False, True]
+        third = f.years[2]
+        assert sum(c.amount for c in third.contributions[2:]) == D("45777.60") - D("15000.00") - D(
+            "14000.00"
+        )
+
     def test_convention_rate_overrides_framework(self, framework: Framework) -> None:
         """A convention that declares its own Département rate uses it."""
         c = framework.conventions[1]
@@ -171,6 +187,34 @@ class TestProperties:
             assert sum(t.amount for t in f.totals) == f.total_cost
             for t in f.totals:
                 assert t.amount == sum(y.amount_of(t.party) for y in f.years)
+
+    @settings(max_examples=150, deadline=None)
+    @given(frameworks())
+    def test_shares_within_a_hundredth(self, fw: Framework) -> None:
+        """The printed rule: no share is more than a hundredth of a point from its value."""
+        for convention in fw.conventions:
+            f = compute_financing(convention, fw)
+            for y in f.years:
+                for c in y.contributions:
+                    exact = Fraction(c.amount) * 100 / Fraction(y.cost)
+                    assert abs(Fraction(c.share) - exact) <= Fraction(1, 100)
+
+    @settings(max_examples=150, deadline=None)
+    @given(frameworks())
+    def test_departement_ceiling(self, fw: Framework) -> None:
+        """The Département never pays above its ceiling times the ETP, nor above its rate."""
+        per_etp = fw.departement_ceiling_per_etp
+        for convention in fw.conventions:
+            f = compute_financing(convention, fw)
+            rate = departement_rate(convention, fw)
+            for y in f.years:
+                paid = y.amount_of(fw.departement)
+                remaining = y.cost - y.amount_of(fw.state)
+                by_rate = round_half_up(Fraction(remaining) * Fraction(rate) / 100)
+                assert paid <= by_rate
+                if per_etp is not None:
+                    assert paid <= round_half_up(Fraction(per_etp) * Fraction(convention.etp))
+                assert y.departement_capped == (paid < by_rate)
 
 
 class TestSameAsFractions:

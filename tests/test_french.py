@@ -648,6 +648,16 @@ class TestFiguresAgainstBabel:
 class TestPercent:
     """percent: points with a comma and U+00A0 before %."""
 
+    def test_places(self) -> None:
+        """With places, every share of a table has the same decimals; nothing is rounded."""
+        assert percent(Decimal(50), 2) == "50,00\u00a0%"
+        assert percent(Decimal("45.46"), 2) == "45,46\u00a0%"
+        assert percent(Decimal("12.5"), 2) == "12,50\u00a0%"
+        with pytest.raises(ValueError, match="décimales"):
+            percent(Decimal("33.333"), 2)
+        with pytest.raises(ValueError, match="négatif"):
+            percent(Decimal(-1), 2)
+
     @pytest.mark.parametrize(
         ("points", "expected"),
         [
@@ -894,15 +904,15 @@ class TestJoin:
 
 
 class TestLongDate:
-    """long_date: "1er janvier 2021"."""
+    """long_date: "1er janvier 2021"."""
 
     @pytest.mark.parametrize(
         ("d", "expected"),
         [
-            (dt.date(2021, 1, 1), "1er janvier 2021"),
-            (dt.date(2020, 12, 17), "17 décembre 2020"),
-            (dt.date(2024, 2, 29), "29 février 2024"),
-            (dt.date(2021, 8, 2), "2 août 2021"),
+            (dt.date(2021, 1, 1), "1er janvier 2021"),
+            (dt.date(2020, 12, 17), "17 décembre 2020"),
+            (dt.date(2024, 2, 29), "29 février 2024"),
+            (dt.date(2021, 8, 2), "2 août 2021"),
         ],
         ids=["first", "december", "leap-day", "aout"],
     )
@@ -922,18 +932,18 @@ class TestLongDate:
 
 
 class TestPeriod:
-    """period: "du 1er janvier 2021 au 31 décembre 2023"."""
+    """period: "du 1er janvier 2021 au 31 décembre 2023"."""
 
     def test_period(self) -> None:
         """Both bounds as long dates."""
         assert period(dt.date(2021, 1, 1), dt.date(2023, 12, 31)) == (
-            "du 1er janvier 2021 au 31 décembre 2023"
+            "du 1er janvier 2021 au 31 décembre 2023"
         )
 
     def test_one_day(self) -> None:
         """A period can start and end the same day."""
         assert (
-            period(dt.date(2021, 3, 1), dt.date(2021, 3, 1)) == "du 1er mars 2021 au 1er mars 2021"
+            period(dt.date(2021, 3, 1), dt.date(2021, 3, 1)) == "du 1er mars 2021 au 1er mars 2021"
         )
 
     def test_end_before_start(self) -> None:
@@ -1415,7 +1425,7 @@ class TestDeliberations:
         party = attrs.evolve(DEPARTEMENT, deliberation=SITTING)
         assert authorisation(party) == (
             "dûment habilitée par délibération de la Commission permanente du "
-            f"12 février 2021 (n°{NBSP}CP-2021-0042)"
+            f"12 février 2021 (n°{NBSP}CP‑2021‑0042)"
         )
 
     def test_no_authorisation(self) -> None:
@@ -1428,7 +1438,7 @@ class TestDeliberations:
         party = attrs.evolve(BLANZY, deliberation=attrs.evolve(SITTING, body="conseil municipal"))
         assert deliberation_citation(party) == (
             "la délibération du conseil municipal de la commune de Blanzy du "
-            f"12 février 2021 (n°{NBSP}CP-2021-0042)"
+            f"12 février 2021 (n°{NBSP}CP‑2021‑0042)"
         )
         assert deliberation_citation(BLANZY) is None
 

@@ -104,9 +104,9 @@ class TestRenderedDocument:
             assert total["amount"] in text
             assert total["amount_full"] in text
         assert ctx["financing"]["total_cost"] in text
-        assert "du 1er janvier 2021 au 31 décembre 2023" in text
-        assert "17 décembre 2020" in text
-        assert "Fait à Mâcon, le 8 mars 2021, en " in text
+        assert "du 1er\u00a0janvier 2021 au 31\u00a0décembre 2023" in text
+        assert "17\u00a0décembre 2020" in text
+        assert "Fait à Mâcon, le 8\u00a0mars 2021, en " in text
         assert "tribunal administratif de Dijon" in text
 
     @pytest.mark.parametrize("ref", REFS, ids=IDS)
@@ -157,11 +157,11 @@ class TestRenderedDocument:
         bassin = body_text(docx.Document(io.BytesIO(rendered[REFS[0], False])))
         macon = body_text(docx.Document(io.BytesIO(rendered[REFS[1], False])))
         assert "Article 4 – Financement" in bassin
-        assert "telle que fixée à l'article 4, est versée" in bassin
+        assert "telle que fixée à l'article 4, à la commune" in bassin
         assert "Engagements des cosignataires" not in bassin
         assert "Article 4 – Engagements des cosignataires" in macon
         assert "Article 5 – Financement" in macon
-        assert "telle que fixée à l'article 5, est versée" in macon
+        assert "telle que fixée à l'article 5, à la communauté" in macon
 
     @pytest.mark.parametrize("ref", REFS, ids=IDS)
     def test_header_and_footer(self, rendered: dict[Any, bytes], ref: str) -> None:

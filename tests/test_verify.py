@@ -10,6 +10,7 @@ import pytest
 from iscg_docs.convention.render import render_convention
 from iscg_docs.convention.verify import CODES, Finding, verify_document
 from iscg_docs.errors import TemplateError
+from iscg_docs.model.financing import compute_financing
 from iscg_docs.model.records import Framework
 
 REFS = ("CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03")
@@ -59,10 +60,6 @@ class TestExamples:
         """No amount, reference, signature, copies or tag finding; spacing ones only."""
         assert {f.code for f in verify_document(examples[ref])} <= FROM_CODE
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="dates and sentences written by the code still use plain spaces (part B)",
-    )
     @pytest.mark.parametrize("ref", REFS, ids=IDS)
     def test_clean(self, examples: dict[str, bytes], ref: str) -> None:
         """No finding at all."""
@@ -159,3 +156,41 @@ class TestPlantedDefects:
             "Vu l'article 226-13 du code pénal et l'article 5 de la loi, il est convenu",
         )
         assert found == []
+
+
+class TestTotals:
+    """The plan's table adds up, and the text and the computed plan say the same totals."""
+
+    def test_year_cell_changed(self, examples: dict[str, bytes]) -> None:
+        """A contribution changed in the table: its year and its column no longer add up."""
+        found = new_findings(examples[REFS[0]], ">5\u202f400,00\u00a0€<", ">5\u202f400,01\u00a0€<")
+        assert {f.code for f in found} == {"total-incoherent"}
+        assert len(found) == 2
+        assert any("ligne 2" in f.where and "coût de l'année" in f.message for f in found)
+
+    def test_commitment_differs_from_table(self, examples: dict[str, bytes]) -> None:
+        """A commitment of the text that is not the table's total is found."""
+        found = new_findings(
+            examples[REFS[0]],
+            "quatre-vingt-seize centimes (17\u202f922,96\u00a0€), soit",
+            "quatre-vingt-dix-sept centimes (17\u202f922,97\u00a0€), soit",
+        )
+        assert [f.code for f in found] == ["total-incoherent"]
+        assert "engagements" in found[0].message
+
+    def test_total_cost_sentence(self, examples: dict[str, bytes]) -> None:
+        """« soit un coût total de … » must be the table's total cost."""
+        data = examples[REFS[0]]
+        text = "soixante centimes (134\u202f657,60\u00a0€)."
+        found = new_findings(data, text, "soixante et un centimes (134\u202f657,61\u00a0€).")
+        assert [f.code for f in found] == ["total-incoherent"]
+
+    def test_against_the_computed_plan(
+        self, examples: dict[str, bytes], framework: Framework
+    ) -> None:
+        """With the computed plan: its own plan is clean, another convention's is not."""
+        own = compute_financing(framework.convention(REFS[0]), framework)
+        other = compute_financing(framework.convention(REFS[1]), framework)
+        assert verify_document(examples[REFS[0]], financing=own) == ()
+        found = verify_document(examples[REFS[0]], financing=other)
+        assert [f.code for f in found] == ["total-incoherent"]

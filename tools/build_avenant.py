@@ -127,7 +127,7 @@ def body(doc: Any) -> None:
         keep=True,
     )
     p.paragraph_format.space_before = Pt(18)
-    convention.signature_table(doc)
+    convention.signature_table(doc, "signature.rows")
 
 
 def build(path: Path = OUT) -> Path:

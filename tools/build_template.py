@@ -12,6 +12,7 @@ are right. Variable names come from :mod:`iscg_docs.convention.context` (see its
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
@@ -20,9 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -88,7 +89,7 @@ def _styles(doc: Any) -> None:
     _font(bullet, 10.5)
     bullet.paragraph_format.space_after = Pt(3)
 
-    for name, size, bold in (("Cellule", 8, False), ("Cellule titre", 8, True)):
+    for name, size, bold in (("Cellule", 9, False), ("Cellule titre", 9, True)):
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
         _font(style, size, bold=bold)
@@ -322,54 +323,67 @@ def financing_table(doc: Any) -> None:
     head, tr_for, year, tr_end, total = (table.rows[i] for i in (0, 1, 2, 4, 5))
     _cell(head.cells[0], ["Année"], "Cellule titre", GREY)
     _cell(head.cells[1], ["{%tc for funder in financing.funders %}"], "Cellule titre", GREY)
-    _cell(head.cells[2], ["{{ funder.name }}"], "Cellule titre", GREY)
+    # Regular weight: « Montceau‑les‑Mines » fits its column whole at 9 pt.
+    _cell(head.cells[2], ["{{ funder.name }}"], "Cellule", GREY)
     _cell(head.cells[3], ["{%tc endfor %}"], "Cellule titre", GREY)
     _cell(head.cells[4], ["Coût de l'année"], "Cellule titre", GREY)
     _repeat_header(head)
     _cell(tr_for.cells[0], ["{%tr for year in financing.years %}"])
     _cell(year.cells[0], ["{{ year.label }}"], "Cellule titre")
-    _text(year.cells[0].add_paragraph(style="Cellule"), "{{ year.period }}")
+    _text(year.cells[0].add_paragraph(style="Cellule"), "{{ year.from }}")
+    _text(year.cells[0].add_paragraph(style="Cellule"), "{{ year.to }}")
     _cell(year.cells[1], ["{%tc for cell in year.cells %}"])
     _cell(year.cells[2], ["{{ cell.amount }}", "{{ cell.share }}"])
     _cell(year.cells[3], ["{%tc endfor %}"])
-    _cell(year.cells[4], ["{{ year.cost }}", "100 %"], "Cellule titre")
+    _cell(year.cells[4], ["{{ year.cost }}", "100,00 %"], "Cellule titre")
     _cant_split(year)
     _cell(tr_end.cells[0], ["{%tr endfor %}"])
     _cell(total.cells[0], ["Total sur la période"], "Cellule titre", GREY)
     _cell(total.cells[1], ["{%tc for total in financing.totals %}"], "Cellule titre", GREY)
     _cell(total.cells[2], ["{{ total.amount }}", "{{ total.share }}"], "Cellule titre", GREY)
     _cell(total.cells[3], ["{%tc endfor %}"], "Cellule titre", GREY)
-    _cell(total.cells[4], ["{{ financing.total_cost }}", "100 %"], "Cellule titre", GREY)
+    _cell(total.cells[4], ["{{ financing.total_cost }}", "100,00 %"], "Cellule titre", GREY)
     _cant_split(total)
     # The row built as index 3 is spare: drop it.
     table._tbl.remove(table.rows[3]._tr)
 
 
-def signature_table(doc: Any) -> None:
-    table = doc.add_table(rows=3, cols=2)
+#: Room for a handwritten signature and a seal above the signatory's name: 3 cm.
+SIGNATURE_HEIGHT = Cm(3)
+
+
+def _row_height(row: Any, height: Any) -> None:
+    row._tr.get_or_add_trPr().append(
+        parse_xml(f'<w:trHeight {nsdecls("w")} w:val="{height.twips}" w:hRule="atLeast"/>')
+    )
+
+
+def signature_table(doc: Any, rows: str) -> None:
+    """Two blocks side by side per pair of signatories, each block on two table rows.
+
+    The first row holds « Pour … » and the title, the second the 3 cm for the signature and
+    the seal, then the name at its foot: names are aligned whatever the length of the
+    designations. Neither row splits across pages, and the first keeps with the second.
+    """
+    table = doc.add_table(rows=4, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _cell(table.rows[0].cells[0], ["{%tr for row in signature.rows %}"])
-    row = table.rows[1]
-    _cant_split(row)
-    for cell, side in zip(row.cells, ("left", "right"), strict=True):
-        _cell(
-            cell,
-            [
-                f"{{{{ row.{side}.party }}}}",
-                f"{{{{ row.{side}.title }}}}",
-                "",
-                "",
-                "",
-                f"{{{{ row.{side}.name }}}}",
-            ],
-            "Cellule",
-        )
-        for p in cell.paragraphs[:2]:
+    _cell(table.rows[0].cells[0], [f"{{%tr for row in {rows} %}}"])
+    head, foot = table.rows[1], table.rows[2]
+    for cell, side in zip(head.cells, ("left", "right"), strict=True):
+        _cell(cell, [f"{{{{ row.{side}.party }}}}", f"{{{{ row.{side}.title }}}}"], "Cellule")
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
             for r in p.runs:
                 r.bold = True
         # Air between two rows of blocks, so each signature has its own space.
         cell.paragraphs[0].paragraph_format.space_before = Pt(14)
-    _cell(table.rows[2].cells[0], ["{%tr endfor %}"])
+    for cell, side in zip(foot.cells, ("left", "right"), strict=True):
+        _cell(cell, [f"{{{{ row.{side}.name }}}}"], "Cellule")
+        cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
+    _cant_split(head)
+    _cant_split(foot)
+    _row_height(foot, SIGNATURE_HEIGHT)
+    _cell(table.rows[3].cells[0], ["{%tr endfor %}"])
     for r in table.rows:
         for c in r.cells:
             for p in c.paragraphs:
@@ -406,7 +420,8 @@ def _visas(doc: Any) -> None:
         "Vu la convention cadre État / Département / collectivités pour la création de "
         "{{ framework.etp_authorised }} d'intervenants sociaux en commissariat et en "
         "gendarmerie, approuvée par délibération {{ framework.approved_by_of }} du "
-        "{{ framework.approved_on }} ;",
+        "{{ framework.approved_on }}{% if framework.approved_number %} "
+        "({{ framework.approved_number }}){% endif %} ;",
     ):
         para(doc, text)
     tag(doc, "{%p for deliberation in deliberations %}")
@@ -500,8 +515,7 @@ def _missions(doc: Any) -> None:
         doc,
         [
             "accueillir et écouter les personnes, et évaluer la nature des besoins sociaux qui "
-            "se révèlent à l'occasion de l'activité des services de police ou des unités de "
-            "gendarmerie ;",
+            "se révèlent à l'occasion de l'activité {{ forces.of_or }} ;",
             "réaliser l'intervention de proximité, dans l'urgence si nécessaire : actes "
             "éducatifs ou de médiation sociale, action de soutien, d'information et "
             "d'orientation ;",
@@ -513,8 +527,8 @@ def _missions(doc: Any) -> None:
     para(
         doc,
         "Le public concerné est constitué des personnes majeures ou mineures, victimes ou mises "
-        "en cause, dont la situation est portée à la connaissance des services de police ou des "
-        "unités de gendarmerie, ou qui se présentent d'elles-mêmes. Conformément aux "
+        "en cause, dont la situation est portée à la connaissance {{ forces.of_or }}, "
+        "ou qui se présentent d'elles-mêmes. Conformément aux "
         "orientations issues du Grenelle des violences conjugales, les situations de violences "
         "intrafamiliales et sexuelles sont traitées en priorité.",
     )
@@ -543,8 +557,7 @@ def _posts(doc: Any) -> None:
         doc,
         "Le recrutement, la gestion administrative et l'autorité hiérarchique {{ worker.of }} "
         "relèvent {{ employer.of }}, employeur. Dans l'exercice des missions, l'autorité "
-        "fonctionnelle sur {{ worker.subject }} est exercée par le chef du service de police ou "
-        "le commandant de l'unité de gendarmerie d'accueil, qui désigne en son sein un référent.",
+        "fonctionnelle sur {{ worker.subject }} est exercée par {{ forces.head }}, qui désigne en son sein un référent.",
     )
     para(
         doc,
@@ -553,7 +566,7 @@ def _posts(doc: Any) -> None:
     )
     para(
         doc,
-        "Le service de police ou l'unité de gendarmerie d'accueil met à la disposition "
+        "{{ forces.host }} met à la disposition "
         "{{ worker.of }} un bureau permettant des entretiens confidentiels, un téléphone "
         "et l'accès aux mains courantes et aux informations nécessaires aux missions.",
     )
@@ -577,8 +590,8 @@ def _cosignatories(doc: Any) -> None:
     bullets(
         doc,
         [
-            "faciliter l'accueil et l'installation {{ worker.of }} dans les locaux des services "
-            "de police et des unités de gendarmerie ;",
+            "faciliter l'accueil et l'installation {{ worker.of }} dans les locaux "
+            "{{ forces.of_and }} ;",
             "orienter vers {{ worker.subject }} les personnes relevant des missions définies à "
             "{{ articles.missions.ref }} ;",
             "participer au comité de pilotage prévu à {{ articles.suivi.ref }}.",
@@ -596,6 +609,16 @@ def _cosignatories(doc: Any) -> None:
         "par {{ articles.resiliation.ref }}.",
     )
     tag(doc, "{%p endif %}")
+
+
+def _page(doc: Any, *, landscape: bool) -> None:
+    """End the section here; what follows starts a new page, landscape or portrait."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    wide, narrow = Cm(29.7), Cm(21)
+    section.page_width, section.page_height = (wide, narrow) if landscape else (narrow, wide)
+    # Narrower side margins on the landscape page: eight columns of 3,4 cm.
+    section.left_margin = section.right_margin = Cm(1.2) if landscape else Cm(2.5)
 
 
 def _financing(doc: Any) -> None:
@@ -617,10 +640,15 @@ def _financing(doc: Any) -> None:
             "année sont prévisionnels ;",
             "{{ departement.designation }} prend en charge {{ financing.departement_rate }} de "
             "la part restant après déduction de la participation de l'État, conformément à la "
-            "convention cadre ;",
+            "convention cadre{% if financing.departement_ceiling %}, dans la limite du plafond "
+            "précisé ci-après{% endif %} ;",
             "le solde {{ financing.split }}.",
         ],
     )
+    # The plan has a column per funder: a landscape page gives each amount and each place
+    # name its width at 9 pt, for as many as eight funders. (The section breaks cannot be
+    # conditional: the direct renderer keeps section breaks out of Jinja blocks.)
+    _page(doc, landscape=True)
     para(
         doc,
         "Plan de financement : participation de chaque financeur et part du coût de l'année",
@@ -630,9 +658,19 @@ def _financing(doc: Any) -> None:
     )
     financing_table(doc)
     para(doc, "")
+    tag(doc, "{%p if financing.forecast %}")
+    para(doc, "{{ financing.forecast }}")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p if financing.has_state_absent %}")
     para(doc, "{{ financing.state_absent }}")
     tag(doc, "{%p endif %}")
+    tag(doc, "{%p if financing.has_state_provisional %}")
+    para(doc, "{{ financing.state_provisional }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if financing.departement_ceiling %}")
+    para(doc, "{{ financing.departement_ceiling }}")
+    tag(doc, "{%p endif %}")
+    _page(doc, landscape=False)
     para(
         doc,
         "Sur la durée de la convention, sous réserve du vote des crédits par leurs assemblées "
@@ -656,12 +694,13 @@ def _payment(doc: Any) -> None:
     article(doc, "versement", "Modalités de versement")
     para(
         doc,
-        "La participation annuelle de chaque financeur autre que l'employeur, telle que fixée "
-        "à {{ articles.financement.ref }}, est versée {{ employer.to }}, employeur : la "
+        "{% if financing.has_payers %}Chaque financeur autre que l'employeur "
+        "({{ financing.payers }}) verse sa participation annuelle, telle que fixée "
+        "à {{ articles.financement.ref }}, {{ employer.to }}, employeur : la "
         "moitié au cours du premier trimestre de l'année concernée, le solde au vu du rapport "
-        "d'activité et de l'état récapitulatif des dépenses prévus à {{ articles.suivi.ref }}. "
-        "Lorsque l'employeur participe lui-même au financement, il supporte directement sa "
-        "propre participation.",
+        "d'activité et de l'état récapitulatif des dépenses prévus à {{ articles.suivi.ref }}."
+        "{% endif %}{% if financing.employer_funds %}{% if financing.has_payers %} {% endif %}"
+        "L'employeur supporte directement sa propre participation.{% endif %}",
     )
     para(
         doc,
@@ -682,7 +721,9 @@ def _duration_and_follow_up(doc: Any) -> None:
         doc,
         "La présente convention est conclue pour une durée de {{ duration.words }}, "
         "{{ duration.period }}. Elle prend effet le {{ duration.start }} et prend fin le "
-        "{{ duration.end }}. Elle n'est pas renouvelable par tacite reconduction.",
+        "{{ duration.end }}.{% if signature.retroactive %} Signée après le {{ duration.start }}, "
+        "elle produit ses effets à compter de cette date.{% endif %} Elle n'est pas renouvelable "
+        "par tacite reconduction.",
     )
     para(
         doc,
@@ -695,8 +736,8 @@ def _duration_and_follow_up(doc: Any) -> None:
     para(
         doc,
         "Un comité de pilotage, convoqué par le représentant de l'État dans le département, "
-        "réunit au moins une fois par an les représentants des parties et des services de "
-        "police et de gendarmerie concernés ; le procureur de la République et les membres "
+        "réunit au moins une fois par an les représentants des parties et "
+        "{{ forces.of_and }} concernés ; le procureur de la République et les membres "
         "du réseau VIF y sont invités. Il examine l'activité {{ worker.of }} au regard des "
         "missions définies à {{ articles.missions.ref }}, l'exécution du plan de financement "
         "et les ajustements nécessaires.",
@@ -727,8 +768,8 @@ def _secrecy(doc: Any) -> None:
         doc,
         "Les informations à caractère secret ne sont partagées que dans les cas où la loi "
         "l'autorise, et dans la limite de ce qui est strictement nécessaire à l'évaluation de "
-        "la situation et à la mise en œuvre de l'accompagnement. Les services de police et "
-        "les unités de gendarmerie n'ont pas accès aux dossiers sociaux tenus au titre de ces "
+        "la situation et à la mise en œuvre de l'accompagnement. {{ forces.all }} "
+        "n'ont pas accès aux dossiers sociaux tenus au titre de ces "
         "missions.",
     )
     para(
@@ -774,6 +815,8 @@ def _closing_articles(doc: Any) -> None:
         "Les parties s'efforcent de régler à l'amiable tout différend relatif à "
         "l'interprétation ou à l'exécution de la présente convention. À défaut d'accord, le "
         "litige est porté devant le tribunal administratif de Dijon.",
+        # The last article stays with « Fait à » and the signatures: no page of signatures only.
+        keep=True,
     )
 
 
@@ -796,7 +839,7 @@ def body(doc: Any) -> None:
         doc,
         "La présente convention a pour objet de fixer les conditions dans lesquelles les "
         "parties financent, sur le territoire « {{ territory }} », l'emploi {{ worker.of }} "
-        "en commissariat et en gendarmerie, ainsi que les engagements de chacune d'elles. "
+        "{{ forces.where }}, ainsi que les engagements de chacune d'elles. "
         "{% if worker.plural %}Les postes sont décrits{% else %}Le poste est décrit{% endif %} "
         "à {{ articles.postes.ref }} et le financement à {{ articles.financement.ref }}.",
     )
@@ -814,7 +857,31 @@ def body(doc: Any) -> None:
         keep=True,
     )
     p.paragraph_format.space_before = Pt(18)
-    signature_table(doc)
+    tag(doc, "{%p if has_cosignatories %}")
+    para(doc, "Les parties", bold=True, keep=True)
+    tag(doc, "{%p endif %}")
+    signature_table(doc, "signature.rows")
+    tag(doc, "{%p if has_cosignatories %}")
+    p = para(doc, "Les cosignataires", bold=True, keep=True)
+    p.paragraph_format.space_before = Pt(18)
+    signature_table(doc, "signature.cosignatory_rows")
+    tag(doc, "{%p endif %}")
+
+
+def _share_margins(doc: Any) -> None:
+    """Every section names the header and footer itself, as the first one does.
+
+    Each section then stands on its own: a section break moved or removed in Word leaves
+    the others their header and footer.
+    """
+    sections = doc.element.body.xpath(".//w:sectPr")
+    references = [
+        r for r in sections[0] if r.tag in (qn("w:headerReference"), qn("w:footerReference"))
+    ]
+    for sect_pr in sections[1:]:
+        if not sect_pr.xpath("w:headerReference|w:footerReference"):
+            for r in reversed(references):
+                sect_pr.insert(0, copy.deepcopy(r))
 
 
 def build(path: Path = OUT) -> Path:
@@ -828,6 +895,7 @@ def build(path: Path = OUT) -> Path:
     _styles(doc)
     _header_footer(doc)
     body(doc)
+    _share_margins(doc)
     props = doc.core_properties
     props.title = "Modèle de convention de financement ISCG"
     props.author = "iscg-docs"

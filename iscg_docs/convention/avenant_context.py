@@ -238,7 +238,7 @@ _SIGNATURE = group(
         record_list(
             "rows",
             "les blocs de signature, deux par ligne de tableau ; les signataires de l'avenant remplacent ceux de la convention",
-            lambda s: s.signature_rows(),
+            lambda s: s.signature_rows(s.signers),
             (
                 group("left", "bloc de gauche", SIGNER_VARIABLES, lambda r: signature_block(r[0])),
                 group(

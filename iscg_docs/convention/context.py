@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from iscg_docs.convention.articles import ARTICLE_VARIABLES, number_articles
+from iscg_docs.convention.financing_variables import FINANCING
 from iscg_docs.convention.variables import (
     Node,
     Variable,
@@ -27,33 +28,33 @@ from iscg_docs.convention.variables import (
 )
 from iscg_docs.convention.wording import (
     FORCE_NAME,
+    NBHY,
     appearances,
     consolidated_label,
     convention_title,
+    forces,
     job_texts,
     jobs,
+    payers,
     signature_block,
-    split_text,
     state_absent,
+    state_provisional,
 )
 from iscg_docs.french.dates import long_date, period
-from iscg_docs.french.numbers import fte, in_words_and_figures, money, money_full, ordinal, percent
+from iscg_docs.french.numbers import fte, in_words_and_figures, percent
 from iscg_docs.french.parties import (
     deliberating_body,
     deliberation_citation,
     designation,
     designation_all,
-    noun_phrase,
     of,
     of_all,
     to_all,
 )
-from iscg_docs.french.text import NNBSP, capitalize
+from iscg_docs.french.text import NBSP, NNBSP, capitalize
 from iscg_docs.model.financing import (
-    ROUNDING_RULE,
     Financing,
     compute_financing,
-    departement_rate,
 )
 from iscg_docs.model.records import Convention, Framework, Party
 
@@ -67,6 +68,7 @@ __all__ = [
     "Source",
     "build_context",
 ]
+
 
 #: What the signature date reads in a draft: dotted leaders to fill in by hand.
 BLANK_DATE = "……………"
@@ -100,10 +102,13 @@ class Source:
         self.employers = [framework.party(e) for e in employers]
         self.funders = [framework.party(t.party) for t in financing.totals]
         self.state_absent = state_absent(financing, framework)
+        self.state_provisional = state_provisional(financing, framework)
+        self.payers = payers(financing, framework, convention)
 
-    def signature_rows(self) -> list[tuple[Party | None, Party | None]]:
-        """The signatories two by two; an odd last one is beside an empty box."""
-        boxes: list[Party | None] = list(self.signers)
+    @staticmethod
+    def signature_rows(signers: list[Party]) -> list[tuple[Party | None, Party | None]]:
+        """``signers`` two by two; an odd last one is beside an empty box."""
+        boxes: list[Party | None] = list(signers)
         if len(boxes) % 2:
             boxes.append(None)
         return [(boxes[i], boxes[i + 1]) for i in range(0, len(boxes), 2)]
@@ -163,6 +168,17 @@ SIGNER_VARIABLES = (
     text("name", "nom du signataire, tel qu'il signe", lambda b: b.name),
 )
 
+#: The two blocks of a row of signatures.
+_SIDES = (
+    group("left", "bloc de gauche", SIGNER_VARIABLES, lambda r: signature_block(r[0])),
+    group(
+        "right",
+        "bloc de droite (vide si le nombre de signataires est impair)",
+        SIGNER_VARIABLES,
+        lambda r: signature_block(r[1]),
+    ),
+)
+
 FRAMEWORK_VARIABLE = group(
     "framework",
     "la convention cadre",
@@ -187,6 +203,13 @@ FRAMEWORK_VARIABLE = group(
             "etp_authorised",
             "ETP autorisés par la convention cadre (french.fte) : « six équivalents temps plein (6 ETP) »",
             lambda f: fte(f.etp_authorised),
+        ),
+        text(
+            "approved_number",
+            "numéro de la délibération approuvant la convention cadre (Framework.approved_number), avec « n° » : « n° 2020-123 » ; vide s'il n'est pas connu",
+            lambda f: (
+                f"n°{NBSP}{f.approved_number.replace('-', NBHY)}" if f.approved_number else ""
+            ),
         ),
         text(
             "departement_rate",
@@ -347,137 +370,44 @@ _POSTS = (
     ),
 )
 
-_YEARS = records(
-    "years",
-    "une ligne du tableau par année de la convention",
-    lambda s: s.financing.years,
-    (
-        text("label", "« 1re année »", lambda y: f"{ordinal(y.index, feminine=True)} année"),
-        text(
-            "period",
-            "« du 1er janvier 2021 au 31 décembre 2021 »",
-            lambda y: period(y.start, y.end),
-        ),
-        text(
-            "cost",
-            "coût de l'année, total de la ligne : « 44 000,00 € »",
-            lambda y: money(y.cost),
-        ),
-        records(
-            "cells",
-            "une case par financeur, dans l'ordre de financing.funders",
-            lambda y: y.contributions,
-            (
-                text(
-                    "amount",
-                    "participation de l'année (french.money) : « 20 000,00 € »",
-                    lambda c: money(c.amount),
-                ),
-                text(
-                    "share",
-                    "part du coût de l'année (french.percent) : « 45,46 % »",
-                    lambda c: percent(c.share),
-                ),
-            ),
-        ),
-    ),
-)
-
-_TOTALS = records(
-    "totals",
-    "ligne des totaux : l'engagement de chaque financeur sur la période, dans l'ordre de financing.funders",
-    lambda s: list(zip(s.funders, s.financing.totals, strict=True)),
-    (
-        text(
-            "designation",
-            "« le Département de Saône-et-Loire »",
-            lambda pt: designation(pt[0]),
-        ),
-        text(
-            "designation_capitalized",
-            "« Le Département de Saône-et-Loire »",
-            lambda pt: capitalize(designation(pt[0])),
-        ),
-        text(
-            "amount",
-            "total sur la période (french.money) : « 36 000,00 € »",
-            lambda pt: money(pt[1].amount),
-        ),
-        text(
-            "amount_full",
-            "le même en lettres et en chiffres (french.money_full)",
-            lambda pt: money_full(pt[1].amount),
-        ),
-        text(
-            "share",
-            "part du coût total de la période (french.percent)",
-            lambda pt: percent(pt[1].share),
-        ),
-    ),
-)
-
-_FINANCING = group(
-    "financing",
-    "le plan de financement calculé (financing.compute_financing)",
-    (
-        records(
-            "funders",
-            "en-têtes des colonnes du tableau : l'État, le Département, puis les collectivités dans l'ordre de la clé",
-            lambda s: s.funders,
-            (
-                text(
-                    "name",
-                    "« État », « Département de Saône-et-Loire », « Commune de Blanzy » (désignation sans article, majuscule initiale)",
-                    lambda p: capitalize(noun_phrase(p)),
-                ),
-            ),
-        ),
-        _YEARS,
-        _TOTALS,
-        text(
-            "total_cost",
-            "coût total de la période, total du tableau (french.money)",
-            lambda s: money(s.financing.total_cost),
-        ),
-        text(
-            "total_cost_full",
-            "le même en lettres et en chiffres (french.money_full)",
-            lambda s: money_full(s.financing.total_cost),
-        ),
-        text(
-            "departement_rate",
-            "taux du Département sur la part restant après l'État, pour cette convention : « 50 % »",
-            lambda s: percent(departement_rate(s.convention, s.framework)),
-        ),
-        text(
-            "split",
-            "répartition du reste entre les collectivités, en une proposition : « est réparti entre … selon la clé suivante : … »",
-            lambda s: split_text(s.framework, s.convention),
-        ),
-        flag(
-            "has_state_absent",
-            "vrai si l'État ne participe pas une année au moins",
-            lambda s: bool(s.state_absent),
-        ),
-        text(
-            "state_absent",
-            "« Pour la troisième année, l'État ne participe pas au financement. » ; vide sinon",
-            lambda s: s.state_absent,
-        ),
-        text(
-            "rounding_rule",
-            "la règle d'arrondi (financing.ROUNDING_RULE)",
-            lambda s: ROUNDING_RULE,
-        ),
-    ),
-)
-
 
 def _signature_date(source: Source) -> str:
     signed_on = source.convention.signed_on
     if source.draft or signed_on is None:
         return BLANK_DATE
     return long_date(signed_on)
+
+
+_FORCES = group(
+    "forces",
+    "la police, la gendarmerie ou les deux, selon les postes : une convention « gendarmerie » ne parle pas de police",
+    (
+        text(
+            "where",
+            "« en commissariat et en gendarmerie », « en commissariat » ou « en gendarmerie »",
+            lambda f: f.where,
+        ),
+        text("of_or", "« des services de police ou des unités de gendarmerie »", lambda f: f.of_or),
+        text(
+            "of_and", "« des services de police et des unités de gendarmerie »", lambda f: f.of_and
+        ),
+        text(
+            "head",
+            "« le chef du service de police ou le commandant de l'unité de gendarmerie d'accueil »",
+            lambda f: f.head,
+        ),
+        text(
+            "host", "« Le service de police ou l'unité de gendarmerie d'accueil »", lambda f: f.host
+        ),
+        text("all", "« Les services de police et les unités de gendarmerie »", lambda f: f.all),
+    ),
+    lambda s: forces(s.convention),
+)
+
+
+def _retroactive(source: Source) -> bool:
+    signed_on = source.convention.signed_on
+    return signed_on is not None and signed_on > source.convention.period.start
 
 
 _SIGNATURE = group(
@@ -494,6 +424,11 @@ _SIGNATURE = group(
             f"date de signature (french.long_date) ; « {BLANK_DATE} » pour un projet ou si elle n'est pas connue",
             _signature_date,
         ),
+        flag(
+            "retroactive",
+            "vrai si la convention est signée après sa date de prise d'effet (effet rétroactif)",
+            _retroactive,
+        ),
         text(
             "copies",
             "« six (6) exemplaires originaux » : un par signataire",
@@ -503,17 +438,15 @@ _SIGNATURE = group(
         ),
         records(
             "rows",
-            "les blocs de signature, deux par ligne de tableau",
-            lambda s: s.signature_rows(),
-            (
-                group("left", "bloc de gauche", SIGNER_VARIABLES, lambda r: signature_block(r[0])),
-                group(
-                    "right",
-                    "bloc de droite (vide si le nombre de signataires est impair)",
-                    SIGNER_VARIABLES,
-                    lambda r: signature_block(r[1]),
-                ),
-            ),
+            "les blocs de signature des parties, deux par ligne de tableau",
+            lambda s: s.signature_rows(s.parties),
+            _SIDES,
+        ),
+        records(
+            "cosignatory_rows",
+            "les blocs de signature des cosignataires, deux par ligne, sous leur intertitre ; vide sans cosignataire",
+            lambda s: s.signature_rows(s.cosignatories),
+            _SIDES,
         ),
     ),
 )
@@ -548,7 +481,8 @@ VARIABLES: tuple[Node, ...] = (
     FRAMEWORK_VARIABLE,
     *PARTY_VARIABLES,
     *_POSTS,
-    _FINANCING,
+    _FORCES,
+    FINANCING,
     _SIGNATURE,
     group(
         "articles",

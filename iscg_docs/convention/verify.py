@@ -14,8 +14,10 @@ from attrs import frozen
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from iscg_docs.convention.verify_totals import Plan, check_totals, read_plan
 from iscg_docs.errors import TemplateError
 from iscg_docs.french.parse import parse_money_words, parse_number_words
+from iscg_docs.model.financing import Financing
 
 __all__ = ["Finding", "verify_document"]
 
@@ -51,6 +53,8 @@ CODES = {
     "renvoi-article": "un renvoi à un article qui n'existe pas",
     "signature-manquante": "une partie nommée au préambule n'a pas de bloc de signature",
     "exemplaires": "le nombre d'exemplaires originaux diffère du nombre de blocs de signature",
+    "total-incoherent": "les montants du plan de financement ne s'additionnent pas, ou le texte, "
+    "le tableau et le plan calculé ne disent pas les mêmes totaux",
 }
 
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
@@ -93,19 +97,24 @@ class _Document:
 
     paragraphs: tuple[_Para, ...]
     blocks: tuple[tuple[str, ...], ...]
+    plan: Plan | None = None
 
 
-def verify_document(source: str | os.PathLike[str] | bytes) -> tuple[Finding, ...]:
+def verify_document(
+    source: str | os.PathLike[str] | bytes, *, financing: Financing | None = None
+) -> tuple[Finding, ...]:
     """Read a generated .docx back and check what a jurist checks before signing.
 
     Checked: each amount in words says the same sum as its figures; each « l'article N »
     points to an article heading that exists; each party named before the visas has a
     signature block; « en N exemplaires originaux » equals the number of blocks; no
     template tag is left; no breaking space before « : ; ! ? » nor between a day and its
-    month.
+    month; the plan's table adds up, the commitments the text lists are its totals, and
+    (with ``financing``) the table is the computed plan.
 
     Args:
         source: the path of a .docx, or its bytes.
+        financing: the plan the document was generated from, to compare its totals with.
 
     Returns:
         The findings in document order, check by check; empty when the document is clean.
@@ -120,6 +129,14 @@ def verify_document(source: str | os.PathLike[str] | bytes) -> tuple[Finding, ..
         *_amounts(document.paragraphs),
         *_references(document.paragraphs),
         *_signatures(document),
+        *(
+            Finding(*finding)
+            for finding in check_totals(
+                document.plan,
+                [(p.where, p.text) for p in document.paragraphs if p.where.startswith("corps")],
+                financing,
+            )
+        ),
     )
 
 
@@ -137,6 +154,7 @@ def _read(source: str | os.PathLike[str] | bytes) -> _Document:
     blocks: list[tuple[str, ...]] = []
     signing = False
     count = tables = 0
+    plan: Plan | None = None
     for child in document.element.body.iterchildren():
         if child.tag.endswith("}p"):
             count += 1
@@ -147,11 +165,24 @@ def _read(source: str | os.PathLike[str] | bytes) -> _Document:
             tables += 1
             table = Table(child, document)
             paragraphs.extend(_cells(table, tables))
+            if plan is None:
+                plan = read_plan(_texts(table))
+            # Every table after « exemplaires originaux » holds signatures (the parties',
+            # then the cosignatories' under their own heading).
             if signing:
                 blocks.extend(_blocks(table))
-                signing = False
     paragraphs.extend(_margins(document))
-    return _Document(tuple(paragraphs), tuple(blocks))
+    return _Document(tuple(paragraphs), tuple(blocks), plan)
+
+
+def _texts(table: Table) -> list[list[str]]:
+    """Each row's cell texts (a cell's paragraphs joined by line breaks)."""
+    rows: list[list[str]] = []
+    for r, _, cell in _unique_cells(table):
+        if len(rows) < r:
+            rows.append([])
+        rows[-1].append("\n".join(p.text for p in cell.paragraphs))
+    return rows
 
 
 def _unique_cells(table: Table) -> Iterator[tuple[int, int, _Cell]]:
@@ -172,11 +203,24 @@ def _cells(table: Table, number: int) -> Iterator[_Para]:
 
 
 def _blocks(table: Table) -> Iterator[tuple[str, ...]]:
-    """Each non-empty cell of the signature table is one signatory's block."""
-    for _, _, cell in _unique_cells(table):
-        lines = tuple(p.text.strip() for p in cell.paragraphs if p.text.strip())
-        if lines:
-            yield lines
+    """Each signatory's block: a cell starting « Pour … » and the cells below it.
+
+    A block spans two rows (designation and title, then the room to sign and the name);
+    a cell that does not start with « Pour » continues the block above it in its column.
+    """
+    columns: dict[int, list[list[str]]] = {}
+    for _, c, cell in _unique_cells(table):
+        # A block writes place names with non-breaking hyphens; the preamble, with hyphens.
+        lines = [p.text.strip().replace("\u2011", "-") for p in cell.paragraphs if p.text.strip()]
+        if not lines:
+            continue
+        blocks = columns.setdefault(c, [])
+        if lines[0].startswith("Pour ") or not blocks:
+            blocks.append(lines)
+        else:
+            blocks[-1].extend(lines)
+    for blocks in columns.values():
+        yield from (tuple(b) for b in blocks)
 
 
 def _margins(document: Any) -> Iterator[_Para]:

@@ -7,18 +7,27 @@ this module only says what a funding convention writes with it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import NamedTuple
 
-from iscg_docs.french.numbers import fte, in_words_and_figures, number, ordinal, percent
+from iscg_docs.french.numbers import (
+    fte,
+    in_words_and_figures,
+    money_full,
+    number,
+    ordinal,
+    percent,
+)
 from iscg_docs.french.parties import (
     authorisation,
     designation,
     designation_all,
+    of,
     represented_by,
     signatory_block,
 )
 from iscg_docs.french.text import NBSP, NNBSP, capitalize, join
-from iscg_docs.model.financing import Financing
+from iscg_docs.model.financing import Financing, departement_ceiling
 from iscg_docs.model.places import split_populations
 from iscg_docs.model.records import (
     Convention,
@@ -32,19 +41,29 @@ from iscg_docs.model.records import (
 __all__ = [
     "FORCE_NAME",
     "Appearance",
+    "Forces",
     "SignatureBlock",
     "appearances",
     "consolidated_label",
     "convention_title",
+    "departement_ceiling_text",
+    "employer_funds",
+    "forces",
+    "forecast",
     "job_texts",
     "jobs",
+    "payers",
     "signature_block",
     "split_text",
     "state_absent",
+    "state_provisional",
 ]
 
 #: The force a post serves, as the table of posts names it.
 FORCE_NAME = {Force.POLICE: "Police nationale", Force.GENDARMERIE: "Gendarmerie nationale"}
+
+#: Non-breaking hyphen, for place names in table cells.
+NBHY = "\u2011"
 
 #: Where a post is served, as a sentence says it.
 _FORCE_PLACE = {Force.POLICE: "en commissariat", Force.GENDARMERIE: "en gendarmerie"}
@@ -63,7 +82,8 @@ def convention_title(convention: Convention) -> str:
     several = len(jobs(convention)) > 1
     years = convention.period.years
     subject = "de postes d'intervenants sociaux" if several else "d'un poste d'intervenant social"
-    scheme = f"{subject} en commissariat et en gendarmerie (ISCG)"
+    # No-break spaces keep "(ISCG)" with the words before it on the title's last line.
+    scheme = f"{subject} en commissariat et en{NBSP}gendarmerie{NBSP}(ISCG)"
     if years == 3:
         return f"Convention triennale de financement {scheme}"
     duration = in_words_and_figures(years, "an")
@@ -113,8 +133,8 @@ def _job_text(posts: Sequence[Post], shared_by: str | None) -> str:
         return f"{text} {_FORCE_PLACE[post.force]} pour {fte(post.quotite)}"
     parts = [f"{fte(p.quotite)} {_FORCE_PLACE[p.force]}" for p in posts]
     if mixed:
-        return f"{text} réparti entre le commissariat et la gendarmerie : {join(parts)}"
-    return f"{text} réparti entre plusieurs lieux d'exercice : {join(parts)}"
+        return f"{text} réparti entre le commissariat et la gendarmerie{NBSP}: {join(parts)}"
+    return f"{text} réparti entre plusieurs lieux d'exercice{NBSP}: {join(parts)}"
 
 
 def job_texts(framework: Framework, convention: Convention) -> list[str]:
@@ -153,7 +173,16 @@ def split_text(framework: Framework, convention: Convention) -> str:
         f"{designation(p)} pour {percent(s.percent or 0)}"
         for p, s in zip(parties, plan.split, strict=True)
     ]
-    return f"est réparti entre {group} selon la clé suivante : {join(key)}"
+    return f"est réparti entre {group} selon la clé suivante{NBSP}: {join(key)}"
+
+
+def _which_years(years: Sequence[int], count: int) -> str:
+    """ "Pour la troisième année", "Pour les deuxième et troisième années", "Pendant toute …"."""
+    if len(years) == count:
+        return "Pendant toute la durée de la convention"
+    if len(years) == 1:
+        return f"Pour la {ordinal(years[0], words=True, feminine=True)} année"
+    return f"Pour les {join(ordinal(i, words=True, feminine=True) for i in years)} années"
 
 
 def _populations(framework: Framework, convention: Convention) -> str:
@@ -180,20 +209,142 @@ def _populations(framework: Framework, convention: Convention) -> str:
 
 
 def state_absent(financing: Financing, framework: Framework) -> str:
-    """The sentence saying in which years the State pays nothing; empty if it pays every year."""
-    years = [y.index for y in financing.years if y.amount_of(framework.state) == 0]
+    """The sentence saying in which years the State pays nothing; empty if it pays every year.
+
+    A year whose State share is provisional is left to :func:`state_provisional`: a
+    forecast of zero does not mean the State will not pay.
+    """
+    years = [
+        y.index
+        for y in financing.years
+        if y.amount_of(framework.state) == 0 and not y.state_provisional
+    ]
     if not years:
         return ""
-    if len(years) == len(financing.years):
-        which = "Pendant toute la durée de la convention"
-    elif len(years) == 1:
-        which = f"Pour la {ordinal(years[0], words=True, feminine=True)} année"
-    else:
-        which = f"Pour les {join(ordinal(i, words=True, feminine=True) for i in years)} années"
+    which = _which_years(years, len(financing.years))
     return (
         f"{which}, {designation(framework.party(framework.state))} ne participe pas au "
-        "financement ; la part restant à la charge des collectivités est alors calculée sur "
+        f"financement{NNBSP}; la part restant à la charge des collectivités est alors calculée sur "
         "le coût total de l'année."
+    )
+
+
+def state_provisional(financing: Financing, framework: Framework) -> str:
+    """The sentence on the years whose State share is a forecast; empty if there is none."""
+    years = [y for y in financing.years if y.state_provisional]
+    if not years:
+        return ""
+    which = _which_years([y.index for y in years], len(financing.years))
+    amounts = join(money_full(y.amount_of(framework.state)) for y in years)
+    state = designation(framework.party(framework.state))
+    several = len(years) > 1
+    return (
+        f"{which}, la participation {of(framework.party(framework.state))} n'est pas encore "
+        f"fixée{NBSP}: le plan de financement retient "
+        + ("les montants prévisionnels" if several else "le montant prévisionnel")
+        + f" de {amounts}. Le montant définitif est fixé lorsque {state} attribue sa "
+        "participation de l'année, et les autres participations sont alors ajustées par "
+        "avenant."
+    )
+
+
+def forecast(financing: Financing) -> str:
+    """The sentence marking the amounts beyond the first year as forecasts; empty for one year."""
+    later = [y.index for y in financing.years if y.index > 1]
+    if not later:
+        return ""
+    if len(later) == 1:
+        return "Les montants de la deuxième année sont prévisionnels."
+    ordinals = join(ordinal(i, words=True, feminine=True) for i in later)
+    return f"Les montants des {ordinals} années sont prévisionnels."
+
+
+def departement_ceiling_text(
+    financing: Financing, framework: Framework, convention: Convention
+) -> str:
+    """The sentence on the Département's ceiling; empty when the framework sets none."""
+    per_etp = framework.departement_ceiling_per_etp
+    if per_etp is None:
+        return ""
+    departement = framework.party(framework.departement)
+    text = (
+        f"La participation {of(departement)} est plafonnée, par la convention cadre, à "
+        f"{money_full(per_etp)} par équivalent temps plein et par an, soit "
+        f"{money_full(_ceiling(framework, convention))} par an pour la présente convention "
+        f"({fte(convention.etp)}){NNBSP}; au-delà, le solde est à la charge des collectivités."
+    )
+    capped = [y.index for y in financing.years if y.departement_capped]
+    if capped:
+        which = _which_years(capped, len(financing.years))
+        text += f" {which}, ce plafond est atteint."
+    return text
+
+
+def _ceiling(framework: Framework, convention: Convention) -> Decimal:
+    cents = departement_ceiling(convention, framework) or 0
+    return Decimal(cents).scaleb(-2)
+
+
+def payers(financing: Financing, framework: Framework, convention: Convention) -> list[Party]:
+    """The funders that pay the employer: every funder with a non-zero total but the employers."""
+    employers = {p.employer for p in convention.posts}
+    return [
+        framework.party(t.party)
+        for t in financing.totals
+        if t.party not in employers and t.amount > 0
+    ]
+
+
+def employer_funds(financing: Financing, convention: Convention) -> bool:
+    """Whether an employer is also a funder (it then bears its own share directly)."""
+    employers = {p.employer for p in convention.posts}
+    return any(t.party in employers and t.amount > 0 for t in financing.totals)
+
+
+class Forces(NamedTuple):
+    """How the text names the police and gendarmerie units, agreed with the posts.
+
+    A convention whose posts are all in gendarmerie never speaks of police services, and
+    the reverse. Each field is one phrase of the template.
+    """
+
+    where: str
+    of_or: str
+    of_and: str
+    head: str
+    host: str
+    all: str
+
+
+def forces(convention: Convention) -> Forces:
+    """The phrases for the forces the posts serve: police, gendarmerie or both."""
+    served = {p.force for p in convention.posts}
+    police, gendarmerie = Force.POLICE in served, Force.GENDARMERIE in served
+    if police and not gendarmerie:
+        return Forces(
+            "en commissariat",
+            "des services de police",
+            "des services de police",
+            "le chef du service de police d'accueil",
+            "Le service de police d'accueil",
+            "Les services de police",
+        )
+    if gendarmerie and not police:
+        return Forces(
+            "en gendarmerie",
+            "des unités de gendarmerie",
+            "des unités de gendarmerie",
+            "le commandant de l'unité de gendarmerie d'accueil",
+            "L'unité de gendarmerie d'accueil",
+            "Les unités de gendarmerie",
+        )
+    return Forces(
+        "en commissariat et en gendarmerie",
+        "des services de police ou des unités de gendarmerie",
+        "des services de police et des unités de gendarmerie",
+        "le chef du service de police ou le commandant de l'unité de gendarmerie d'accueil",
+        "Le service de police ou l'unité de gendarmerie d'accueil",
+        "Les services de police et les unités de gendarmerie",
     )
 
 
@@ -210,7 +361,10 @@ def signature_block(party: Party | None) -> SignatureBlock:
     if party is None or party.signatory is None:
         return SignatureBlock()
     title, name = signatory_block(party.signatory)
-    return SignatureBlock(f"Pour {designation(party)}", title, name)
+    # Non-breaking hyphens: « Saône-et-Loire » is not cut at the edge of a narrow block.
+    return SignatureBlock(
+        f"Pour {designation(party)}".replace("-", NBHY), title.replace("-", NBHY), name
+    )
 
 
 def consolidated_label(number: int) -> str:

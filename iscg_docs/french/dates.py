@@ -35,14 +35,16 @@ def long_date(d: dt.date) -> str:
         d: the date (a ``datetime.datetime`` is refused: a convention has no hour).
 
     Returns:
-        Day (ordinal "1er" for the first), month in lower case, year, separated by spaces.
+        Day (ordinal "1er" for the first), a no-break space, the month in lower case, a
+        space and the year.
 
     Raises:
         TypeError: ``d`` is not a date.
     """
     d = _date(d)
     day = "1er" if d.day == 1 else str(d.day)
-    return f"{day} {_MONTHS[d.month - 1]} {d.year}"
+    # A no-break space keeps the day with its month at a line end.
+    return f"{day}\u00a0{_MONTHS[d.month - 1]} {d.year}"
 
 
 def period(start: dt.date, end: dt.date) -> str:

@@ -180,20 +180,30 @@ def number(n: Number) -> str:
     return _figures(plain(_decimal(n, "nombre")))
 
 
-def percent(points: Number) -> str:
+def percent(points: Number, places: int | None = None) -> str:
     """A percentage: "50 %", "12,5 %", "33,33 %", with U+00A0 before "%".
 
     Args:
         points: the rate in percentage points (50 for half), not a fraction.
+        places: write exactly this many decimals ("50,00 %"), so that every share of a
+            table has the same format; the value is never rounded.
 
     Returns:
-        The figures as :func:`number` writes them, then a no-break space and "%".
+        The figures as :func:`number` writes them (or with ``places`` decimals), then a
+        no-break space and "%".
 
     Raises:
         TypeError: a float, a boolean or another type.
-        ValueError: not a finite number, or negative.
+        ValueError: not a finite number, negative, or more decimals than ``places``.
     """
-    return f"{number(points)}{NBSP}%"
+    if places is None:
+        return f"{number(points)}{NBSP}%"
+    value = plain(_decimal(points, "pourcentage"))
+    if value < 0:
+        raise ValueError(f"pourcentage négatif ({points!r}).")
+    if decimals(value) > places:
+        raise ValueError(f"{points!r} a plus de {places} décimales ; il n'est pas arrondi ici.")
+    return f"{_figures(value.quantize(Decimal(1).scaleb(-places)))}{NBSP}%"
 
 
 # --------------------------------------------------------------------------- numbers in words

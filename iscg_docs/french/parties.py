@@ -380,7 +380,9 @@ def deliberating_body(body: str, after: str = "") -> str:
 
 def _sitting(deliberation: Deliberation) -> str:
     """ "du 28 janvier 2021 (n° 2021-07)": when the body sat and the deliberation's number."""
-    return f"du {long_date(deliberation.date)} (n°{NBSP}{deliberation.number})"
+    # Non-breaking hyphens keep a number such as "2021-011" on one line.
+    number = deliberation.number.replace("-", "\u2011")
+    return f"du {long_date(deliberation.date)} (n°{NBSP}{number})"
 
 
 def authorisation(party: Party) -> str:

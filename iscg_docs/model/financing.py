@@ -5,7 +5,8 @@ The rule, quoted in every convention (:data:`ROUNDING_RULE`):
 1. The State's contribution is its amount, or its rate of the year's cost rounded half up
    to the cent.
 2. The Département pays its rate of what remains after the State, rounded half up to the
-   cent.
+   cent, and no more than the framework's ceiling per ETP times the convention's ETP
+   (rounded half up to the cent) when the framework sets one.
 3. The rest is split among the collectivities by the key (percentages, equal shares or
    population): each share is rounded half up to the cent, then the cents still missing
    (or in excess) go one by one to the largest remainders (or are taken from the
@@ -13,7 +14,9 @@ The rule, quoted in every convention (:data:`ROUNDING_RULE`):
 
 So every year's contributions add up exactly to its cost, and each party's total over the
 period is the sum of its yearly amounts. Shares in percent are computed the same way at
-the hundredth of a point, so they add up to exactly 100. Amounts are computed in whole
+the hundredth of a point, so they add up to exactly 100: the leftover hundredths go to
+the largest remainders among all the parties, so no share is more than a hundredth of a
+point from its exact value. Amounts are computed in whole
 cents and ratios as integer numerators over one denominator, so no intermediate result is
 ever inexact.
 """
@@ -42,16 +45,19 @@ __all__ = [
     "allocate",
     "allocate_units",
     "compute_financing",
+    "departement_ceiling",
     "departement_rate",
     "round_half_up",
 ]
 
 ROUNDING_RULE = (
     "Les montants sont arrondis au centime le plus proche (le demi-centime étant arrondi au "
-    "centime supérieur) ; les centimes restants sont attribués aux collectivités présentant "
+    "centime supérieur)\u202f; les centimes restants sont attribués aux collectivités présentant "
     "les plus forts restes, dans l'ordre de la clé de répartition. Les parts exprimées en "
-    "pourcentage sont arrondies de la même manière au centième. Ainsi, chaque total est "
-    "exactement égal à la somme de ses parts."
+    "pourcentage sont arrondies au centième le plus proche\u202f; les centièmes restants sont "
+    "attribués aux parts, de tous les financeurs, présentant les plus forts restes, de sorte "
+    "que les parts totalisent 100\u00a0% et qu'aucune ne s'écarte de plus d'un centième de point "
+    "de sa valeur exacte. Ainsi, chaque total est exactement égal à la somme de ses parts."
 )
 
 CENT = Decimal("0.01")
@@ -92,6 +98,8 @@ class YearFinancing:
         end: last day of the year.
         cost: the year's cost.
         contributions: State, Département, then the collectivities in key order.
+        state_provisional: the State's amount is a forecast (``StateShare.provisional``).
+        departement_capped: the Département pays its ceiling, less than its rate.
     """
 
     index: int
@@ -99,6 +107,8 @@ class YearFinancing:
     end: dt.date
     cost: Decimal
     contributions: tuple[Contribution, ...]
+    state_provisional: bool = False
+    departement_capped: bool = False
 
     def amount_of(self, party: str) -> Decimal:
         """What ``party`` pays this year (zero if it does not pay)."""
@@ -277,6 +287,18 @@ def departement_rate(convention: Convention, framework: Framework) -> Decimal:
     return framework.departement_rate if own is None else own
 
 
+def departement_ceiling(convention: Convention, framework: Framework) -> int | None:
+    """The most the Département pays in a year for ``convention``, in cents, or None.
+
+    The framework's ceiling per ETP times the convention's ETP, rounded half up to the cent.
+    """
+    ceiling = framework.departement_ceiling_per_etp
+    if ceiling is None:
+        return None
+    numerator, denominator = convention.etp.as_integer_ratio()
+    return _round_ratio(_cents(ceiling) * numerator, denominator)
+
+
 def compute_financing(convention: Convention, framework: Framework) -> Financing:
     """Compute the financing table of ``convention`` under ``framework``.
 
@@ -295,6 +317,7 @@ def compute_financing(convention: Convention, framework: Framework) -> Financing
     """
     plan = convention.funding
     dep_rate = departement_rate(convention, framework)
+    ceiling = departement_ceiling(convention, framework)
     weights = _split_weights(convention, framework)
     roles = [
         (framework.state, FunderRole.STATE),
@@ -310,6 +333,9 @@ def compute_financing(convention: Convention, framework: Framework) -> Financing
             state = _rate_of(cost, year.state.rate or Decimal(0))
         remaining = cost - state
         departement = _rate_of(remaining, dep_rate)
+        capped = False
+        if ceiling is not None and departement > ceiling:
+            departement, capped = ceiling, True
         rest = remaining - departement
         if rest and not plan.split:
             raise ValueError("a non-zero rest needs at least one collectivity in the split")
@@ -330,6 +356,8 @@ def compute_financing(convention: Convention, framework: Framework) -> Financing
                         roles, amounts, _shares(amounts, cost), strict=True
                     )
                 ),
+                state_provisional=year.state.provisional,
+                departement_capped=capped,
             )
         )
 

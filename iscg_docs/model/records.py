@@ -270,10 +270,13 @@ class StateShare:
     """The State's (FIPD) contribution for one year: an amount, or a rate of the cost.
 
     Exactly one of ``amount`` and ``rate`` is given; zero is allowed (no FIPD that year).
+    ``provisional`` marks a forecast (the FIPD of that year is not yet granted): the
+    convention then says « montant prévisionnel », never that the State does not pay.
     """
 
     amount: Decimal | None = field(default=None, validator=optional(money))
     rate: Decimal | None = field(default=None, validator=optional(points))
+    provisional: bool = field(default=False, validator=instance_of(bool))
 
 
 @frozen
@@ -503,6 +506,9 @@ class Framework:
         departement_rate: the Département's rate of what remains after the State (50).
         approved_on: the date the Assemblée départementale approved the framework.
         approved_by: the body that approved it.
+        approved_number: the number of that deliberation, when known.
+        departement_ceiling_per_etp: the most the Département pays per ETP and per year,
+            when the framework sets a ceiling; above it the collectivities pay the rest.
         parties: every party any convention refers to.
         conventions: the conventions under the framework.
     """
@@ -518,6 +524,8 @@ class Framework:
         converter=_conventions, validator=tuple_of(Convention)
     )
     approved_by: str = field(default="Assemblée départementale", validator=text)
+    approved_number: str | None = field(default=None, validator=optional(text))
+    departement_ceiling_per_etp: Decimal | None = field(default=None, validator=optional(money))
 
     def party(self, party_id: str) -> Party:
         """The party with that identifier.

@@ -343,7 +343,11 @@ def _rest_remains(c: Convention, fw: Framework) -> bool:
         state_amount = state.amount if state.amount is not None else Decimal(0)
         if state.rate is not None:
             state_amount = year.cost * state.rate / 100
-        if (year.cost - state_amount) * (100 - dep_rate) > 0:
+        by_rate = (year.cost - state_amount) * dep_rate / 100
+        ceiling = fw.departement_ceiling_per_etp
+        if (year.cost - state_amount) * (100 - dep_rate) > 0 or (
+            ceiling is not None and by_rate > ceiling * c.etp
+        ):
             return True
     return False
 

@@ -52,6 +52,8 @@ def convert(column: Column, value: object, number_format: str) -> Any:
     if isinstance(value, str):
         value = value.strip()
     kind = column.kind
+    if kind == "yesno":
+        return _yes_no(value)
     if isinstance(value, bool):
         raise CoercionError("type", f"une valeur VRAI/FAUX n'a pas de sens ici ({value!r}).")
     if isinstance(value, dt.time | dt.timedelta) or (isinstance(value, dt.date) and kind != "date"):
@@ -72,6 +74,24 @@ def convert(column: Column, value: object, number_format: str) -> Any:
     if kind == "date":
         return to_date(value)  # type: ignore[arg-type]  # to_date names a wrong type
     return _choice(column, value)
+
+
+_YES = frozenset({"oui", "o", "x", "vrai", "true", "1"})
+_NO = frozenset({"non", "n", "faux", "false", "0"})
+
+
+def _yes_no(value: object) -> bool:
+    """A « oui / non » cell: oui, x, VRAI (or a checked box) is true; non, FAUX is false."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise CoercionError(
+        "choice", f"valeur inattendue {value!r} ; valeurs possibles : « oui », « non »."
+    )
 
 
 def _number_text(value: float) -> str:

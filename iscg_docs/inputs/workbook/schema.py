@@ -86,7 +86,7 @@ LABELS: Mapping[type[StrEnum], Mapping[str, str]] = {
 
 # --------------------------------------------------------------------------- layout
 
-Kind = Literal["text", "id", "ids", "money", "number", "percent", "int", "date", "enum"]
+Kind = Literal["text", "id", "ids", "money", "number", "percent", "int", "date", "enum", "yesno"]
 
 #: Keys of the columns that join a row to its convention or give a funding year's number.
 CONVENTION_KEY = "#convention"
@@ -232,6 +232,24 @@ CADRE = Sheet(
             "organe qui a approuvé la convention cadre",
             _TEXT,
             "Assemblée départementale",
+        ),
+        Column(
+            "N° de la délibération d'approbation",
+            ("approved_number",),
+            "text",
+            "numéro de la délibération qui a approuvé la convention cadre, cité dans les visas",
+            _TEXT,
+            "2020-123",
+        ),
+        Column(
+            "Plafond du Département par ETP et par an (€)",
+            ("departement_ceiling_per_etp",),
+            "money",
+            "participation maximale du Département par équivalent temps plein et par an ; "
+            "au-delà, le solde est à la charge des collectivités (vide : pas de plafond)",
+            _MONEY,
+            "15000,00",
+            width=22,
         ),
     ],
 )
@@ -646,6 +664,16 @@ FINANCEMENT = Sheet(
             _PERCENT,
             "40",
             width=22,
+        ),
+        Column(
+            "Participation de l'État prévisionnelle",
+            ("state", "provisional"),
+            "yesno",
+            "« oui » si la participation de l'État de l'année n'est pas encore attribuée : "
+            "la convention parle alors de « montant prévisionnel »",
+            "« oui » ou vide",
+            "oui",
+            width=16,
         ),
         _FROM_AVENANT,
     ],

@@ -248,6 +248,8 @@ def _to_cell(column: Column, value: Any) -> Any:
     if value is None:
         return None
     kind = column.kind
+    if kind == "yesno":
+        return "oui" if value is True else None
     if kind == "ids" and isinstance(value, list | tuple):
         return "; ".join(str(v) for v in value)
     if kind == "enum" and column.enum is not None and isinstance(value, str):
