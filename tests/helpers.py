@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import resource
+import signal
+import subprocess
+import sys
 import zipfile
 from collections.abc import Mapping
 from decimal import Decimal
@@ -109,3 +113,53 @@ def used_names(source: str | os.PathLike[str] | bytes) -> frozenset[str]:
     from iscg_docs.convention.render import check_template
 
     return check_template(source).used
+
+
+#: The memory a command line run in a subprocess may take (its workers each as much).
+CLI_MEMORY = 2 * 1024**3
+
+
+def cli_process(
+    *args: str | os.PathLike[str],
+    cwd: Path,
+    env: Mapping[str, str] | None = None,
+    timeout: float = 120,
+    closed: tuple[int, ...] = (),
+    file_size: int | None = None,
+    **streams: Any,
+) -> subprocess.CompletedProcess[bytes]:
+    """``python -m iscg_docs ARGS`` in a subprocess, as a user runs it, under limits.
+
+    Args:
+        args: the command line.
+        cwd: where it runs.
+        env: variables set on top of this process's environment.
+        timeout: seconds before it counts as a hang (``subprocess.TimeoutExpired``).
+        closed: the descriptors it starts without, as ``>&-`` (1) or ``2>&-`` (2) do.
+        file_size: the largest file it may write (``RLIMIT_FSIZE``), to make a disk "full".
+        streams: ``stdout`` and ``stderr`` for :func:`subprocess.run` (both captured by
+            default).
+
+    Returns:
+        The finished process, its streams as bytes (their encoding is part of the test).
+    """
+
+    def limits() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (CLI_MEMORY, CLI_MEMORY))
+        if file_size is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # EFBIG rather than a kill
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+        for fd in closed:
+            os.close(fd)
+
+    streams.setdefault("stdout", subprocess.PIPE)
+    streams.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run(
+        [sys.executable, "-m", "iscg_docs", *map(str, args)],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=timeout,
+        check=False,
+        preexec_fn=limits,
+        **streams,
+    )

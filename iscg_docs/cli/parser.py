@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from iscg_docs._version import __version__
 from iscg_docs.cli import commands
@@ -59,7 +60,9 @@ def _add_generate(sub: _SubParsers[argparse.ArgumentParser]) -> None:
         ),
     )
     gen.add_argument("file", metavar="FICHIER", help=_DATA_FILE)
-    gen.add_argument("--out", required=True, metavar="DOSSIER", help="dossier de sortie")
+    gen.add_argument(
+        "--out", type=_path, required=True, metavar="DOSSIER", help="dossier de sortie"
+    )
     gen.add_argument(
         "--template", metavar="MODELE", help="autre modèle .docx (par défaut : le modèle fourni)"
     )
@@ -84,7 +87,11 @@ def _add_generate(sub: _SubParsers[argparse.ArgumentParser]) -> None:
     )
     gen.add_argument("--pdf", action="store_true", help="produire aussi un PDF (LibreOffice)")
     gen.add_argument(
-        "--jobs", type=_positive, default=1, metavar="N", help="nombre de processus (1 par défaut)"
+        "--jobs",
+        type=_bounded(MAX_JOBS),
+        default=1,
+        metavar="N",
+        help="nombre de processus (1 par défaut)",
     )
     gen.add_argument("--quiet", action="store_true", help="pas de barre de progression")
     gen.add_argument(
@@ -134,7 +141,7 @@ def _add_workbook_template(sub: _SubParsers[argparse.ArgumentParser]) -> None:
             "en français, listes déroulantes et une feuille « Notice » expliquant chaque colonne."
         ),
     )
-    wb.add_argument("file", metavar="FICHIER.xlsx")
+    wb.add_argument("file", type=_path, metavar="FICHIER.xlsx")
     wb.add_argument("--force", action="store_true", help="remplacer le fichier s'il existe")
     wb.set_defaults(func=commands.workbook_template)
 
@@ -165,7 +172,9 @@ def _add_compare(sub: _SubParsers[argparse.ArgumentParser]) -> None:
     )
     compare.add_argument("old", metavar="ANCIEN.docx")
     compare.add_argument("new", metavar="NOUVEAU.docx")
-    compare.add_argument("--out", required=True, metavar="SORTIE.docx", help="la comparaison")
+    compare.add_argument(
+        "--out", type=_path, required=True, metavar="SORTIE.docx", help="la comparaison"
+    )
     compare.add_argument("--force", action="store_true", help="remplacer SORTIE s'il existe")
     compare.set_defaults(func=commands.compare)
 
@@ -178,16 +187,41 @@ def _add_serve(sub: _SubParsers[argparse.ArgumentParser]) -> None:
         "supplément web : pip install 'iscg-docs[web]'.",
     )
     web.add_argument("--host", default="127.0.0.1", help="adresse d'écoute (127.0.0.1)")
-    web.add_argument("--port", type=_positive, default=8000, help="port (8000 par défaut)")
+    web.add_argument("--port", type=_bounded(MAX_PORT), default=8000, help="port (8000 par défaut)")
     web.add_argument("--max-upload", default="5M", metavar="TAILLE", help="5M par défaut")
     web.set_defaults(func=commands.serve)
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"un nombre entier positif est attendu ({text!r} donné)")
-    return value
+#: The most processes ``--jobs`` takes (a run uses no more than it has conventions and
+#: the machine has cores anyway).
+MAX_JOBS = 1024
+#: The highest TCP port.
+MAX_PORT = 65535
+
+
+def _bounded(limit: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from 1 to ``limit``."""
+
+    def whole(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:  # also a number too long for Python to read
+            value = 0
+        if not 1 <= value <= limit:
+            shown = text if len(text) <= 30 else text[:30] + "…"
+            raise argparse.ArgumentTypeError(
+                f"un nombre entier entre 1 et {limit} est attendu ({shown!r} donné)"
+            )
+        return value
+
+    return whole
+
+
+def _path(text: str) -> str:
+    """An argparse type: a file or folder name, which may not be empty (an empty name
+    would silently mean the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"un nom de fichier ou de dossier est attendu ({text!r} donné)"
+        )
+    return text

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from iscg_docs.convention.wording import convention_title
 from iscg_docs.french.dates import long_date
 from iscg_docs.french.parties import noun_phrase
 from iscg_docs.french.text import NBSP, capitalize
+from iscg_docs.model.file_names import file_stem
 from iscg_docs.model.records import Avenant, Convention, Framework
 
 __all__ = [
@@ -30,9 +28,6 @@ _KEYWORDS = (
     "violences intrafamiliales",
 )
 
-#: Anything a file name should not hold.
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
-
 
 def document_properties(framework: Framework, convention: Convention) -> dict[str, str]:
     """The core properties of the rendered document (title, subject, author…).
@@ -53,26 +48,6 @@ def document_properties(framework: Framework, convention: Convention) -> dict[st
         "keywords": "; ".join((*_KEYWORDS, convention.reference, convention.territory)),
         "language": "fr-FR",
     }
-
-
-def file_stem(convention: Convention) -> str:
-    """A safe file name (without extension) for the convention: "CD71-ISCG-2021-01".
-
-    Accents are dropped, anything but ASCII letters, digits, "-" and "_" becomes "-";
-    an empty result falls back to the territory, then to "convention".
-
-    Args:
-        convention: the convention.
-
-    Returns:
-        At most 100 characters from ``[A-Za-z0-9_-]``, never empty.
-    """
-    for source in (convention.reference, convention.territory):
-        ascii_text = unicodedata.normalize("NFKD", source).encode("ascii", "ignore").decode("ascii")
-        stem = _UNSAFE.sub("-", ascii_text).strip("-_")[:100].strip("-_")
-        if stem:
-            return stem
-    return "convention"
 
 
 def consolidated_properties(framework: Framework, state: Convention, number: int) -> dict[str, str]:

@@ -14,7 +14,7 @@ from decimal import Decimal
 import attrs
 
 from iscg_docs.errors import PathPart, Problem, Severity, ValidationError, format_path
-from iscg_docs.model import places
+from iscg_docs.model import file_names, places
 from iscg_docs.model.financing import departement_rate
 from iscg_docs.model.records import (
     AVENANT_SECTIONS,
@@ -44,9 +44,10 @@ def validate(framework: Framework) -> Framework:
 
 
 def problems(framework: Framework) -> list[Problem]:
-    """Every error of ``framework`` and its conventions, in document order, then what the
+    """Every error of ``framework`` and its conventions, in document order, then file
+    names no disk can hold (:func:`iscg_docs.model.file_names.problems`) and what the
     Code officiel géographique contradicts (:func:`iscg_docs.model.places.problems`)."""
-    found = list(_framework(framework))
+    found = [*_framework(framework), *file_names.problems(framework)]
     return found + places.problems(framework)
 
 

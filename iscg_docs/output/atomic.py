@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ from iscg_docs.errors import OutputError, os_reason
 
 __all__ = [
     "LOCK",
+    "NOT_REGULAR",
     "TEMP_PREFIX",
     "TEMP_SUFFIX",
     "adopt",
@@ -29,6 +31,7 @@ __all__ = [
     "commit",
     "discard",
     "lock_folder",
+    "refuse_special",
     "remove_stale_temporaries",
     "sync_files",
     "sync_folder",
@@ -47,6 +50,11 @@ LOCK = ".iscg-docs.lock"
 #: How long a run waits for another run writing into the same folder, in seconds.
 LOCK_WAIT = 300.0
 
+#: What a refusal to write over a folder, a pipe or a device says.
+NOT_REGULAR = (
+    "ce n'est pas un fichier ordinaire (un dossier, un tube ou un périphérique) ; "
+    "rien n'y a été écrit : choisissez un autre nom."
+)
 #: What a refused overwrite says.
 _EXISTS = "le fichier existe déjà ; choisissez un autre nom ou autorisez le remplacement."
 
@@ -69,6 +77,7 @@ def write_atomic(
         OutputError: the file exists and ``overwrite`` is false, or it cannot be written.
     """
     target = Path(path)
+    refuse_special(target)
     if not overwrite and target.exists():
         raise OutputError(_EXISTS, str(target))
     commit(write_temporary(target, data, durable=durable), target, overwrite=overwrite)
@@ -106,6 +115,7 @@ def commit(tmp: str, path: str | os.PathLike[str], *, overwrite: bool = True) ->
     """
     target = Path(path)
     with _discarded_on_failure(tmp, target):
+        refuse_special(target)
         if overwrite:
             os.replace(tmp, target)
         else:
@@ -120,8 +130,9 @@ def adopt(source: str | os.PathLike[str], path: str | os.PathLike[str]) -> None:
     by the caller, so that the rename is the only step the output folder sees.
 
     Raises:
-        OutputError: the rename failed.
+        OutputError: ``path`` is not a regular file, or the rename failed.
     """
+    refuse_special(path)
     try:
         os.replace(source, path)
     except OSError as e:
@@ -251,6 +262,25 @@ def _fsync(path: str) -> None:
             os.close(fd)
     except OSError as e:
         raise OutputError(f"écriture impossible ({os_reason(e)}).", path) from None
+
+
+def refuse_special(path: str | os.PathLike[str]) -> None:
+    """Refuse to write over anything but a regular file (through a link too).
+
+    A folder, a named pipe, a device (``/dev/full``), a socket: each belongs to someone or
+    something else, and a rename would replace it.
+
+    Raises:
+        OutputError: ``path`` is there and is not a regular file, or cannot be examined.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    except OSError as e:
+        raise OutputError(f"écriture impossible ({os_reason(e)}).", os.fspath(path)) from None
+    if not stat.S_ISREG(mode):
+        raise OutputError(NOT_REGULAR, os.fspath(path))
 
 
 def discard(tmp: str) -> None:

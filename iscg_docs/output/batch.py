@@ -44,7 +44,8 @@ from iscg_docs.output.atomic import (
     write_atomic,
     write_temporary,
 )
-from iscg_docs.output.manifest import Manifest, file_sha256, fingerprints, sha256
+from iscg_docs.output.folder import check_entries
+from iscg_docs.output.manifest import MANIFEST, Manifest, file_sha256, fingerprints, sha256
 from iscg_docs.output.pdf import convert_to_pdf
 from iscg_docs.output.workers import write_all
 
@@ -128,6 +129,7 @@ def write_convention(
 
     target = Path(path)
     data = render_convention(framework, convention, template=template, draft=draft)
+    check_entries(target.parent, [target.name])
     on_disk = file_sha256(target)
     if on_disk == sha256(data):
         return False
@@ -185,6 +187,8 @@ def generate(
     renderer = _lint_custom(template) if template is not None else ConventionRenderer()
     selected = _select(framework, only)
     names = _file_names(framework, selected, file_stem)
+    pdfs = [Path(n).with_suffix(".pdf").name for n in names.values()] if pdf else []
+    check_entries(Path(out_dir), [MANIFEST, *names.values(), *pdfs])
     folder = _output_folder(Path(out_dir))
     with lock_folder(folder):
         remove_stale_temporaries(folder)
@@ -337,6 +341,7 @@ class _Run:
             OutputError: some would change, or their PDFs are not this tool's, and
                 ``force`` is off.
         """
+        check_entries(self.folder, [a.file for a in amendments])
         if force:
             return
         conflicts = [

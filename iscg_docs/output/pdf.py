@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
+from contextlib import suppress
 from pathlib import Path
 
 from iscg_docs.errors import OutputError
@@ -73,15 +76,35 @@ def _run_soffice(
         str(work),
         *(str(d) for d in documents),
     ]
+    # A session of its own, so that its group can be ended whole: on a timeout the
+    # converter's children (soffice starts soffice.bin) would outlive it, and Ctrl-C from
+    # the terminal no longer reaches them, so any interruption ends the group too.
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
-        subprocess.run(
-            command, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
-        )
+        process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         raise OutputError(
             f"LibreOffice n'a pas terminé la conversion en PDF en {timeout:.0f} s.",
             str(out_dir),
         ) from None
+    finally:
+        _end_group(process)
+
+
+def _end_group(process: subprocess.Popen[bytes]) -> None:
+    """Kill ``process``, if it still runs, and what it started in its group; reap it."""
+    if hasattr(os, "killpg"):
+        with suppress(OSError):  # every process of the group has ended
+            os.killpg(process.pid, signal.SIGKILL)
+    else:
+        process.kill()
+    process.wait()
 
 
 def _collect(documents: Sequence[Path], work: Path, out_dir: Path) -> dict[Path, Path]:

@@ -8,7 +8,12 @@ is renaming the temporaries and keeping the manifest.
 from __future__ import annotations
 
 import concurrent.futures
+import ctypes
+import multiprocessing
+import os
 import signal
+import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +33,9 @@ Written = tuple[int, str, str]
 
 #: Called with a :data:`Written` document's three parts to rename it into place.
 Commit = Callable[[int, str, str], None]
+
+# prctl's option: the signal a process gets when its parent ends (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
 
 # One renderer per worker process, built once by the pool's initializer.
 _WORKER: dict[str, Any] = {}
@@ -69,8 +77,9 @@ def write_all(
         commit: renames one document into place (and records it).
     """
     produced: list[str] = []
+    jobs = min(jobs, len(todo), cores())
     try:
-        if jobs <= 1 or len(todo) <= 1:
+        if jobs <= 1:
             for i in todo:
                 written = render_and_write(renderer, framework, i, draft, paths[i])
                 produced.append(written[1])
@@ -81,6 +90,14 @@ def write_all(
         for tmp in produced:  # a committed one was renamed: nothing left to remove
             discard(tmp)
         raise
+
+
+def cores() -> int:
+    """The processor cores this process may run on: more processes only wait their turn."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def tasks(todo: list[int], jobs: int) -> list[list[int]]:
@@ -132,9 +149,36 @@ def _init_worker(
     # Ctrl-C reaches every process of the terminal's group: the parent alone handles it
     # (it waits for the tasks under way, then removes what they wrote).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     _WORKER.update(
         renderer=ConventionRenderer(template), framework=framework, draft=draft, paths=paths
     )
+
+
+def _die_with_parent() -> None:
+    """End this worker when the parent process ends, even killed (SIGKILL).
+
+    The pool's queue alone would not tell it: a worker waits on it for ever, holding the
+    temporaries it was writing (the next run removes them). On Linux the kernel sends
+    the signal; elsewhere a thread watches the parent.
+    """
+    parent = multiprocessing.parent_process()
+    expected = os.getppid() if parent is None else parent.pid
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        linux = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) == 0
+    except (OSError, AttributeError):  # no prctl: not Linux
+        linux = False
+    if os.getppid() != expected:  # the parent died before the signal was asked for
+        os._exit(1)
+    if not linux:
+        threading.Thread(target=_watch_parent, args=(expected,), daemon=True).start()
+
+
+def _watch_parent(expected: int) -> None:
+    while os.getppid() == expected:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _write_in_worker(indices: Sequence[int]) -> list[Written]:

@@ -9,13 +9,17 @@ date are one fixed date, so a regenerated example is byte-identical.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
+import sys
+import tempfile
 import zipfile
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from iscg_docs.docx.package import ZIP_EPOCH, normalize_package
+from iscg_docs.errors import OutputError
 from iscg_docs.inputs.workbook.schema import (
     AVENANT_KEY,
     AVENANTS,
@@ -55,13 +59,33 @@ def workbook_bytes(data: Mapping[str, Any] | None = None, *, note: str | None = 
 
     Returns:
         The same bytes for the same arguments.
+
+    Raises:
+        OutputError: the temporary files openpyxl writes cannot be written.
     """
+    from lxml.etree import SerialisationError
     from openpyxl.writer.excel import ExcelWriter
 
     workbook = _build(data or {}, note)
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()
+    # openpyxl writes each sheet to a temporary file first: a full or read-only temporary
+    # folder fails there, and the sheet writers it abandons complain when collected.
+    hook, failed = sys.unraisablehook, False
+    sys.unraisablehook = lambda _: None
+    try:
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            ExcelWriter(workbook, archive).save()
+    except (OSError, SerialisationError):
+        failed = True
+    finally:
+        if failed:
+            gc.collect()
+        sys.unraisablehook = hook
+    if failed:
+        raise OutputError(
+            "le classeur n'a pas pu être assemblé : le dossier temporaire "
+            f"« {tempfile.gettempdir()} » n'accepte plus d'écriture (plein ou protégé ?)."
+        )
     # An .xlsx is an Open XML package like a .docx: the same writer dates every member
     # alike, where openpyxl copies each worksheet from a temporary file with its date.
     return normalize_package(buffer.getvalue())
