@@ -155,3 +155,16 @@ class TestOneWriter:
         assert not _writes(path), (
             f"{path.relative_to(PACKAGE)} writes a file itself: {_writes(path)}"
         )
+
+
+def test_every_subpackage_ships() -> None:
+    """pyproject names every subpackage: a non-editable install (README's first command)
+    would otherwise miss one, which no editable test run notices."""
+    import tomllib
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text("utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(p.parent.relative_to(PACKAGE.parent).parts) for p in PACKAGE.rglob("__init__.py")
+    }
+    assert found <= listed, f"missing from pyproject's packages: {sorted(found - listed)}"
