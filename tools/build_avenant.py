@@ -12,8 +12,6 @@ Variable names come from :mod:`iscg_docs.convention.avenant_context` (its catalo
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,7 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import build_template as convention
 
-from iscg_docs.docx.package import normalize_package
 from iscg_docs.french import typography
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "avenant.docx"
@@ -141,20 +138,12 @@ def build(path: Path = OUT) -> Path:
     convention._styles(doc)
     _header_footer(doc)
     body(doc)
-    props = doc.core_properties
-    props.title = "Modèle d'avenant à une convention de financement ISCG"
-    props.author = "iscg-docs"
-    props.language = "fr-FR"
-    props.comments = "Modèle docxtpl : variables décrites par « iscg-docs variables --avenant »."
-    props.revision = 1
-    # Fixed dates: rebuilding an unchanged template gives the same bytes.
-    props.created = props.modified = dt.datetime(2020, 12, 17, tzinfo=dt.UTC)
-    props.last_modified_by = "iscg-docs"
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(normalize_package(buffer.getvalue()))
-    return path
+    return convention.save(
+        doc,
+        path,
+        "Modèle d'avenant à une convention de financement ISCG",
+        "Modèle docxtpl : variables décrites par « iscg-docs variables --avenant ».",
+    )
 
 
 if __name__ == "__main__":

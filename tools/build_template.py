@@ -896,11 +896,21 @@ def build(path: Path = OUT) -> Path:
     _header_footer(doc)
     body(doc)
     _share_margins(doc)
+    return save(
+        doc,
+        path,
+        "Modèle de convention de financement ISCG",
+        "Modèle docxtpl : variables décrites par « iscg-docs variables ».",
+    )
+
+
+def save(doc: Any, path: Path, title: str, comments: str) -> Path:
+    """Write a built template with its properties, reproducibly."""
     props = doc.core_properties
-    props.title = "Modèle de convention de financement ISCG"
+    props.title = title
     props.author = "iscg-docs"
     props.language = "fr-FR"
-    props.comments = "Modèle docxtpl : variables décrites par « iscg-docs variables »."
+    props.comments = comments
     props.revision = 1
     # Fixed dates and zip timestamps: rebuilding an unchanged template gives the same bytes,
     # so a diff of the .docx in git means the template really changed.
