@@ -349,6 +349,17 @@ PARTIES = Sheet(
             width=12,
         ),
         Column(
+            "Hors référentiel",
+            ("hors_referentiel",),
+            "yesno",
+            "« oui » pour une commune ou un EPCI qui manque à bon droit au Code officiel "
+            "géographique (commune nouvelle plus récente que les données) : son nom n'est "
+            "alors pas signalé comme inconnu, mais il est à vérifier",
+            "« oui » ou vide",
+            "oui",
+            width=12,
+        ),
+        Column(
             "Signataire : fonction",
             ("signatory", "role"),
             "enum",
@@ -617,6 +628,15 @@ POSTES = Sheet(
             "iscg-bassin-minier",
             width=20,
         ),
+        Column(
+            "Commune hors référentiel",
+            ("hors_referentiel",),
+            "yesno",
+            "« oui » si la commune du site manque à bon droit au Code officiel géographique",
+            "« oui » ou vide",
+            "oui",
+            width=12,
+        ),
         _FROM_AVENANT,
     ],
 )
@@ -861,7 +881,9 @@ RULES = (
     "Noms de lieux : le nom d'un Département, d'une commune (et de son CCAS) ou d'un EPCI, et "
     "la commune de chaque poste, sont vérifiés avec le Code officiel géographique de l'INSEE ; "
     "un nom introuvable est signalé avec les noms officiels les plus proches. Les SIREN, "
-    "codes INSEE et catégories d'EPCI donnés doivent concorder avec ces données.",
+    "codes INSEE et catégories d'EPCI donnés doivent concorder avec ces données ; un nom qui "
+    "y manque à bon droit (commune nouvelle plus récente que les données) se signale par "
+    "« oui » dans la colonne « Hors référentiel ».",
     "Listes déroulantes : le libellé affiché est traduit en valeur (voir la colonne « Valeurs "
     "possibles ») ; la valeur elle-même est aussi acceptée.",
     "Avenants : une ligne par avenant dans la feuille « Avenants ». Un avenant remplace des "
