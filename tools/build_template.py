@@ -814,7 +814,7 @@ def _closing_articles(doc: Any) -> None:
         doc,
         "Les parties s'efforcent de régler à l'amiable tout différend relatif à "
         "l'interprétation ou à l'exécution de la présente convention. À défaut d'accord, le "
-        "litige est porté devant le tribunal administratif de Dijon.",
+        "litige est porté devant le {{ framework.tribunal_administratif }}.",
         # The last article stays with « Fait à » and the signatures: no page of signatures only.
         keep=True,
     )

@@ -56,6 +56,7 @@ from iscg_docs.model.financing import (
     Financing,
     compute_financing,
 )
+from iscg_docs.model.jurisdictions import tribunal_administratif
 from iscg_docs.model.records import Convention, Framework, Party
 
 __all__ = [
@@ -112,6 +113,16 @@ class Source:
         if len(boxes) % 2:
             boxes.append(None)
         return [(boxes[i], boxes[i + 1]) for i in range(0, len(boxes), 2)]
+
+
+def _tribunal(framework: Framework) -> str:
+    found = tribunal_administratif(framework)
+    if found is None:
+        raise ValueError(
+            "le tribunal administratif compétent n'est pas connu : indiquez-le dans la "
+            "convention cadre (tribunal_administratif)."
+        )
+    return found
 
 
 def _designation_all(parties: list[Party]) -> str:
@@ -210,6 +221,11 @@ FRAMEWORK_VARIABLE = group(
             lambda f: (
                 f"n°{NBSP}{f.approved_number.replace('-', NBHY)}" if f.approved_number else ""
             ),
+        ),
+        text(
+            "tribunal_administratif",
+            "le tribunal administratif compétent, sans article : « tribunal administratif de Dijon » (Framework.tribunal_administratif, sinon la table des ressorts du code de justice administrative, art. R. 221-3, selon le département)",
+            _tribunal,
         ),
         text(
             "departement_rate",

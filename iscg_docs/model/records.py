@@ -509,6 +509,9 @@ class Framework:
         approved_number: the number of that deliberation, when known.
         departement_ceiling_per_etp: the most the Département pays per ETP and per year,
             when the framework sets a ceiling; above it the collectivities pay the rest.
+        tribunal_administratif: the tribunal administratif competent for disputes, without
+            article (« tribunal administratif de Lyon »); when absent, the table of
+            :mod:`iscg_docs.model.jurisdictions` gives it from the département.
         parties: every party any convention refers to.
         conventions: the conventions under the framework.
     """
@@ -526,6 +529,7 @@ class Framework:
     approved_by: str = field(default="Assemblée départementale", validator=text)
     approved_number: str | None = field(default=None, validator=optional(text))
     departement_ceiling_per_etp: Decimal | None = field(default=None, validator=optional(money))
+    tribunal_administratif: str | None = field(default=None, validator=optional(text))
 
     def party(self, party_id: str) -> Party:
         """The party with that identifier.

@@ -14,7 +14,7 @@ from decimal import Decimal
 import attrs
 
 from iscg_docs.errors import PathPart, Problem, Severity, ValidationError, format_path
-from iscg_docs.model import file_names, places
+from iscg_docs.model import file_names, jurisdictions, places
 from iscg_docs.model.financing import departement_rate
 from iscg_docs.model.records import (
     AVENANT_SECTIONS,
@@ -48,7 +48,7 @@ def problems(framework: Framework) -> list[Problem]:
     names no disk can hold (:func:`iscg_docs.model.file_names.problems`) and what the
     Code officiel géographique contradicts (:func:`iscg_docs.model.places.problems`)."""
     found = [*_framework(framework), *file_names.problems(framework)]
-    return found + places.problems(framework)
+    return found + places.problems(framework) + list(jurisdictions.problems(framework))
 
 
 def warnings(framework: Framework) -> list[Problem]:

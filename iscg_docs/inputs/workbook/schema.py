@@ -313,6 +313,15 @@ CADRE = Sheet(
             "15000,00",
             width=22,
         ),
+        Column(
+            "Tribunal administratif",
+            ("tribunal_administratif",),
+            "text",
+            "tribunal administratif compétent pour les litiges, sans article (vide : celui "
+            "que l'article R. 221-3 du code de justice administrative donne au département)",
+            _TEXT,
+            "tribunal administratif de Lyon",
+        ),
     ],
 )
 
