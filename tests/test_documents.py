@@ -158,6 +158,17 @@ class TestPdf:
         assert "Les cosignataires" in pdfs["CD71-ISCG-2021-02"]
         assert "Les cosignataires" not in pdfs["CD71-ISCG-2021-01"]
 
+    def test_cosignatories_by_office_and_tribunal(self, pdfs: dict[str, str]) -> None:
+        """02 names its co-signatories by office, the court once; disputes go to Dijon."""
+        macon = " ".join(pdfs["CD71-ISCG-2021-02"].split())
+        assert "La procureure de la République près le tribunal judiciaire de Mâcon, Mme" in macon
+        assert "Le commandant du groupement de gendarmerie départementale de Saône" in macon
+        assert "La Procureure de la République" in macon
+        assert "parquet" not in macon
+        assert "représenté par M. Thomas" not in macon
+        for text in pdfs.values():
+            assert "tribunal administratif de Dijon" in " ".join(text.split())
+
 
 class TestDraft:
     def test_projet_and_blank_date(self, tools: None, framework: Framework, tmp_path: Path) -> None:

@@ -203,19 +203,21 @@ def _cells(table: Table, number: int) -> Iterator[_Para]:
 
 
 def _blocks(table: Table) -> Iterator[tuple[str, ...]]:
-    """Each signatory's block: a cell starting « Pour … » and the cells below it.
+    """Each signatory's block: a cell starting « Pour … » or a row's head, and the cells below.
 
-    A block spans two rows (designation and title, then the room to sign and the name);
-    a cell that does not start with « Pour » continues the block above it in its column.
+    A block spans two rows (designation and title, then the room to sign and the name),
+    so an odd row starts a block even without « Pour » (an office signing in its own
+    name: « Le Procureur de la République … »); an even row's cell that does not start
+    with « Pour » continues the block above it in its column.
     """
     columns: dict[int, list[list[str]]] = {}
-    for _, c, cell in _unique_cells(table):
+    for r, c, cell in _unique_cells(table):
         # A block writes place names with non-breaking hyphens; the preamble, with hyphens.
         lines = [p.text.strip().replace("\u2011", "-") for p in cell.paragraphs if p.text.strip()]
         if not lines:
             continue
         blocks = columns.setdefault(c, [])
-        if lines[0].startswith("Pour ") or not blocks:
+        if lines[0].startswith("Pour ") or r % 2 == 1 or not blocks:
             blocks.append(lines)
         else:
             blocks[-1].extend(lines)

@@ -22,6 +22,7 @@ from iscg_docs.french.parties import (
     authorisation,
     designation,
     designation_all,
+    named_by_office,
     of,
     represented_by,
     signatory_block,
@@ -357,14 +358,18 @@ class SignatureBlock(NamedTuple):
 
 
 def signature_block(party: Party | None) -> SignatureBlock:
-    """ "Pour la commune de Blanzy", the signatory's agreed title, and the name."""
+    """ "Pour la commune de Blanzy", the signatory's agreed title, and the name.
+
+    A party named by its office has no « Pour … » line: its title is the office in full
+    (« La Procureure de la République près le tribunal judiciaire de Mâcon »).
+    """
     if party is None or party.signatory is None:
         return SignatureBlock()
     title, name = signatory_block(party.signatory)
+    # An office signs in its own name: its full title is the block's head, no « Pour ».
+    head = "" if named_by_office(party) else f"Pour {designation(party)}"
     # Non-breaking hyphens: « Saône-et-Loire » is not cut at the edge of a narrow block.
-    return SignatureBlock(
-        f"Pour {designation(party)}".replace("-", NBHY), title.replace("-", NBHY), name
-    )
+    return SignatureBlock(head.replace("-", NBHY), title.replace("-", NBHY), name)
 
 
 def consolidated_label(number: int) -> str:

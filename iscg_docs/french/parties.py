@@ -24,6 +24,7 @@ __all__ = [
     "deliberation_citation",
     "designation",
     "designation_all",
+    "named_by_office",
     "noun_phrase",
     "of",
     "of_all",
@@ -107,8 +108,36 @@ def _noun(party: Party) -> tuple[str, Gender]:
 
 
 def _with(party: Party, after: str) -> str:
+    if named_by_office(party):
+        assert party.signatory is not None  # named_by_office says so
+        return with_article(_office(party.signatory), party.signatory.gender, after)
     phrase, gender = _noun(party)
     return with_article(phrase, gender, after)
+
+
+#: The offices of the State's services that sign in their own name: a parquet, a
+#: direction of the police or a gendarmerie unit is no legal person that a signatory
+#: represents. ``autre`` is a title the data write (« Commissaire de police, chef de la
+#: circonscription de sécurité publique de Mâcon »).
+_OFFICES = frozenset({Role.PREFET, Role.PROCUREUR, Role.DIRECTEUR, Role.COMMANDANT, Role.AUTRE})
+
+
+def named_by_office(party: Party) -> bool:
+    """Whether the party is named by its signatory's office, not as a service.
+
+    So it is for a party of kind ``autre`` (a parquet, a DDSP, a groupement de
+    gendarmerie) signed by a préfet, procureur, directeur, commandant or an ``autre``
+    title: « la procureure de la République près le tribunal judiciaire de Mâcon, Mme … »,
+    not « le parquet …, représenté par … ».
+
+    Args:
+        party: the party.
+
+    Returns:
+        True when :func:`designation` gives the office.
+    """
+    signatory = party.signatory
+    return party.kind is PartyKind.AUTRE and signatory is not None and signatory.role in _OFFICES
 
 
 def noun_phrase(party: Party) -> str:
@@ -131,7 +160,9 @@ def designation(party: Party) -> str:
 
     The noun phrase comes from the kind and name ("Département de Saône-et-Loire",
     "communauté d'agglomération Mâconnais Beaujolais Agglomération", "commune d'Autun",
-    "commune du Creusot"); ``party.designation`` and ``party.gender`` override it.
+    "commune du Creusot"); ``party.designation`` and ``party.gender`` override it. A
+    party :func:`named_by_office` is its signatory's office, agreed with the signatory:
+    "la procureure de la République près le tribunal judiciaire de Mâcon".
 
     Args:
         party: the party.
@@ -278,7 +309,20 @@ def _title(signatory: Signatory) -> str:
     else:
         masculine, feminine = _TITLES[signatory.role]
         base = feminine if signatory.gender is Gender.FEMININE else masculine
-    return f"{base} {signatory.title_suffix}" if signatory.title_suffix else base
+    suffix = signatory.title_suffix
+    if suffix and signatory.role is Role.DIRECTEUR:
+        suffix = _agreed_adjective(suffix, signatory.gender)
+    return f"{base} {suffix}" if suffix else base
+
+
+def _agreed_adjective(suffix: str, gender: Gender) -> str:
+    """ "départemental …" agreed with a Directrice: "départementale …" (and back)."""
+    first, _, rest = suffix.partition(" ")
+    if gender is Gender.FEMININE and first.endswith("al"):
+        first += "e"
+    elif gender is Gender.MASCULINE and first.endswith("ale"):
+        first = first[:-1]
+    return f"{first} {rest}" if rest else first
 
 
 def signatory_title(signatory: Signatory) -> str:
@@ -297,6 +341,15 @@ def signatory_title(signatory: Signatory) -> str:
     return with_article(_title(signatory), signatory.gender)
 
 
+def _office(signatory: Signatory) -> str:
+    """The title as running text names the office: "procureure de la République …"."""
+    title = _title(signatory)
+    # A title in a sentence starts in lower case; an acronym (« DDSP ») keeps its capitals.
+    if len(title) > 1 and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title
+
+
 def _civility(signatory: Signatory) -> str:
     # A no-break space keeps "M." or "Mme" on the same line as the name.
     return ("Mme" if signatory.gender is Gender.FEMININE else "M.") + NBSP + signatory.full_name
@@ -307,7 +360,9 @@ def represented_by(party: Party) -> str:
 
     "représenté(e)" agrees with the party; "M." / "Mme" with the signatory. When the
     signer acts by delegation: "représenté par le Préfet de Saône-et-Loire et, par
-    délégation, par M. Paul Durand, Secrétaire général de la préfecture".
+    délégation, par M. Paul Durand, Secrétaire général de la préfecture". A party
+    :func:`named_by_office` is its office: the signatory follows it alone ("Mme Sophie
+    Martin"), or "représenté, par délégation, par M. Paul Durand, Secrétaire général …".
 
     Args:
         party: a party with a signatory.
@@ -321,6 +376,14 @@ def represented_by(party: Party) -> str:
     signatory = party.signatory
     if signatory is None:
         raise ValueError(f"la partie « {party.id} » n'a pas de signataire.")
+    if named_by_office(party):
+        if signatory.delegate_title:
+            verb = agree("représenté", signatory.gender)
+            return (
+                f"{verb} par {_civility(signatory)}, "
+                f"{strip_article(signatory.delegate_title)}, par délégation"
+            )
+        return _civility(signatory)
     verb = agree("représenté", _noun(party)[1])
     if signatory.delegate_title:
         return (
