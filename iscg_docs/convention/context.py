@@ -144,7 +144,7 @@ _APPEARANCE = (
     ),
     text(
         "represented_by",
-        "représentation (french.represented_by) : « représentée par Mme Claire Exemple, Maire »",
+        "représentation (french.represented_by) : « représentée par Mme Claire Exemple, Maire » ; pour un cosignataire nommé par sa fonction, la personne seule : « Mme Sophie Exemple »",
         lambda a: a.represented_by,
     ),
     text(
@@ -168,7 +168,7 @@ _APPEARANCE = (
 SIGNER_VARIABLES = (
     text(
         "party",
-        "« Pour la commune de Blanzy » (french.designation) ; vide pour une case sans signataire",
+        "« Pour la commune de Blanzy » (french.designation) ; vide pour une case sans signataire ou pour un cosignataire nommé par sa fonction (son titre suffit)",
         lambda b: b.party,
     ),
     text(

@@ -140,7 +140,10 @@ class Signatory:
         role: the office (Préfet, Président, Maire…); with ``gender`` it gives the title.
         full_name: the signer's name as printed under the signature ("Jean Dupont").
         gender: the gender of the office holder, for "le Préfet" / "la Préfète".
-        title_suffix: what follows the title: "de Saône-et-Loire", "du Conseil départemental".
+        title_suffix: what follows the title: "de Saône-et-Loire", "du Conseil départemental";
+            for an office named in its own name (a co-signatory of kind ``autre``), the
+            whole rest of the office: "du groupement de gendarmerie départementale de
+            Saône-et-Loire".
         title: the title itself when ``role`` is ``autre`` (already agreed, without article),
             e.g. "Directrice départementale de la sécurité publique".
         delegate_title: when the signer acts by delegation, the signer's own title with its

@@ -190,7 +190,8 @@ _SIGNATORY = (
         "Signataire : complément du titre",
         ("signatory", "title_suffix"),
         "text",
-        "ce qui suit le titre",
+        "ce qui suit le titre ; pour un cosignataire service de l'État, toute la fonction "
+        "(« du groupement de gendarmerie départementale de Saône-et-Loire »)",
         _TEXT,
         "du Conseil départemental",
         width=30,
