@@ -101,6 +101,13 @@ class TestFramework:
 
 
 class TestDocument:
+    def test_unvalidated_unknown_departement(self, example_data: dict[str, Any]) -> None:
+        """Rendered without validation, an unknown département gives a true clause."""
+        _departement(example_data)["name"] = "Nulle-Part"
+        fw = structure(Framework, example_data)
+        text = _text(render_convention(fw, fw.conventions[0]))
+        assert "devant le tribunal administratif territorialement compétent." in text
+
     def test_ain_litigation_clause(self) -> None:
         """The Ain's conventions send disputes to Lyon, not to Dijon."""
         fw = load(ROOT / "examples" / "ain.toml")

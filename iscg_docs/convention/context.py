@@ -65,6 +65,7 @@ __all__ = [
     "FRAMEWORK_VARIABLE",
     "PARTY_VARIABLES",
     "SIGNER_VARIABLES",
+    "UNKNOWN_TRIBUNAL",
     "VARIABLES",
     "Source",
     "build_context",
@@ -115,14 +116,14 @@ class Source:
         return [(boxes[i], boxes[i + 1]) for i in range(0, len(boxes), 2)]
 
 
+#: The litigation clause's court when neither the data nor the table name it: validation
+#: reports it (code « tribunal-administratif »), and a document rendered without
+#: validation still says something true.
+UNKNOWN_TRIBUNAL = "tribunal administratif territorialement compétent"
+
+
 def _tribunal(framework: Framework) -> str:
-    found = tribunal_administratif(framework)
-    if found is None:
-        raise ValueError(
-            "le tribunal administratif compétent n'est pas connu : indiquez-le dans la "
-            "convention cadre (tribunal_administratif)."
-        )
-    return found
+    return tribunal_administratif(framework) or UNKNOWN_TRIBUNAL
 
 
 def _designation_all(parties: list[Party]) -> str:
@@ -224,7 +225,7 @@ FRAMEWORK_VARIABLE = group(
         ),
         text(
             "tribunal_administratif",
-            "le tribunal administratif compétent, sans article : « tribunal administratif de Dijon » (Framework.tribunal_administratif, sinon la table des ressorts du code de justice administrative, art. R. 221-3, selon le département)",
+            "le tribunal administratif compétent, sans article : « tribunal administratif de Dijon » (Framework.tribunal_administratif, sinon la table des ressorts du code de justice administrative, art. R. 221-3, selon le département ; à défaut « tribunal administratif territorialement compétent »)",
             _tribunal,
         ),
         text(
