@@ -12,10 +12,16 @@ import pytest
 from iscg_docs.convention.render import render_convention
 from iscg_docs.inputs.loading import load
 from iscg_docs.inputs.structure import structure
-from iscg_docs.model.jurisdictions import RESSORTS, problems, tribunal_administratif
+from iscg_docs.model.jurisdictions import (
+    RESSORTS,
+    problems,
+    tribunal_administratif,
+    warnings,
+)
 from iscg_docs.model.places import referentiel
 from iscg_docs.model.records import Framework
 from iscg_docs.model.rules import problems as all_problems
+from iscg_docs.model.rules import warnings as all_warnings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -77,6 +83,22 @@ class TestFramework:
         fw = structure(Framework, example_data)
         assert tribunal_administratif(fw) == "tribunal administratif de Lyon"
         assert list(problems(fw)) == []
+
+    def test_a_tribunal_other_than_the_tables_is_a_warning(
+        self, example_data: dict[str, Any]
+    ) -> None:
+        """Naming Lyon for Saône-et-Loire is allowed, with a warning that cites Dijon."""
+        example_data["tribunal_administratif"] = "tribunal administratif de Lyon"
+        found = [
+            w
+            for w in all_warnings(structure(Framework, example_data))
+            if w.code == "tribunal-administratif"
+        ]
+        assert len(found) == 1
+        assert found[0].path == "tribunal_administratif"
+        assert "« tribunal administratif de Dijon »" in found[0].message
+        example_data["tribunal_administratif"] = "tribunal administratif de Dijon"
+        assert list(warnings(structure(Framework, example_data))) == []
 
     def test_overseas_needs_the_field(self, example_data: dict[str, Any]) -> None:
         """Outside the table (La Réunion), the framework must name its tribunal."""

@@ -6,11 +6,11 @@ import functools
 from collections.abc import Iterator
 from typing import Final
 
-from iscg_docs.errors import Problem, format_path
+from iscg_docs.errors import Problem, Severity, format_path
 from iscg_docs.model.places import framework_departement, referentiel
 from iscg_docs.model.records import Framework
 
-__all__ = ["RESSORTS", "problems", "tribunal_administratif", "tribunal_for_code"]
+__all__ = ["RESSORTS", "problems", "tribunal_administratif", "tribunal_for_code", "warnings"]
 
 #: The seat and territorial jurisdiction of the metropolitan tribunaux administratifs, as
 #: article R. 221-3 of the code de justice administrative fixes them (version in force
@@ -147,4 +147,27 @@ def problems(framework: Framework) -> Iterator[Problem]:
         "la table des ressorts (code de justice administrative, art. R. 221-3) : indiquez-le "
         "dans la convention cadre, sans article (tribunal_administratif = « tribunal "
         "administratif de … »).",
+    )
+
+
+def warnings(framework: Framework) -> Iterator[Problem]:
+    """A warning when the tribunal the framework names is not the table's.
+
+    The territorial jurisdiction is the code's, not the parties' choice; a different
+    name may be a slip (a framework copied from another département).
+    """
+    named = framework.tribunal_administratif
+    departement = framework_departement(framework)
+    if named is None or departement is None:
+        return
+    table = tribunal_for_code(departement.code)
+    if table is None or named.casefold() == table.casefold():
+        return
+    yield Problem(
+        "tribunal-administratif",
+        format_path(("tribunal_administratif",)),
+        f"la convention cadre cite le « {named} », mais l'article R. 221-3 du code de justice "
+        f"administrative donne le Département {departement.of} au « {table} » : "
+        "vérifiez ce choix.",
+        severity=Severity.WARNING,
     )

@@ -588,5 +588,6 @@ def _past_years(fw: Framework) -> Iterator[Problem]:
 #: order their warnings are reported.
 _WARNING_CHECKS: tuple[Callable[[Framework], Iterable[Problem]], ...] = (
     places.warnings,
+    jurisdictions.warnings,
     _past_years,
 )
