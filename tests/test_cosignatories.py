@@ -18,6 +18,7 @@ from iscg_docs.inputs.loading import load
 from iscg_docs.inputs.structure import structure
 from iscg_docs.model.kinds import Gender, PartyKind, Role
 from iscg_docs.model.records import Framework, Party, Signatory
+from tests.test_avenant_document import RENDERER, bresse, fipd_2023
 from tests.test_verify import planted
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -222,3 +223,21 @@ class TestVerify:
         clean = render_convention(framework, framework.convention("CD71-ISCG-2021-02"))
         data = planted(clean, "six (6) exemplaires", "cinq (5) exemplaires")
         assert [f.code for f in verify_document(data)] == ["exemplaires"]
+
+
+class TestAvenant:
+    def test_cosignatories_sign_under_their_heading(self, example_data: dict[str, Any]) -> None:
+        """An avenant bringing co-signatories names them by office and heads their blocks."""
+        avenant = fipd_2023(object="co-signataires", cosignatories=["parquet-macon", "ggd71"])
+        del avenant["funding"]
+        fw, convention = bresse(example_data, avenant)
+        document = RENDERER.render_avenant(fw, convention, 1)
+        read = docx.Document(io.BytesIO(document))
+        paragraphs = [p.text for p in read.paragraphs]
+        assert "Les parties" in paragraphs
+        assert "Les cosignataires" in paragraphs
+        assert f"La procureure de la République {TJ}, Mme{NBSP}Sophie Exemple\u202f;" in paragraphs
+        parties, cosignatories = read.tables[-2:]
+        assert "Procureure" not in "".join(c.text for r in parties.rows for c in r.cells)
+        assert "Procureure" in "".join(c.text for r in cosignatories.rows for c in r.cells)
+        assert not verify_document(document)

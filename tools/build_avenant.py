@@ -124,7 +124,16 @@ def body(doc: Any) -> None:
         keep=True,
     )
     p.paragraph_format.space_before = Pt(18)
+    # Parties and cosignatories sign under their own headings, as in the convention.
+    tag(doc, "{%p if has_cosignatories %}")
+    para(doc, "Les parties", bold=True, keep=True)
+    tag(doc, "{%p endif %}")
     convention.signature_table(doc, "signature.rows")
+    tag(doc, "{%p if has_cosignatories %}")
+    p = para(doc, "Les cosignataires", bold=True, keep=True)
+    p.paragraph_format.space_before = Pt(18)
+    convention.signature_table(doc, "signature.cosignatory_rows")
+    tag(doc, "{%p endif %}")
 
 
 def build(path: Path = OUT) -> Path:

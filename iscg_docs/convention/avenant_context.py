@@ -214,6 +214,17 @@ _CHANGES = record_list(
     ),
 )
 
+#: The two blocks of a row of signatures.
+_SIDES = (
+    group("left", "bloc de gauche", SIGNER_VARIABLES, lambda r: signature_block(r[0])),
+    group(
+        "right",
+        "bloc de droite (vide si impair)",
+        SIGNER_VARIABLES,
+        lambda r: signature_block(r[1]),
+    ),
+)
+
 _SIGNATURE = group(
     "signature",
     "la page des signatures de l'avenant",
@@ -237,17 +248,15 @@ _SIGNATURE = group(
         ),
         record_list(
             "rows",
-            "les blocs de signature, deux par ligne de tableau ; les signataires de l'avenant remplacent ceux de la convention",
-            lambda s: s.signature_rows(s.signers),
-            (
-                group("left", "bloc de gauche", SIGNER_VARIABLES, lambda r: signature_block(r[0])),
-                group(
-                    "right",
-                    "bloc de droite (vide si impair)",
-                    SIGNER_VARIABLES,
-                    lambda r: signature_block(r[1]),
-                ),
-            ),
+            "les blocs de signature des parties, deux par ligne de tableau ; les signataires de l'avenant remplacent ceux de la convention",
+            lambda s: s.signature_rows(s.parties),
+            _SIDES,
+        ),
+        record_list(
+            "cosignatory_rows",
+            "les blocs de signature des cosignataires, deux par ligne, sous leur intertitre ; vide sans cosignataire",
+            lambda s: s.signature_rows(s.cosignatories),
+            _SIDES,
         ),
     ),
 )
