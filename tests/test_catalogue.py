@@ -29,7 +29,7 @@ class TestEntries:
         assert found["reference"].example == "« CD71-ISCG-2021-01 »"
         assert found["draft"].example == "faux"
         assert found["jobs"].example.startswith("« un poste")
-        assert found["parties[].designation"].example == "« l'État »"
+        assert found["parties[].designation"].example == "« l’État »"
 
     def test_missing_example_file(self, tmp_path: Path) -> None:
         """Without the example file (an installed package), examples say so, nothing fails."""

@@ -140,14 +140,14 @@ class TestPdf:
     def test_employer_does_not_pay_itself(self, pdfs: dict[str, str]) -> None:
         """Mâconnais: the State and the Département pay the employer, which bears its share."""
         text = " ".join(pdfs["CD71-ISCG-2021-02"].split())
-        assert "Chaque financeur autre que l’employeur (l'État et le Département" in text
+        assert "Chaque financeur autre que l’employeur (l’État et le Département" in text
         assert "L’employeur supporte directement sa propre participation." in text
 
     def test_gendarmerie_only_speaks_of_gendarmerie(self, pdfs: dict[str, str]) -> None:
         """Bresse has one gendarmerie post: no police service in its clauses."""
         bresse = " ".join(pdfs["CD71-ISCG-2021-03"].split())
         assert "services de police" not in bresse
-        assert "le commandant de l'unité de gendarmerie d'accueil" in bresse
+        assert "le commandant de l’unité de gendarmerie d’accueil" in bresse
         assert "services de police" in " ".join(pdfs["CD71-ISCG-2021-01"].split())
 
     def test_retroactive_and_cosignatory_heading(self, pdfs: dict[str, str]) -> None:

@@ -157,11 +157,11 @@ class TestRenderedDocument:
         bassin = body_text(docx.Document(io.BytesIO(rendered[REFS[0], False])))
         macon = body_text(docx.Document(io.BytesIO(rendered[REFS[1], False])))
         assert "Article 4 – Financement" in bassin
-        assert "telle que fixée à l'article 4, à la commune" in bassin
+        assert "telle que fixée à l’article 4, à la commune" in bassin
         assert "Engagements des cosignataires" not in bassin
         assert "Article 4 – Engagements des cosignataires" in macon
         assert "Article 5 – Financement" in macon
-        assert "telle que fixée à l'article 5, à la communauté" in macon
+        assert "telle que fixée à l’article 5, à la communauté" in macon
 
     @pytest.mark.parametrize("ref", REFS, ids=IDS)
     def test_header_and_footer(self, rendered: dict[Any, bytes], ref: str) -> None:

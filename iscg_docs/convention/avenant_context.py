@@ -88,26 +88,26 @@ class Change:
     def cited(self) -> str:
         """How Article 1er names it: « l'article 4 « Financement » »."""
         if self.kind is ChangeKind.RETITLED:
-            return "l'intitulé"
+            return "l’intitulé"
         return f"{self.old_ref or self.new_ref} « {self.title} »"
 
     def heading(self) -> str:
         """The title of the avenant's article that makes this change."""
         if self.kind is ChangeKind.RETITLED:
-            return "Modification de l'intitulé"
-        number = (self.old_ref or self.new_ref).removeprefix("l'")
+            return "Modification de l’intitulé"
+        number = (self.old_ref or self.new_ref).removeprefix("l’")
         return {
-            ChangeKind.REWRITTEN: f"Modification de l'{number}",
-            ChangeKind.RENUMBERED: f"Renumérotation de l'{number}",
-            ChangeKind.INSERTED: f"Insertion d'un {number}",
-            ChangeKind.REMOVED: f"Suppression de l'{number}",
+            ChangeKind.REWRITTEN: f"Modification de l’{number}",
+            ChangeKind.RENUMBERED: f"Renumérotation de l’{number}",
+            ChangeKind.INSERTED: f"Insertion d’un {number}",
+            ChangeKind.REMOVED: f"Suppression de l’{number}",
         }[self.kind]
 
     def intro(self) -> str:
         """The sentence that makes the change, before the article's new text if any."""
-        old, new = f"{self.old_ref} « {self.title} »", self.new_ref.removeprefix("l'")
+        old, new = f"{self.old_ref} « {self.title} »", self.new_ref.removeprefix("l’")
         if self.kind is ChangeKind.RETITLED:
-            sentence = f"L'intitulé de la convention est ainsi rédigé : « {self.title} »."
+            sentence = f"L’intitulé de la convention est ainsi rédigé : « {self.title} »."
         elif self.kind is ChangeKind.INSERTED:
             after = f", après {self.after_ref}," if self.after_ref else ""
             sentence = (
@@ -116,9 +116,9 @@ class Change:
         elif self.kind is ChangeKind.REMOVED:
             sentence = f"{old} de la convention est supprimé."
         elif self.kind is ChangeKind.RENUMBERED:
-            sentence = f"{old} de la convention devient l'{new}."
+            sentence = f"{old} de la convention devient l’{new}."
         elif self.old_ref != self.new_ref:
-            sentence = f"{old} de la convention devient l'{new} et est ainsi rédigé :"
+            sentence = f"{old} de la convention devient l’{new} et est ainsi rédigé :"
         else:
             sentence = f"{old} de la convention est ainsi rédigé :"
         return typography(sentence[0].upper() + sentence[1:])
@@ -166,14 +166,14 @@ def _convention_visa(s: AvenantSource) -> str:
 
 def _earlier_visa(a: Avenant) -> str:
     return typography(
-        f"l'avenant n°{NBSP}{a.number} à cette convention, signé à {a.signed_at}{_dated(a.signed_on)}, "
+        f"l’avenant n°{NBSP}{a.number} à cette convention, signé à {a.signed_at}{_dated(a.signed_on)}, "
         f"relatif à : {a.object}"
     )
 
 
 def _summary(s: AvenantSource) -> str:
     if not s.changes:
-        return "Il ne modifie le texte d'aucun article de la convention."
+        return "Il ne modifie le texte d’aucun article de la convention."
     cited = join(c.cited for c in s.changes)
     return typography(f"Il porte sur {cited} de la convention.")
 

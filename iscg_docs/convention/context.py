@@ -286,12 +286,12 @@ _POSTS = (
             text(
                 "subject",
                 "« l'intervenant social » ou « les intervenants sociaux »",
-                lambda s: "les intervenants sociaux" if s.several else "l'intervenant social",
+                lambda s: "les intervenants sociaux" if s.several else "l’intervenant social",
             ),
             text(
                 "of",
                 "« de l'intervenant social » ou « des intervenants sociaux »",
-                lambda s: "des intervenants sociaux" if s.several else "de l'intervenant social",
+                lambda s: "des intervenants sociaux" if s.several else "de l’intervenant social",
             ),
             flag("plural", "vrai s'il y a plusieurs postes", lambda s: s.several),
         ),

@@ -46,16 +46,17 @@ def join(items: Iterable[str], conjunction: str = "et") -> str:
 
 #: The definite article of a noun phrase, by the word before it: elided, masculine, feminine.
 _ARTICLES = {
-    "": ("l'", "le ", "la "),
-    "de": ("de l'", "du ", "de la "),
-    "à": ("à l'", "au ", "à la "),
+    "": ("l’", "le ", "la "),
+    "de": ("de l’", "du ", "de la "),
+    "à": ("à l’", "au ", "à la "),
 }
 
 #: The first letters before which "le", "la", "de" elide (accents removed).
 _ELIDING = frozenset("aeiouyh")
 
-#: The articles :func:`strip_article` removes, each with the space or apostrophe after it.
-_LEADING_ARTICLES = ("le ", "la ", "l'", "les ", "Le ", "La ", "L'", "Les ")
+#: The articles :func:`strip_article` removes, each with the space or apostrophe after it
+#: (either apostrophe: the code writes ’, a user may type ').
+_LEADING_ARTICLES = ("le ", "la ", "l’", "l'", "les ", "Le ", "La ", "L’", "L'", "Les ")
 
 
 def elides(text: str) -> bool:
