@@ -42,7 +42,10 @@ def pdf_text(path: Path) -> str:
     text = subprocess.run(
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
+    text = re.sub(r"[\s\u00a0\u202f]+", " ", text)
+    # A superscript suffix is a run of its own: on a justified line pdftotext may read the
+    # gap before it as a space ("1 er janvier").
+    return re.sub(r"(?<=\d) (?=(?:er|re|e)\b)", "", text)
 
 
 def flat(text: str) -> str:

@@ -34,6 +34,7 @@ from iscg_docs.docx.package import normalize_package
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from iscg_docs.french import NBSP, typography
+from iscg_docs.french.text import superscript_ordinals
 
 FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans.
 BLUE = RGBColor(0x1F, 0x38, 0x64)
@@ -121,7 +122,7 @@ def typeset(text: str) -> str:
 
     :func:`typography` gives the no-break spaces before ; : ! ? and inside « »; this adds
     those before % and €, after « n° » and between a day and its month ("21 décembre"),
-    and the typographic apostrophe (’). Jinja tags are
+    the typographic apostrophe (’) and the ordinals' superscript marks ("1er"). Jinja tags are
     left exactly as written, so a variable's name or a filter's argument never changes.
 
     Args:
@@ -135,7 +136,7 @@ def typeset(text: str) -> str:
         piece = parts[i]
         for pattern, replacement in _MORE:
             piece = pattern.sub(replacement, piece)
-        parts[i] = piece
+        parts[i] = superscript_ordinals(piece)
     return typography("".join(parts))
 
 

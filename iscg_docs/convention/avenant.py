@@ -29,7 +29,7 @@ from iscg_docs.convention.avenant_context import (
 )
 from iscg_docs.convention.context import build_context
 from iscg_docs.convention.properties import avenant_properties, consolidated_properties
-from iscg_docs.convention.render import ConventionRenderer
+from iscg_docs.convention.render import ConventionRenderer, FrenchRenderer
 from iscg_docs.docx.lint import Checked, Vocabulary, check
 from iscg_docs.docx.renderer import Renderer
 from iscg_docs.docx.sections import (
@@ -235,7 +235,7 @@ class AvenantRenderer:
         convention: ConventionRenderer | None = None,
     ) -> None:
         source = template if template is not None else default_avenant_template()
-        self.avenant = Renderer(source, filters=FILTERS)
+        self.avenant: Renderer = FrenchRenderer(source)
         self.convention = convention if convention is not None else ConventionRenderer()
 
     def render_consolidated(
@@ -475,6 +475,6 @@ def check_avenant_template(source: str | os.PathLike[str] | bytes) -> Checked[Re
     """
 
     def compile(data: bytes, *, name: str) -> Renderer:
-        return Renderer(data, filters=FILTERS, name=name)
+        return FrenchRenderer(data, name=name)
 
     return check(source, avenant_vocabulary(), compile)
