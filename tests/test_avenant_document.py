@@ -268,12 +268,14 @@ class TestDocument:
         """The avenant reads as French practice writes one."""
         fw, convention = bresse(example_data, new_signatory())
         body = texts(RENDERER.render_avenant(fw, convention, 1))
-        assert body[0] == "Avenant n°\u00a01 à la convention n°\u00a0CD71-ISCG-2021-03"
+        assert (
+            body[0] == "Avenant n°\u00a01 à la convention n°\u00a0CD71\u2011ISCG\u20112021\u201103"
+        )
         joined = "\n".join(body)
         assert "Paul Nouveau" in joined  # the avenant's own signatory
         assert "Hélène Exemple" not in joined
         assert (
-            "Vu la convention n°\u00a0CD71-ISCG-2021-03 (Bresse bourguignonne) signée à Mâcon le 8\u00a0mars 2021\u202f;"
+            "Vu la convention n°\u00a0CD71\u2011ISCG\u20112021\u201103 (Bresse bourguignonne) signée à Mâcon le 8\u00a0mars 2021\u202f;"
             in joined
         )
         assert "Les autres stipulations de la convention demeurent inchangées." in body

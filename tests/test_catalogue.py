@@ -26,7 +26,7 @@ class TestEntries:
     def test_examples_come_from_the_example_file(self) -> None:
         """Examples are the first convention's values; a list of texts shows its first item."""
         found = {e.name: e for e in entries()}
-        assert found["reference"].example == "« CD71-ISCG-2021-01 »"
+        assert found["reference"].example == "« CD71\u2011ISCG\u20112021\u201101 »"
         assert found["draft"].example == "faux"
         assert found["jobs"].example.startswith("« un poste")
         assert found["parties[].designation"].example == "« l’État »"

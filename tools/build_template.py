@@ -106,14 +106,16 @@ def _styles(doc: Any) -> None:
 _TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 #: Spaces the template's own text needs beyond :func:`typography`: a no-break space before
-#: % and €, after « n° » and « L. » (code articles), between a day and its month, and the
-#: typographic apostrophe.
+#: % and €, after « n° » and « L. » (code articles), between a day and its month, the
+#: typographic apostrophe, and non-breaking hyphens in a number after « n° ».
 _MORE = (
     (re.compile(r" (?=[%€])"), NBSP),
     (re.compile(r"(?<=n°) "), NBSP),
     (re.compile(r"(?<=\bL\.) (?=\d)"), NBSP),
     (re.compile(rf"\b(\d{{1,2}}|1er) ({_MONTHS})\b"), rf"\1{NBSP}\2"),
     (re.compile("'"), "’"),
+    # A number after « n° » never breaks at its hyphens (« n° 2007-297 »).
+    (re.compile(r"(?<=n°\u00a0)\w+(?:-\w+)+"), lambda m: m.group().replace("-", "\u2011")),
 )
 
 
@@ -682,8 +684,7 @@ def _financing(doc: Any) -> None:
     tag(doc, "{%p for total in financing.totals %}")
     para(
         doc,
-        "{{ total.designation_capitalized }} : {{ total.amount_full }}, soit {{ total.share }} "
-        "du coût total ;",
+        "{{ total.designation }} : {{ total.amount_full }}, soit {{ total.share }} du coût total ;",
         "List Bullet",
     )
     tag(doc, "{%p endfor %}")

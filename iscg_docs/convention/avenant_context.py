@@ -35,7 +35,7 @@ from iscg_docs.convention.variables import (
     texts,
 )
 from iscg_docs.convention.variables import records as record_list
-from iscg_docs.convention.wording import convention_title, signature_block
+from iscg_docs.convention.wording import NBHY, convention_title, signature_block
 from iscg_docs.french.dates import long_date
 from iscg_docs.french.numbers import article_number, in_words_and_figures
 from iscg_docs.french.text import NBSP, join, typography
@@ -154,13 +154,14 @@ def _dated(day: dt.date | None) -> str:
 
 
 def _title(s: AvenantSource) -> str:
-    return f"Avenant n°{NBSP}{s.avenant.number} à la convention n°{NBSP}{s.convention.reference}"
+    reference = s.convention.reference.replace("-", NBHY)
+    return f"Avenant n°{NBSP}{s.avenant.number} à la convention n°{NBSP}{reference}"
 
 
 def _convention_visa(s: AvenantSource) -> str:
     c = s.convention
     return typography(
-        f"la convention n°{NBSP}{c.reference} ({c.territory}) signée à {c.signed_at}{_dated(c.signed_on)}"
+        f"la convention n°{NBSP}{c.reference.replace('-', NBHY)} ({c.territory}) signée à {c.signed_at}{_dated(c.signed_on)}"
     )
 
 
@@ -261,8 +262,8 @@ AVENANT_VARIABLES: tuple[Node, ...] = (
     ),
     text(
         "reference",
-        "référence de la convention modifiée : « CD71-ISCG-2021-03 »",
-        lambda s: s.convention.reference,
+        "référence de la convention modifiée, ses tirets insécables : « CD71‑ISCG‑2021‑03 »",
+        lambda s: s.convention.reference.replace("-", NBHY),
     ),
     text(
         "territory",
@@ -279,7 +280,7 @@ AVENANT_VARIABLES: tuple[Node, ...] = (
         "l'avenant",
         (
             text("number", "son numéro : « 1 »", lambda s: str(s.avenant.number)),
-            text("title", "« Avenant n° 1 à la convention n° CD71-ISCG-2021-03 »", _title),
+            text("title", "« Avenant n° 1 à la convention n° CD71‑ISCG‑2021‑03 »", _title),
             text(
                 "object",
                 "son objet (Avenant.object) : « participation de l'État (FIPD) pour 2023 »",

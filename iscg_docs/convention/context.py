@@ -465,8 +465,8 @@ VARIABLES: tuple[Node, ...] = (
     ),
     text(
         "reference",
-        "référence de la convention (Convention.reference), en en-tête : « CD71-ISCG-2021-01 »",
-        lambda s: s.convention.reference,
+        "référence de la convention (Convention.reference), en en-tête, ses tirets insécables : « CD71‑ISCG‑2021‑01 »",
+        lambda s: s.convention.reference.replace("-", NBHY),
     ),
     text(
         "territory",
