@@ -58,7 +58,10 @@ def superscripts(xml: bytes) -> bytes:
         done = end + 6
         position = xml.find(_OPEN, done)
     out.append(xml[done:])
-    return _MARKER.sub(b"", b"".join(out))
+    written = b"".join(out)
+    if _OPEN in written or _CLOSE in written:  # a byte search is cheaper than the regex
+        return _MARKER.sub(b"", written)
+    return written
 
 
 def _split(run: re.Match[bytes]) -> bytes:
