@@ -127,7 +127,7 @@ def read_number(words: str) -> int:
 
 
 _MONEY = re.compile(
-    r"(?:(?P<euros>.+?)(?: d'| )euros?)?(?:(?:^| et )(?P<cents>.+) centimes?)?",
+    r"(?:(?P<euros>.+?)(?: d’| )euros?)?(?:(?:^| et )(?P<cents>.+) centimes?)?",
 )
 
 
