@@ -116,6 +116,8 @@ def body(doc: Any) -> None:
         doc,
         "Le présent avenant prend effet à la date de sa signature par l'ensemble des "
         "parties. Il fait partie intégrante de la convention.",
+        # The last article stays with « Fait à » and the signatures: no page of signatures only.
+        keep=True,
     )
 
     p = para(

@@ -74,6 +74,11 @@ TITLE_STYLE = "Title"
 #: How the closing formula after the last article begins in the convention template.
 CLOSING = "Fait à "
 
+#: How the heading of the annex after the signatures (the financing plan) begins, and
+#: the key its text has among the articles.
+ANNEX = "Annexe"
+ANNEX_KEY = "annexe"
+
 
 def default_avenant_template() -> Path:
     """The bundled avenant template.
@@ -157,7 +162,21 @@ def rendered_articles(
             )
         title = found[0].heading[len(numbered.number) :].strip(" \u00a0–-:")
         out[key] = RenderedArticle(numbered.ref, title, found[0].blocks)
+    annex = _annex(package)
+    if annex is not None:
+        out[ANNEX_KEY] = annex
     return out
+
+
+def _annex(package: bytes) -> RenderedArticle | None:
+    """The annex after the signatures, if the rendering has one, as an article of its own."""
+    blocks = body_blocks(package)
+    closing = next((i for i, b in enumerate(blocks) if _closing(b)), len(blocks))
+    for section in split_sections(blocks[closing:], HEADING_STYLE):
+        if section.heading.startswith(ANNEX):
+            title = section.heading[len(ANNEX) :].strip(" \u00a0–-:")
+            return RenderedArticle("l'annexe", title, section.blocks)
+    return None
 
 
 def _marker(key: str) -> str:
@@ -179,12 +198,19 @@ def changed_articles(
     """
     changes: list[Change] = []
     previous = ""
-    for key in (a.key for a in ARTICLES):
+    for key in (*(a.key for a in ARTICLES), ANNEX_KEY):
         old, new = before.get(key), after.get(key)
         if old is not None and new is not None:
             if not blocks_equal(old.blocks, new.blocks):
                 changes.append(
-                    Change(ChangeKind.REWRITTEN, new.title, old.ref, new.ref, marker=_marker(key))
+                    Change(
+                        ChangeKind.REWRITTEN,
+                        new.title,
+                        old.ref,
+                        new.ref,
+                        marker=_marker(key),
+                        feminine=key == ANNEX_KEY,
+                    )
                 )
             elif old.ref != new.ref:
                 changes.append(Change(ChangeKind.RENUMBERED, new.title, old.ref, new.ref))

@@ -75,6 +75,8 @@ class Change:
             avenant ("l'article 3"); "" otherwise.
         marker: the text of the paragraph that the article's new text replaces in the
             rendered avenant; "" when there is no new text.
+        feminine: the text changed is an annex (« l'annexe … est ainsi rédigée »), not
+            an article.
     """
 
     kind: ChangeKind
@@ -83,6 +85,7 @@ class Change:
     new_ref: str = ""
     after_ref: str = ""
     marker: str = ""
+    feminine: bool = False
 
     @property
     def cited(self) -> str:
@@ -120,7 +123,7 @@ class Change:
         elif self.old_ref != self.new_ref:
             sentence = f"{old} de la convention devient l'{new} et est ainsi rédigé :"
         else:
-            sentence = f"{old} de la convention est ainsi rédigé :"
+            sentence = f"{old} de la convention est ainsi rédigé{'e' if self.feminine else ''} :"
         return typography(sentence[0].upper() + sentence[1:])
 
 
