@@ -315,6 +315,14 @@ def posts_table(doc: Any) -> None:
     for cell, name in zip(table.rows[2].cells, fields, strict=True):
         _cell(cell, [f"{{{{ {name} }}}}"])
     _cell(table.rows[3].cells[0], ["{%tr endfor %}"])
+    # Place names are unbreakable in the cells (« d'Ambérieu‑en‑Bugey », 3,5 cm at 9 pt):
+    # their columns get the width the force and the quotité do not need.
+    widths = [Cm(w) for w in (2.3, 3.8, 3.8, 2.4, 3.7)]
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        col.w = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
 
 
 def financing_table(doc: Any) -> None:
@@ -624,8 +632,7 @@ def _page(doc: Any, *, landscape: bool) -> None:
     mark = doc.element.body.xpath("./w:p[w:pPr/w:sectPr]")[-1]
     mark.get_or_add_pPr().append(
         parse_xml(
-            f'<w:spacing {nsdecls("w")} w:before="0" w:after="0" w:line="20" '
-            'w:lineRule="exact"/>'
+            f'<w:spacing {nsdecls("w")} w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
         )
     )
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
