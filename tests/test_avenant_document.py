@@ -136,8 +136,15 @@ def bresse(data: dict[str, Any], *avenants: dict[str, Any]) -> tuple[Framework, 
 
 
 CASES = {
-    "fipd": (lambda d: bresse(d, fipd_2023()), ["Article 2 – Modification de l'article 4"]),
-    "cost": (lambda d: bresse(d, cost_2023()), ["Article 2 – Modification de l'article 4"]),
+    # The annexed plan changes with the amounts: the avenant rewrites it too.
+    "fipd": (
+        lambda d: bresse(d, fipd_2023()),
+        ["Article 2 – Modification de l'article 4", "Article 3 – Modification de l'annexe"],
+    ),
+    "cost": (
+        lambda d: bresse(d, cost_2023()),
+        ["Article 2 – Modification de l'article 4", "Article 3 – Modification de l'annexe"],
+    ),
     "quotite": (
         lambda d: bresse(d, quotite(d)),
         ["Article 2 – Modification de l'article 3"],
@@ -149,6 +156,7 @@ CASES = {
             "Article 3 – Modification de l'article 4",
             # The payment article names the funders other than the employer.
             "Article 4 – Modification de l'article 5",
+            "Article 5 – Modification de l'annexe",
         ],
     ),
     "extension": (
@@ -157,11 +165,12 @@ CASES = {
             "Article 2 – Modification de l'intitulé",
             "Article 3 – Modification de l'article 4",
             "Article 4 – Modification de l'article 6",
+            "Article 5 – Modification de l'annexe",
         ],
     ),
     "new-signatory": (
         lambda d: bresse(d, new_signatory()),
-        ["Article 2 – Modification de l'article 4"],
+        ["Article 2 – Modification de l'article 4", "Article 3 – Modification de l'annexe"],
     ),
 }
 
@@ -185,14 +194,29 @@ class TestChangedArticles:
         avenant = texts(RENDERER.render_avenant(fw, convention, 1))
         consolidated = RENDERER.render_consolidated(fw, convention, 1)
         articles = rendered_articles(consolidated, fw, convention.state_after(1))
-        rewritten = [i for i, t in enumerate(avenant) if t.endswith("ainsi rédigé\u00a0:")]
+        rewritten = [i for i, t in enumerate(avenant) if re.search("ainsi rédigée?\u00a0:$", t)]
         assert rewritten
         for i in rewritten:
-            ref = re.match(r"L'(article \d+(?:er)?) ", avenant[i])
+            ref = re.match(r"L'(article \d+(?:er)?|annexe) ", avenant[i])
             assert ref is not None
             (article,) = [a for a in articles.values() if a.ref == f"l'{ref.group(1)}"]
             copied = avenant[i + 1 : i + 1 + len(article.blocks)]
             assert copied == [block_text(b) for b in article.blocks]
+
+    def test_annexed_plan_rewritten(self, example_data: dict[str, Any]) -> None:
+        """The annexed plan is cited and rewritten like an article, in the feminine."""
+        fw, convention = bresse(example_data, fipd_2023())
+        # Spaces and apostrophes as a reader compares them.
+        body = [
+            t.replace("\u00a0", " ").replace("\u2019", "'")
+            for t in texts(RENDERER.render_avenant(fw, convention, 1))
+        ]
+        intro = "L'annexe « Plan de financement » de la convention est ainsi rédigée :"
+        assert body.count(intro) == 1
+        objet = next(t for t in body if t.startswith("Le présent avenant modifie"))
+        assert "l'article 4 « Financement » et l'annexe « Plan de financement »" in objet
+        following = body[body.index(intro) + 1]
+        assert following == "Participation de chaque financeur et part du coût de l'année"
 
     def test_leaving_collectivity(self, example_data: dict[str, Any]) -> None:
         """A commune leaving the Bassin minier convention: posts and financing rewritten."""
@@ -214,6 +238,7 @@ class TestChangedArticles:
             "Article 2 – Modification de l'article 3",
             "Article 3 – Modification de l'article 4",
             "Article 4 – Modification de l'article 5",
+            "Article 5 – Modification de l'annexe",
         ]
         body = "\n".join(texts(document))
         parties = body.split("Entre les soussignés")[1].split("ci-après")[0]
@@ -228,12 +253,16 @@ class TestChangedArticles:
         second = extension(number=2, signed_on=dt.date(2023, 6, 1))
         fw, convention = bresse(example_data, fipd_2023(), second)
         first = RENDERER.render_avenant(fw, convention, 1)
-        assert cited(first) == ["Article 2 – Modification de l'article 4"]
+        assert cited(first) == [
+            "Article 2 – Modification de l'article 4",
+            "Article 3 – Modification de l'annexe",
+        ]
         document = RENDERER.render_avenant(fw, convention, 2)
         assert cited(document) == [
             "Article 2 – Modification de l'intitulé",
             "Article 3 – Modification de l'article 4",
             "Article 4 – Modification de l'article 6",
+            "Article 5 – Modification de l'annexe",
         ]
         # Four years: no longer « triennale »; the new title is the consolidated one.
         consolidated = RENDERER.render_consolidated(fw, convention, 2)
