@@ -352,6 +352,8 @@ class TestPageLayout:
         places = [r.cells[i].text for r in posts.rows[1:] for i in (1, 2, 4)]
         assert "Montceau\u2011les\u2011Mines" in places
         assert not any("-" in c for c in places)
+        for row in posts.rows[1:]:
+            assert row._tr.find(f"{_w('trPr')}/{_w('cantSplit')}") is not None
         assert all(
             p.runs[0].font.size is None or p.runs[0].font.size.pt >= 9
             for r in posts.rows

@@ -314,6 +314,8 @@ def posts_table(doc: Any) -> None:
     fields = ["post.force", "post.site", "post.commune", "post.quotite", "post.employer"]
     for cell, name in zip(table.rows[2].cells, fields, strict=True):
         _cell(cell, [f"{{{{ {name} }}}}"])
+    # A post's row never breaks across pages (« gendarmerie de » / « Montières »).
+    _cant_split(table.rows[2])
     _cell(table.rows[3].cells[0], ["{%tr endfor %}"])
     # Place names are unbreakable in the cells (« d'Ambérieu‑en‑Bugey », 3,5 cm at 9 pt):
     # their columns get the width the force and the quotité do not need.

@@ -137,6 +137,9 @@ def rendered_articles(
 ) -> dict[str, RenderedArticle]:
     """The articles of a rendered convention, by key (``financement``), in order.
 
+    The annex after the signatures (the financing plan), if any, comes last under
+    :data:`ANNEX_KEY`, cited as « l'annexe ».
+
     Args:
         package: the .docx rendered for ``state``.
         framework: the framework it was rendered with.
