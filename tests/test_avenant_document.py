@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 
 import iscg_docs
@@ -50,7 +51,8 @@ def headings(package: bytes) -> list[str]:
 def cited(package: bytes) -> list[str]:
     """The avenant's articles between « Objet » and « Autres stipulations »."""
     found = headings(package)
-    return found[1:-2]
+    others = next(i for i, h in enumerate(found) if h.endswith("Autres stipulations"))
+    return found[1:others]
 
 
 def texts(package: bytes) -> list[str]:
@@ -194,29 +196,49 @@ class TestChangedArticles:
         avenant = texts(RENDERER.render_avenant(fw, convention, 1))
         consolidated = RENDERER.render_consolidated(fw, convention, 1)
         articles = rendered_articles(consolidated, fw, convention.state_after(1))
-        rewritten = [i for i, t in enumerate(avenant) if re.search("ainsi rédigée?\u00a0:$", t)]
+        rewritten = [i for i, t in enumerate(avenant) if t.endswith("ainsi rédigé\u00a0:")]
         assert rewritten
         for i in rewritten:
-            ref = re.match(r"L'(article \d+(?:er)?|annexe) ", avenant[i])
+            ref = re.match(r"L'(article \d+(?:er)?) ", avenant[i])
             assert ref is not None
             (article,) = [a for a in articles.values() if a.ref == f"l'{ref.group(1)}"]
             copied = avenant[i + 1 : i + 1 + len(article.blocks)]
             assert copied == [block_text(b) for b in article.blocks]
 
-    def test_annexed_plan_rewritten(self, example_data: dict[str, Any]) -> None:
-        """The annexed plan is cited and rewritten like an article, in the feminine."""
+    def test_annexed_plan_replaced_by_the_avenants_annex(
+        self, example_data: dict[str, Any]
+    ) -> None:
+        """A changed plan: the article replaces the annex by the avenant's own, after its
+        signatures on a landscape page, copied from the consolidated convention."""
         fw, convention = bresse(example_data, fipd_2023())
+        document = RENDERER.render_avenant(fw, convention, 1)
         # Spaces and apostrophes as a reader compares them.
-        body = [
-            t.replace("\u00a0", " ").replace("\u2019", "'")
-            for t in texts(RENDERER.render_avenant(fw, convention, 1))
-        ]
-        intro = "L'annexe « Plan de financement » de la convention est ainsi rédigée :"
+        body = [t.replace("\u00a0", " ").replace("\u2019", "'") for t in texts(document)]
+        intro = (
+            "L'annexe « Plan de financement » de la convention est remplacée par l'annexe au "
+            "présent avenant."
+        )
         assert body.count(intro) == 1
         objet = next(t for t in body if t.startswith("Le présent avenant modifie"))
         assert "l'article 4 « Financement » et l'annexe « Plan de financement »" in objet
-        following = body[body.index(intro) + 1]
-        assert following == "Participation de chaque financeur et part du coût de l'année"
+        heading = body.index("Annexe au présent avenant – Plan de financement")
+        assert heading > next(i for i, t in enumerate(body) if t.startswith("Fait à "))
+        consolidated = RENDERER.render_consolidated(fw, convention, 1)
+        annex = rendered_articles(consolidated, fw, convention.state_after(1))["annexe"]
+        copied = texts(document)[heading + 1 :]
+        assert copied[: len(annex.blocks)] == [block_text(b) for b in annex.blocks]
+        portrait, landscape = docx.Document(io.BytesIO(document)).sections
+        assert portrait.page_width < portrait.page_height
+        assert landscape.page_width > landscape.page_height
+
+    def test_no_annex_page_when_the_plan_stays(self, example_data: dict[str, Any]) -> None:
+        """A quotité change leaves the plan alone: no annex, one portrait section."""
+        fw, convention = bresse(example_data, quotite(example_data))
+        document = RENDERER.render_avenant(fw, convention, 1)
+        assert not [t for t in texts(document) if t.startswith("Annexe")]
+        (section,) = docx.Document(io.BytesIO(document)).sections
+        assert section.page_width < section.page_height
+        assert texts(document)[-1] == ""
 
     def test_leaving_collectivity(self, example_data: dict[str, Any]) -> None:
         """A commune leaving the Bassin minier convention: posts and financing rewritten."""

@@ -37,7 +37,9 @@ from iscg_docs.docx.sections import (
     block_text,
     blocks_equal,
     body_blocks,
+    drop_last_section,
     insert_blocks,
+    last_section_blocks,
     paragraphs_of_style,
     split_sections,
 )
@@ -171,6 +173,12 @@ def rendered_articles(
     return out
 
 
+def _ends_with_annex(package: bytes) -> bool:
+    """Whether the document's last section is an annex (its first text starts « Annexe »)."""
+    texts = [t for t in map(block_text, last_section_blocks(package)) if t.strip()]
+    return bool(texts) and texts[0].startswith(ANNEX)
+
+
 def _annex(package: bytes) -> RenderedArticle | None:
     """The annex after the signatures, if the rendering has one, as an article of its own."""
     blocks = body_blocks(package)
@@ -212,7 +220,7 @@ def changed_articles(
                         old.ref,
                         new.ref,
                         marker=_marker(key),
-                        feminine=key == ANNEX_KEY,
+                        annex=key == ANNEX_KEY,
                     )
                 )
             elif old.ref != new.ref:
@@ -336,6 +344,8 @@ class AvenantRenderer:
         texts = _texts(compared.changes, compared.after)
         if texts:
             document = insert_blocks(document, compared.consolidated, texts)
+        if not any(c.annex for c in compared.changes) and _ends_with_annex(document):
+            document = drop_last_section(document)
         return document, compared.consolidated
 
 
