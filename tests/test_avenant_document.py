@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 
 import iscg_docs
@@ -50,7 +51,8 @@ def headings(package: bytes) -> list[str]:
 def cited(package: bytes) -> list[str]:
     """The avenant's articles between « Objet » and « Autres stipulations »."""
     found = headings(package)
-    return found[1:-2]
+    others = next(i for i, h in enumerate(found) if h.endswith("Autres stipulations"))
+    return found[1:others]
 
 
 def texts(package: bytes) -> list[str]:
@@ -136,8 +138,15 @@ def bresse(data: dict[str, Any], *avenants: dict[str, Any]) -> tuple[Framework, 
 
 
 CASES = {
-    "fipd": (lambda d: bresse(d, fipd_2023()), ["Article 2 – Modification de l’article 4"]),
-    "cost": (lambda d: bresse(d, cost_2023()), ["Article 2 – Modification de l’article 4"]),
+    # The annexed plan changes with the amounts: the avenant rewrites it too.
+    "fipd": (
+        lambda d: bresse(d, fipd_2023()),
+        ["Article 2 – Modification de l’article 4", "Article 3 – Modification de l’annexe"],
+    ),
+    "cost": (
+        lambda d: bresse(d, cost_2023()),
+        ["Article 2 – Modification de l’article 4", "Article 3 – Modification de l’annexe"],
+    ),
     "quotite": (
         lambda d: bresse(d, quotite(d)),
         ["Article 2 – Modification de l’article 3"],
@@ -149,6 +158,7 @@ CASES = {
             "Article 3 – Modification de l’article 4",
             # The payment article names the funders other than the employer.
             "Article 4 – Modification de l’article 5",
+            "Article 5 – Modification de l’annexe",
         ],
     ),
     "extension": (
@@ -157,11 +167,12 @@ CASES = {
             "Article 2 – Modification de l’intitulé",
             "Article 3 – Modification de l’article 4",
             "Article 4 – Modification de l’article 6",
+            "Article 5 – Modification de l’annexe",
         ],
     ),
     "new-signatory": (
         lambda d: bresse(d, new_signatory()),
-        ["Article 2 – Modification de l’article 4"],
+        ["Article 2 – Modification de l’article 4", "Article 3 – Modification de l’annexe"],
     ),
 }
 
@@ -194,6 +205,41 @@ class TestChangedArticles:
             copied = avenant[i + 1 : i + 1 + len(article.blocks)]
             assert copied == [block_text(b) for b in article.blocks]
 
+    def test_annexed_plan_replaced_by_the_avenants_annex(
+        self, example_data: dict[str, Any]
+    ) -> None:
+        """A changed plan: the article replaces the annex by the avenant's own, after its
+        signatures on a landscape page, copied from the consolidated convention."""
+        fw, convention = bresse(example_data, fipd_2023())
+        document = RENDERER.render_avenant(fw, convention, 1)
+        # Spaces and apostrophes as a reader compares them.
+        body = [t.replace("\u00a0", " ").replace("\u2019", "'") for t in texts(document)]
+        intro = (
+            "L'annexe « Plan de financement » de la convention est remplacée par l'annexe au "
+            "présent avenant."
+        )
+        assert body.count(intro) == 1
+        objet = next(t for t in body if t.startswith("Le présent avenant modifie"))
+        assert "l'article 4 « Financement » et l'annexe « Plan de financement »" in objet
+        heading = body.index("Annexe au présent avenant – Plan de financement")
+        assert heading > next(i for i, t in enumerate(body) if t.startswith("Fait à "))
+        consolidated = RENDERER.render_consolidated(fw, convention, 1)
+        annex = rendered_articles(consolidated, fw, convention.state_after(1))["annexe"]
+        copied = texts(document)[heading + 1 :]
+        assert copied[: len(annex.blocks)] == [block_text(b) for b in annex.blocks]
+        portrait, landscape = docx.Document(io.BytesIO(document)).sections
+        assert portrait.page_width < portrait.page_height
+        assert landscape.page_width > landscape.page_height
+
+    def test_no_annex_page_when_the_plan_stays(self, example_data: dict[str, Any]) -> None:
+        """A quotité change leaves the plan alone: no annex, one portrait section."""
+        fw, convention = bresse(example_data, quotite(example_data))
+        document = RENDERER.render_avenant(fw, convention, 1)
+        assert not [t for t in texts(document) if t.startswith("Annexe")]
+        (section,) = docx.Document(io.BytesIO(document)).sections
+        assert section.page_width < section.page_height
+        assert texts(document)[-1] == ""
+
     def test_leaving_collectivity(self, example_data: dict[str, Any]) -> None:
         """A commune leaving the Bassin minier convention: posts and financing rewritten."""
         bassin = example_data["conventions"][0]
@@ -214,6 +260,7 @@ class TestChangedArticles:
             "Article 2 – Modification de l’article 3",
             "Article 3 – Modification de l’article 4",
             "Article 4 – Modification de l’article 5",
+            "Article 5 – Modification de l’annexe",
         ]
         body = "\n".join(texts(document))
         parties = body.split("Entre les soussignés")[1].split("ci-après")[0]
@@ -228,12 +275,16 @@ class TestChangedArticles:
         second = extension(number=2, signed_on=dt.date(2023, 6, 1))
         fw, convention = bresse(example_data, fipd_2023(), second)
         first = RENDERER.render_avenant(fw, convention, 1)
-        assert cited(first) == ["Article 2 – Modification de l’article 4"]
+        assert cited(first) == [
+            "Article 2 – Modification de l’article 4",
+            "Article 3 – Modification de l’annexe",
+        ]
         document = RENDERER.render_avenant(fw, convention, 2)
         assert cited(document) == [
             "Article 2 – Modification de l’intitulé",
             "Article 3 – Modification de l’article 4",
             "Article 4 – Modification de l’article 6",
+            "Article 5 – Modification de l’annexe",
         ]
         # Four years: no longer « triennale »; the new title is the consolidated one.
         consolidated = RENDERER.render_consolidated(fw, convention, 2)

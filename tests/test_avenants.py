@@ -211,6 +211,21 @@ class TestRules:
         found = codes(with_avenants(data, fipd_2023(posts=posts, funding=None)))
         assert found["conventions"] == "etp-exceeded"
 
+    def test_etp_exceeded_further_by_an_avenant(self, example_data: dict[str, Any]) -> None:
+        """Conventions already over the framework are reported once; an avenant adding
+        a post is reported again, at its date, with the new total."""
+        data = copy.deepcopy(example_data)
+        data["etp_authorised"] = "3"
+        posts = copy.deepcopy(data["conventions"][BRESSE]["posts"])
+        posts.append({**posts[0], "id": "bresse-2", "site": "brigade de Cuisery"})
+        with pytest.raises(ValidationError) as caught:
+            load_data(with_avenants(data, fipd_2023(posts=posts, funding=None)))
+        messages = [p.message for p in caught.value.problems if p.code == "etp-exceeded"]
+        assert len(messages) == 2
+        assert "totalisent 3,5 ETP" in messages[0]
+        assert messages[1].startswith("au ")
+        assert "totalisent 4,5 ETP" in messages[1]
+
     def test_signatory_of_a_party_that_does_not_sign(self, example_data: dict[str, Any]) -> None:
         """An avenant's signatory stands for a party of the amended convention."""
         signer = {

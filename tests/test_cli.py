@@ -74,6 +74,30 @@ class TestParser:
         assert result.out == ""
         assert "frobnicate" in result.err
 
+    @pytest.mark.parametrize(
+        ("argv", "expected"),
+        [
+            (["frobnicate"], "iscg-docs : erreur : argument COMMANDE : choix invalide : "),
+            (["generate"], "erreur : arguments obligatoires manquants : FICHIER, --out"),
+            (["check", "a.toml", "--frob"], "erreur : arguments non reconnus : --frob"),
+            (["generate", "a.toml", "--out"], "argument --out : une valeur est attendue"),
+        ],
+    )
+    def test_usage_errors_in_french(self, argv: list[str], expected: str) -> None:
+        """argparse's own messages reach the user in French, with the usage line."""
+        result = invoke(*argv)
+        assert result.code == ExitCode.INPUT
+        assert result.err.startswith("utilisation : iscg-docs")
+        assert expected in result.err
+
+    def test_help_in_french(self) -> None:
+        """--help's usage line, section titles and own options are in French."""
+        text = invoke("generate", "--help").out
+        assert text.startswith("utilisation : iscg-docs generate")
+        assert "options\N{NO-BREAK SPACE}:" in text
+        assert "afficher cette aide et quitter" in text
+        assert "show this help" not in text
+
     def test_help_on_stdout(self) -> None:
         """--help is a result: standard output, exit 0."""
         result = invoke("--help")

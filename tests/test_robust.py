@@ -271,6 +271,23 @@ class TestWritingOverOthers:
         _refused(done, 1, "CD71-ISCG-2021-02.docx", "déjà celui de la convention")
         assert not (tmp_path / "out").exists()
 
+    @pytest.mark.parametrize("kind", ["avenant", "consolidee", "comparaison"])
+    def test_file_name_of_an_avenant_document(
+        self, kind: str, example_data: dict[str, Any], tmp_path: Path
+    ) -> None:
+        """A reference naming one of another convention's avenant documents (the Bresse
+        convention 03 has avenant n° 1) is a validation error: the two would share a file."""
+        source = _with_reference(example_data, f"CD71-ISCG-2021-03-{kind}-1", tmp_path / "in.json")
+        done = cli_process("generate", source, "--out", "out", cwd=tmp_path)
+        _refused(
+            done,
+            1,
+            f"CD71-ISCG-2021-03-{kind}-1.docx",
+            "avenant n° 1 à la convention « CD71-ISCG-2021-03 »",
+            "@ conventions[0].reference",
+        )
+        assert not (tmp_path / "out").exists()
+
     def test_unsafe_characters(self, example_data: dict[str, Any], tmp_path: Path) -> None:
         """Separators, wildcards, quotes, colons, trailing dots and spaces never reach a
         file name: the document lands in the folder under a plain name."""

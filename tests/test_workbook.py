@@ -32,6 +32,7 @@ from iscg_docs.inputs.workbook import (
     workbook_template_bytes,
 )
 from iscg_docs.model.records import EpciKind, Force, Framework, Gender, PartyKind, Role, SplitMethod
+from iscg_docs.model.rules import warnings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_TOML = ROOT / "examples" / "saone-et-loire.toml"
@@ -153,6 +154,26 @@ class TestWorkbookBytes:
         with pytest.raises(ValidationError) as caught:
             load(path)
         assert [p.code for p in caught.value.problems] == ["insee-mismatch"]
+
+    def test_hors_referentiel_columns(self, tmp_path: Path, toml_data: dict[str, Any]) -> None:
+        """« Hors référentiel » (Parties) and « Commune hors référentiel » (Postes) carry the
+        flag: a name missing from the COG is then a warning, not an error."""
+        toml_data["parties"][3]["name"] = "Blanzy-Nouvelle"
+        post = toml_data["conventions"][0]["posts"][0]
+        post["commune"] = "Montceau-Nouvelle"
+        path = tmp_path / "hors.xlsx"
+        path.write_bytes(workbook_bytes(toml_data))
+        with pytest.raises(ValidationError) as caught:
+            load(path)
+        assert {p.code for p in caught.value.problems} == {"unknown-place"}
+        toml_data["parties"][3]["hors_referentiel"] = True
+        post["hors_referentiel"] = True
+        path.write_bytes(workbook_bytes(toml_data))
+        framework = load(path)
+        assert framework.party("blanzy").hors_referentiel
+        assert framework.conventions[0].posts[0].hors_referentiel
+        assert {w.code for w in warnings(framework)} >= {"unknown-place"}
+        assert framework == load_data(toml_data)
 
     @settings(
         max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -80,6 +80,34 @@ class TestRoundTrip:
         path.write_bytes(workbook_bytes(data))
         assert load(path) == load_data(data)
 
+    def test_avenant_signatories(self, example_data: dict[str, Any], tmp_path: Path) -> None:
+        """An avenant signed for a party by someone new (after an election) is a row of
+        « Signataires des avenants », read back to the same framework."""
+        data = copy.deepcopy(example_data)
+        avenant = data["conventions"][BRESSE]["avenants"][0]
+        avenant["signatories"] = [
+            {
+                "party": "bli",
+                "signatory": {"role": "president", "full_name": "Louise Durand", "gender": "f"},
+            }
+        ]
+        path = tmp_path / "cadre.xlsx"
+        path.write_bytes(workbook_bytes(data))
+        wb = openpyxl.load_workbook(path)
+        rows = list(wb["Signataires des avenants"].iter_rows(values_only=True))
+        assert rows[0][:5] == (
+            "Convention",
+            "Avenant n°",
+            "Partie",
+            "Signataire : fonction",
+            "Signataire : nom",
+        )
+        assert rows[1][:3] == ("CD71-ISCG-2021-03", 1, "bli")
+        framework = load(path)
+        (signatory,) = framework.conventions[BRESSE].avenants[0].signatories
+        assert signatory.signatory.full_name == "Louise Durand"
+        assert framework == load_data(data)
+
     def test_workbook_without_avenants_sheet(self, workbook: Path) -> None:
         """A workbook made before avenants (no such sheet, no such rows) still reads."""
         wb = openpyxl.load_workbook(workbook)
@@ -97,6 +125,18 @@ class TestRoundTrip:
 
 
 class TestProblems:
+    def test_avenant_signatory_without_number(self, workbook: Path) -> None:
+        """A « Signataires des avenants » row must name its avenant: said at the row."""
+        wb = openpyxl.load_workbook(workbook)
+        ws = wb["Signataires des avenants"]
+        ws.append(["CD71-ISCG-2021-03", None, "bli", "Président", "Louise Durand"])
+        wb.save(workbook)
+        with pytest.raises(ValidationError) as caught:
+            load(workbook)
+        (problem,) = caught.value.problems
+        assert problem.code == "missing-avenant"
+        assert problem.location == "Feuille « Signataires des avenants », ligne 2"
+
     def test_unknown_avenant_number(self, workbook: Path) -> None:
         """A row naming an avenant the convention does not have is reported at its cell."""
         wb = openpyxl.load_workbook(workbook)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 from iscg_docs._version import __version__
 from iscg_docs.cli import commands
@@ -16,17 +19,76 @@ _DATA_FILE = "fichier .toml, .json ou .xlsx"
 # argparse's type for the object add_subparsers returns.
 _SubParsers = argparse._SubParsersAction
 
+#: argparse's own messages (Python 3.11 to 3.13), in French: a jurist who mistypes an
+#: option reads why in the language of the rest of the tool.
+_MESSAGES = (
+    (r"the following arguments are required: (.*)", r"arguments obligatoires manquants : \1"),
+    (r"unrecognized arguments: (.*)", r"arguments non reconnus : \1"),
+    (r"invalid choice: (.*) \(choose from (.*)\)", r"choix invalide : \1 (au choix : \2)"),
+    (r"invalid (\w+) value: (.*)", r"valeur invalide : \2"),
+    (r"expected one argument", r"une valeur est attendue"),
+    (r"expected at least one argument", r"au moins une valeur est attendue"),
+    (r"not allowed with argument (.*)", r"incompatible avec l'argument \1"),
+    (r"ambiguous option: (.*?) could match (.*)", r"option ambiguë : \1 peut désigner \2"),
+    (r"one of the arguments (.*) is required", r"l'un des arguments \1 est obligatoire"),
+)
+
+
+def _french(message: str) -> str:
+    """argparse's English message in French (unknown ones are left as they are)."""
+    about = re.fullmatch(r"argument (.*?): (.*)", message, re.DOTALL)
+    if about:
+        return f"argument {about[1]} : {_french(about[2])}"
+    for english, french in _MESSAGES:
+        match = re.fullmatch(english, message, re.DOTALL)
+        if match:
+            return match.expand(french)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Help with a French usage line."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that speaks French: usage, section titles, help and errors."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # argparse writes « title: »; the no-break space gives French « title : ».
+        self._positionals.title = "arguments\N{NO-BREAK SPACE}"
+        self._optionals.title = "options\N{NO-BREAK SPACE}"
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS,
+            help="afficher cette aide et quitter",
+        )  # fmt: skip
+
+    def error(self, message: str) -> NoReturn:
+        """Print the usage and the error in French, and exit with status 2."""
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {_french(message)}\n")
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The ``iscg-docs`` parser; a parsed command's ``func`` runs it (see :mod:`commands`)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="iscg-docs",
         description=(
             "Conventions de financement des intervenants sociaux en commissariat et "
             "gendarmerie (ISCG) : vérification des données et génération des documents Word."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        help="afficher la version et quitter",
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMANDE")
     _add_check(sub)
     _add_generate(sub)
@@ -39,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_check(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+def _add_check(sub: _SubParsers[_Parser]) -> None:
     check = sub.add_parser(
         "check",
         help="vérifier un fichier de données et résumer ses conventions",
@@ -49,7 +111,7 @@ def _add_check(sub: _SubParsers[argparse.ArgumentParser]) -> None:
     check.set_defaults(func=commands.check)
 
 
-def _add_generate(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+def _add_generate(sub: _SubParsers[_Parser]) -> None:
     gen = sub.add_parser(
         "generate",
         help="produire une convention Word (.docx) par convention du fichier",
@@ -102,7 +164,7 @@ def _add_generate(sub: _SubParsers[argparse.ArgumentParser]) -> None:
     gen.set_defaults(func=commands.generate)
 
 
-def _add_variables(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+def _add_variables(sub: _SubParsers[_Parser]) -> None:
     var = sub.add_parser(
         "variables",
         help="lister les variables et filtres utilisables dans un modèle",
@@ -116,7 +178,7 @@ def _add_variables(sub: _SubParsers[argparse.ArgumentParser]) -> None:
     var.set_defaults(func=commands.variables)
 
 
-def _add_lint(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+def _add_lint(sub: _SubParsers[_Parser]) -> None:
     lint = sub.add_parser(
         "lint",
         help="vérifier un modèle Word (.docx) avant de générer",
@@ -132,7 +194,7 @@ def _add_lint(sub: _SubParsers[argparse.ArgumentParser]) -> None:
     lint.set_defaults(func=commands.lint)
 
 
-def _add_workbook_template(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+def _add_workbook_template(sub: _SubParsers[_Parser]) -> None:
     wb = sub.add_parser(
         "workbook-template",
         help="écrire un classeur Excel vide et documenté à remplir",
@@ -146,7 +208,7 @@ def _add_workbook_template(sub: _SubParsers[argparse.ArgumentParser]) -> None:
     wb.set_defaults(func=commands.workbook_template)
 
 
-def _add_verify(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+def _add_verify(sub: _SubParsers[_Parser]) -> None:
     verify = sub.add_parser(
         "verify",
         help="relire des conventions Word (.docx) et signaler ce qui ne concorde pas",
@@ -160,7 +222,7 @@ def _add_verify(sub: _SubParsers[argparse.ArgumentParser]) -> None:
     verify.set_defaults(func=commands.verify)
 
 
-def _add_compare(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+def _add_compare(sub: _SubParsers[_Parser]) -> None:
     compare = sub.add_parser(
         "compare",
         help="comparer deux documents Word : le nouveau, avec les modifications suivies",
@@ -179,7 +241,7 @@ def _add_compare(sub: _SubParsers[argparse.ArgumentParser]) -> None:
     compare.set_defaults(func=commands.compare)
 
 
-def _add_serve(sub: _SubParsers[argparse.ArgumentParser]) -> None:
+def _add_serve(sub: _SubParsers[_Parser]) -> None:
     web = sub.add_parser(
         "serve",
         help="ouvrir la page web : déposer un fichier, lire ses erreurs, prendre les documents",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from attrs import frozen
@@ -75,6 +76,8 @@ class Change:
             avenant ("l'article 3"); "" otherwise.
         marker: the text of the paragraph that the article's new text replaces in the
             rendered avenant; "" when there is no new text.
+        annex: the text changed is the convention's annex (the financing plan): the
+            avenant replaces it by its own annex, after its signatures.
     """
 
     kind: ChangeKind
@@ -83,6 +86,7 @@ class Change:
     new_ref: str = ""
     after_ref: str = ""
     marker: str = ""
+    annex: bool = False
 
     @property
     def cited(self) -> str:
@@ -119,6 +123,8 @@ class Change:
             sentence = f"{old} de la convention devient l’{new}."
         elif self.old_ref != self.new_ref:
             sentence = f"{old} de la convention devient l’{new} et est ainsi rédigé :"
+        elif self.annex:
+            sentence = f"{old} de la convention est remplacée par l’annexe au présent avenant."
         else:
             sentence = f"{old} de la convention est ainsi rédigé :"
         return typography(sentence[0].upper() + sentence[1:])
@@ -209,10 +215,35 @@ _CHANGES = record_list(
         ),
         text(
             "marker",
-            "paragraphe remplacé par le texte nouveau de l'article, copié de la convention consolidée ; vide sans texte nouveau (article supprimé ou seulement renuméroté)",
-            lambda ic: ic[1].marker,
+            "paragraphe remplacé par le texte nouveau de l'article, copié de la convention consolidée ; vide sans texte nouveau (article supprimé ou seulement renuméroté, annexe remplacée par celle de l'avenant)",
+            lambda ic: "" if ic[1].annex else ic[1].marker,
         ),
     ),
+)
+
+
+def _annex(s: AvenantSource) -> dict[str, Any]:
+    change = next((c for c in s.changes if c.annex), None)
+    if change is None:
+        return {"present": False, "title": "", "marker": ""}
+    return {"present": True, "title": change.title, "marker": change.marker}
+
+
+_ANNEX = group(
+    "annexe",
+    "l'annexe de l'avenant, après les signatures sur une page paysage : la nouvelle annexe de la convention (le plan de financement) quand elle change ; la page est retirée sinon",
+    (
+        flag(
+            "present", "vrai si l'avenant remplace l'annexe de la convention", itemgetter("present")
+        ),
+        text("title", "son intitulé : « Plan de financement » ; vide sinon", itemgetter("title")),
+        text(
+            "marker",
+            "paragraphe remplacé par le texte de l'annexe, copié de la convention consolidée ; vide sinon",
+            itemgetter("marker"),
+        ),
+    ),
+    _annex,
 )
 
 _SIGNATURE = group(
@@ -321,6 +352,7 @@ AVENANT_VARIABLES: tuple[Node, ...] = (
         _numbers,
     ),
     _SIGNATURE,
+    _ANNEX,
 )
 
 #: Every entry of the avenant's context, nested ones included, described in French.

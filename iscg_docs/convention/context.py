@@ -278,6 +278,19 @@ PARTY_VARIABLES = (
     ),
 )
 
+#: The longest word a cell of the posts table holds on one line at 9 pt.
+_CELL_WORD = 19
+
+
+def _unbroken(text: str) -> str:
+    """``text`` for a table cell: the hyphens of each word that fits a line unbreakable.
+
+    « Ambérieu‑en‑Bugey » is then never cut at its hyphens; a longer compound name keeps
+    breakable hyphens, since a cut there reads better than one inside a word.
+    """
+    return " ".join(w.replace("-", NBHY) if len(w) <= _CELL_WORD else w for w in text.split(" "))
+
+
 _POSTS = (
     group(
         "worker",
@@ -312,8 +325,16 @@ _POSTS = (
                 "« Police nationale » ou « Gendarmerie nationale »",
                 lambda pe: FORCE_NAME[pe[0].force],
             ),
-            text("site", "lieu d'exercice (Post.site)", lambda pe: pe[0].site),
-            text("commune", "commune du lieu d'exercice (Post.commune)", lambda pe: pe[0].commune),
+            text(
+                "site",
+                "lieu d'exercice (Post.site), traits d'union insécables",
+                lambda pe: _unbroken(pe[0].site),
+            ),
+            text(
+                "commune",
+                "commune du lieu d'exercice (Post.commune), traits d'union insécables",
+                lambda pe: _unbroken(pe[0].commune),
+            ),
             text(
                 "quotite",
                 "quotité (french.fte) : « un mi-temps (0,5 ETP) »",
@@ -321,8 +342,8 @@ _POSTS = (
             ),
             text(
                 "employer",
-                "employeur, avec une majuscule : « La commune de Montceau-les-Mines »",
-                lambda pe: capitalize(designation(pe[1])),
+                "employeur, avec une majuscule et des traits d'union insécables : « La commune de Montceau‑les‑Mines »",
+                lambda pe: _unbroken(capitalize(designation(pe[1]))),
             ),
         ),
     ),

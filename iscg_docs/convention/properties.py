@@ -6,7 +6,7 @@ from iscg_docs.convention.wording import convention_title
 from iscg_docs.french.dates import long_date
 from iscg_docs.french.parties import noun_phrase
 from iscg_docs.french.text import NBSP, capitalize
-from iscg_docs.model.file_names import file_stem
+from iscg_docs.model.file_names import amendment_stem, file_stem
 from iscg_docs.model.records import Avenant, Convention, Framework
 
 __all__ = [
@@ -80,20 +80,17 @@ def avenant_properties(framework: Framework, state: Convention, avenant: Avenant
 
 
 def avenant_file_stem(convention: Convention, number: int) -> str:
-    """The file name (without extension) of avenant ``number``: "CD71-ISCG-2021-03-avenant-1".
-
-    It starts with :func:`file_stem`, so a convention's files sort together.
-    """
-    return f"{file_stem(convention)}-avenant-{number}"
+    """The file name (without extension) of avenant ``number``: "CD71-ISCG-2021-03-avenant-1"."""
+    return amendment_stem(convention, "avenant", number)
 
 
 def consolidated_file_stem(convention: Convention, number: int) -> str:
     """The file name (without extension) of the convention consolidated after avenant
     ``number``: "CD71-ISCG-2021-03-consolidee-1"."""
-    return f"{file_stem(convention)}-consolidee-{number}"
+    return amendment_stem(convention, "consolidee", number)
 
 
 def comparison_file_stem(convention: Convention, number: int) -> str:
     """The file name (without extension) of the consolidated convention after avenant
     ``number`` with its changes as tracked changes: "CD71-ISCG-2021-03-comparaison-1"."""
-    return f"{file_stem(convention)}-comparaison-{number}"
+    return amendment_stem(convention, "comparaison", number)

@@ -18,12 +18,17 @@ from collections.abc import Iterator
 from iscg_docs.errors import Problem, format_path
 from iscg_docs.model.records import Convention, Framework
 
-__all__ = ["RESERVED", "file_stem", "problems", "reserved"]
+__all__ = ["AMENDMENT_KINDS", "RESERVED", "amendment_stem", "file_stem", "problems", "reserved"]
 
 #: Names Windows keeps for devices, whatever their case and extension.
 RESERVED = frozenset(
     {"CON", "PRN", "AUX", "NUL", *(f"{port}{n}" for port in ("COM", "LPT") for n in range(1, 10))}
 )
+
+#: The documents an avenant gives, by the word its file name carries after the
+#: convention's: the avenant itself, the convention consolidated after it, and that
+#: consolidated text with the avenant's changes as tracked changes.
+AMENDMENT_KINDS = ("avenant", "consolidee", "comparaison")
 
 #: Anything a file name should not hold.
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -49,6 +54,17 @@ def file_stem(convention: Convention) -> str:
     return "convention"
 
 
+def amendment_stem(convention: Convention, kind: str, number: int) -> str:
+    """The file name (without extension) of one of avenant ``number``'s documents:
+    "CD71-ISCG-2021-03-avenant-1", "…-consolidee-1", "…-comparaison-1".
+
+    It starts with :func:`file_stem`, so a convention's files sort together.
+    """
+    if kind not in AMENDMENT_KINDS:
+        raise ValueError(f"unknown amendment document {kind!r}")
+    return f"{file_stem(convention)}-{kind}-{number}"
+
+
 def reserved(name: str) -> str | None:
     """The device name Windows keeps that ``name`` would stand for, if any: « NUL » for
     « nul », « COM1 » for « Com1.txt », « LPT1 » for « LPT¹ »."""
@@ -60,8 +76,15 @@ def problems(framework: Framework) -> Iterator[Problem]:
     """A reference that names a device, or whose file name another convention has.
 
     Two conventions with the same reference are already reported as such
-    (``duplicate-reference``): their shared file name is not reported again.
+    (``duplicate-reference``): their shared file name is not reported again. A
+    convention's file name may also be one of another convention's avenant documents
+    (« CD71-03-avenant-1 » beside « CD71-03 » and its avenant n° 1).
     """
+    yield from _reference_problems(framework)
+    yield from _amendment_clashes(framework)
+
+
+def _reference_problems(framework: Framework) -> Iterator[Problem]:
     first: dict[str, int] = {}
     for i, convention in enumerate(framework.conventions):
         path = format_path(("conventions", i, "reference"))
@@ -87,3 +110,31 @@ def problems(framework: Framework) -> Iterator[Problem]:
                 "accent, les chiffres, « - » et « _ », sans distinguer majuscules et "
                 "minuscules ; choisissez des références qui diffèrent autrement.",
             )
+
+
+def _amendment_clashes(framework: Framework) -> Iterator[Problem]:
+    """A convention whose file name is that of an avenant document of another one.
+
+    Only a convention's own name can meet an avenant document's: two avenant documents'
+    names, read from the right (number, kind, then the convention's name), are equal
+    only when their conventions' names are.
+    """
+    stems: dict[str, int] = {}
+    for k, convention in enumerate(framework.conventions):
+        stems.setdefault(file_stem(convention).casefold(), k)
+    for j, convention in enumerate(framework.conventions):
+        for avenant in convention.avenants:
+            for kind in AMENDMENT_KINDS:
+                stem = amendment_stem(convention, kind, avenant.number)
+                i = stems.get(stem.casefold())
+                if i is None or i == j:
+                    continue
+                other = framework.conventions[i]
+                yield Problem(
+                    "file-name-clash",
+                    format_path(("conventions", i, "reference")),
+                    f"la référence « {other.reference} » donnerait le fichier « {stem}.docx », "
+                    f"déjà celui d'un document de l'avenant n° {avenant.number} à la "
+                    f"convention « {convention.reference} » (conventions[{j}]) ; choisissez "
+                    "une autre référence.",
+                )

@@ -538,7 +538,11 @@ def _avenant_signatories(
 
 
 def _etp_after_avenants(fw: Framework) -> Iterator[Problem]:
-    """The ETP in force stay within the framework at every avenant's date, and after all."""
+    """The ETP in force stay within the framework at every avenant's date, and after all.
+
+    When the conventions as signed already exceed it (reported once as such), only a
+    moment that exceeds it further is reported.
+    """
     days = sorted({a.signed_on for c in fw.conventions for a in c.avenants if a.signed_on})
     moments: list[tuple[str, list[Convention]]] = [
         (f"au {day:%d/%m/%Y}", [c.state_on(day) for c in fw.conventions]) for day in days
@@ -547,9 +551,10 @@ def _etp_after_avenants(fw: Framework) -> Iterator[Problem]:
         moments.append(
             ("après tous les avenants", [c.state_after(len(c.avenants)) for c in fw.conventions])
         )
+    ceiling = max(fw.etp_authorised, fw.etp)
     for when, states in moments:
         total = sum((c.etp for c in states), Decimal(0))
-        if total > fw.etp_authorised:
+        if total > ceiling:
             yield _p(
                 "etp-exceeded",
                 ("conventions",),

@@ -29,6 +29,7 @@ from iscg_docs.inputs.workbook.schema import (
     PARTIES,
     POSTES,
     REPARTITION,
+    SIGNATAIRES_AVENANTS,
     VALUE,
     Column,
     Sheet,
@@ -182,7 +183,9 @@ class _Reader:
             conv["posts"] = []
             conv["funding"]["years"] = []
             conv["funding"]["split"] = []
-        self._sections(convs, index, self._avenants(convs, index))
+        avenants = self._avenants(convs, index)
+        self._sections(convs, index, avenants)
+        self._signatories(convs, index, avenants)
         return WorkbookReading(data, self.locations, tuple(self.problems), frozenset(self.covered))
 
     def _bounds(self, ws: Any) -> tuple[int, int]:
@@ -240,6 +243,31 @@ class _Reader:
                         ]
                     else:
                         record.setdefault("funding", {})["years"] = self._years(group, prefix, ref)
+
+    def _signatories(
+        self,
+        convs: list[dict[str, Any]],
+        index: Mapping[str, int],
+        avenants: Mapping[tuple[int, int], tuple[int, dict[str, Any]]],
+    ) -> None:
+        """Attach each « Signataires des avenants » row to the avenant it names."""
+        joined = self._joined(SIGNATAIRES_AVENANTS, index, len(convs), "signatories")
+        for i, rows in joined.items():
+            for number, group in self._by_avenant(rows, avenants, i).items():
+                if number is None:
+                    for row in group:
+                        self._problem(
+                            "missing-avenant",
+                            "$",
+                            "indiquez le numéro de l'avenant que cette personne signe.",
+                            row.where(),
+                        )
+                    continue
+                k, avenant = avenants[(i, number)]
+                prefix = ("conventions", i, "avenants", k, "signatories")
+                avenant["signatories"] = [
+                    self._fill(row, (*prefix, n)) for n, row in enumerate(group)
+                ]
 
     def _by_avenant(
         self,

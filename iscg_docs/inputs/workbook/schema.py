@@ -32,6 +32,7 @@ __all__ = [
     "REPARTITION",
     "RULES",
     "SHEETS",
+    "SIGNATAIRES_AVENANTS",
     "VALUE",
     "YEAR_KEY",
     "Column",
@@ -151,6 +152,67 @@ _JOIN = Column(
     "CD71-ISCG-2021-01",
     required=True,
     width=20,
+)
+
+#: Who signs for a party: on « Parties » (the convention's signatory) and on « Signataires
+#: des avenants » (an avenant signed by someone else, a new Maire after an election).
+_SIGNATORY = (
+    Column(
+        "Signataire : fonction",
+        ("signatory", "role"),
+        "enum",
+        "fonction du signataire ; le titre s'accorde avec son genre",
+        "liste déroulante",
+        "Maire",
+        enum=Role,
+        width=24,
+    ),
+    Column(
+        "Signataire : nom",
+        ("signatory", "full_name"),
+        "text",
+        "prénom et nom imprimés sous la signature",
+        _TEXT,
+        "Claire Exemple",
+        width=24,
+    ),
+    Column(
+        "Signataire : genre",
+        ("signatory", "gender"),
+        "enum",
+        "genre du signataire (« le Préfet » ou « la Préfète »)",
+        "liste déroulante",
+        "féminin",
+        enum=Gender,
+        width=12,
+    ),
+    Column(
+        "Signataire : complément du titre",
+        ("signatory", "title_suffix"),
+        "text",
+        "ce qui suit le titre",
+        _TEXT,
+        "du Conseil départemental",
+        width=30,
+    ),
+    Column(
+        "Signataire : titre",
+        ("signatory", "title"),
+        "text",
+        "le titre lui-même, accordé, sans article, quand la fonction est « autre »",
+        _TEXT,
+        "Directrice départementale de la sécurité publique",
+        width=24,
+    ),
+    Column(
+        "Signataire : titre du délégataire",
+        ("signatory", "delegate_title"),
+        "text",
+        "quand le signataire agit par délégation : son propre titre, avec l'article",
+        _TEXT,
+        "le Secrétaire général de la préfecture",
+        width=30,
+    ),
 )
 
 _FROM_AVENANT = Column(
@@ -349,61 +411,17 @@ PARTIES = Sheet(
             width=12,
         ),
         Column(
-            "Signataire : fonction",
-            ("signatory", "role"),
-            "enum",
-            "fonction du signataire ; le titre s'accorde avec son genre",
-            "liste déroulante",
-            "Maire",
-            enum=Role,
-            width=24,
-        ),
-        Column(
-            "Signataire : nom",
-            ("signatory", "full_name"),
-            "text",
-            "prénom et nom imprimés sous la signature",
-            _TEXT,
-            "Claire Exemple",
-            width=24,
-        ),
-        Column(
-            "Signataire : genre",
-            ("signatory", "gender"),
-            "enum",
-            "genre du signataire (« le Préfet » ou « la Préfète »)",
-            "liste déroulante",
-            "féminin",
-            enum=Gender,
+            "Hors référentiel",
+            ("hors_referentiel",),
+            "yesno",
+            "« oui » pour une commune ou un EPCI qui manque à bon droit au Code officiel "
+            "géographique (commune nouvelle plus récente que les données) : son nom n'est "
+            "alors pas signalé comme inconnu, mais il est à vérifier",
+            "« oui » ou vide",
+            "oui",
             width=12,
         ),
-        Column(
-            "Signataire : complément du titre",
-            ("signatory", "title_suffix"),
-            "text",
-            "ce qui suit le titre",
-            _TEXT,
-            "du Conseil départemental",
-            width=30,
-        ),
-        Column(
-            "Signataire : titre",
-            ("signatory", "title"),
-            "text",
-            "le titre lui-même, accordé, sans article, quand la fonction est « autre »",
-            _TEXT,
-            "Directrice départementale de la sécurité publique",
-            width=24,
-        ),
-        Column(
-            "Signataire : titre du délégataire",
-            ("signatory", "delegate_title"),
-            "text",
-            "quand le signataire agit par délégation : son propre titre, avec l'article",
-            _TEXT,
-            "le Secrétaire général de la préfecture",
-            width=30,
-        ),
+        *_SIGNATORY,
         Column(
             "Délibération : organe",
             ("deliberation", "body"),
@@ -617,6 +635,15 @@ POSTES = Sheet(
             "iscg-bassin-minier",
             width=20,
         ),
+        Column(
+            "Commune hors référentiel",
+            ("hors_referentiel",),
+            "yesno",
+            "« oui » si la commune du site manque à bon droit au Code officiel géographique",
+            "« oui » ou vide",
+            "oui",
+            width=12,
+        ),
         _FROM_AVENANT,
     ],
 )
@@ -823,6 +850,37 @@ AVENANTS = Sheet(
     ],
 )
 
+SIGNATAIRES_AVENANTS = Sheet(
+    "Signataires des avenants",
+    "une ligne par partie dont l'avenant est signé par une autre personne que le signataire "
+    "de la convention (un nouveau maire après une élection) ; les autres parties signent "
+    "par le signataire de la feuille « Parties »",
+    [
+        _JOIN,
+        Column(
+            "Avenant n°",
+            (AVENANT_KEY,),
+            "int",
+            "numéro de l'avenant (feuille « Avenants ») que cette personne signe",
+            "numéro d'un avenant de la convention",
+            "1",
+            required=True,
+            width=10,
+        ),
+        Column(
+            "Partie",
+            ("party",),
+            "id",
+            "identifiant de la partie pour laquelle la personne signe (feuille « Parties »)",
+            _ID,
+            "louhans",
+            required=True,
+            width=16,
+        ),
+        *_SIGNATORY,
+    ],
+)
+
 #: Every sheet that is read back, in workbook order (the Notice comes first and is not read).
 SHEETS: tuple[Sheet, ...] = (
     CADRE,
@@ -832,10 +890,11 @@ SHEETS: tuple[Sheet, ...] = (
     FINANCEMENT,
     REPARTITION,
     AVENANTS,
+    SIGNATAIRES_AVENANTS,
 )
 
 #: Sheets a workbook may leave out: a workbook made before avenants existed has none.
-OPTIONAL_SHEETS: tuple[Sheet, ...] = (AVENANTS,)
+OPTIONAL_SHEETS: tuple[Sheet, ...] = (AVENANTS, SIGNATAIRES_AVENANTS)
 
 NOTICE = "Notice"
 FIELD, VALUE, HELP = "Champ", "Valeur", "Aide"
@@ -861,7 +920,9 @@ RULES = (
     "Noms de lieux : le nom d'un Département, d'une commune (et de son CCAS) ou d'un EPCI, et "
     "la commune de chaque poste, sont vérifiés avec le Code officiel géographique de l'INSEE ; "
     "un nom introuvable est signalé avec les noms officiels les plus proches. Les SIREN, "
-    "codes INSEE et catégories d'EPCI donnés doivent concorder avec ces données.",
+    "codes INSEE et catégories d'EPCI donnés doivent concorder avec ces données ; un nom qui "
+    "y manque à bon droit (commune nouvelle plus récente que les données) se signale par "
+    "« oui » dans la colonne « Hors référentiel ».",
     "Listes déroulantes : le libellé affiché est traduit en valeur (voir la colonne « Valeurs "
     "possibles ») ; la valeur elle-même est aussi acceptée.",
     "Avenants : une ligne par avenant dans la feuille « Avenants ». Un avenant remplace des "

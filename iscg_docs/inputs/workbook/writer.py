@@ -36,6 +36,7 @@ from iscg_docs.inputs.workbook.schema import (
     REPARTITION,
     RULES,
     SHEETS,
+    SIGNATAIRES_AVENANTS,
     VALUE,
     YEAR_KEY,
     Column,
@@ -132,17 +133,22 @@ def _build(data: Mapping[str, Any], note: str | None) -> Any:
         FINANCEMENT.name: [],
         REPARTITION.name: [],
         AVENANTS.name: [],
+        SIGNATAIRES_AVENANTS.name: [],
     }
     for conv in conventions:
         ref = conv.get("reference")
         _section_rows(rows, {(CONVENTION_KEY,): ref}, conv)
         for avenant in conv.get("avenants") or []:
+            avenant = dict(avenant)
+            signatories = avenant.pop("signatories", None) or []
             rows[AVENANTS.name].append({(CONVENTION_KEY,): ref, **_flat(avenant)})
             tag: dict[tuple[str, ...], Any] = {
                 (CONVENTION_KEY,): ref,
                 (AVENANT_KEY,): avenant.get("number"),
             }
             _section_rows(rows, tag, avenant)
+            for signatory in signatories:
+                rows[SIGNATAIRES_AVENANTS.name].append({**tag, **_flat(signatory)})
 
     for sheet in SHEETS[1:]:
         ws = workbook.create_sheet(sheet.name)
