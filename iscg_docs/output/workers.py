@@ -161,7 +161,7 @@ def _write_in_pool(
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=jobs,
         initializer=_init_worker,
-        initargs=(renderer.source, framework, options, paths),
+        initargs=(renderer, framework, options, paths),
     ) as pool:
         futures = [pool.submit(_write_in_worker, task) for task in tasks(todo, jobs)]
         try:
@@ -179,17 +179,20 @@ def _write_in_pool(
 
 
 def _init_worker(
-    template: bytes, framework: Framework, options: tuple[bool, bool], paths: dict[int, Path]
+    renderer: ConventionRenderer,
+    framework: Framework,
+    options: tuple[bool, bool],
+    paths: dict[int, Path],
 ) -> None:
-    from iscg_docs.convention.render import ConventionRenderer
-
+    # Forked, a worker has the parent's compiled template; spawned, the renderer comes
+    # pickled as its template's bytes and compiles again.
     # Ctrl-C reaches every process of the terminal's group: the parent alone handles it
     # (it waits for the tasks under way, then removes what they wrote).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
     draft, verify = options
     _WORKER.update(
-        renderer=ConventionRenderer(template),
+        renderer=renderer,
         framework=framework,
         draft=draft,
         verify=verify,
