@@ -81,14 +81,15 @@ def _print_findings(report: BatchReport, err: TextIO) -> int:
     """Print what reading back the documents written found not to add up or read right.
 
     The batch read each document back in the process that wrote it; a document that
-    could not be read raises its error here, in the documents' order.
+    could not be read raises its error here, in the documents' order, as when the
+    documents were read back after the batch.
 
     Returns:
         How many findings there were (the documents stay: they are complete).
     """
     found = 0
     for outcome in report.written:
-        if isinstance(outcome.checked, TemplateError):
+        if isinstance(outcome.checked, Exception):
             raise outcome.checked
         for finding in outcome.checked or ():
             print(f"Anomalie dans {outcome.file} : {finding}", file=err)

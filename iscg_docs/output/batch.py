@@ -73,8 +73,8 @@ class Outcome:
         sha256: the document's SHA-256.
         pdf: the PDF's file name, when one was made or is up to date.
         checked: what reading the document back found, when :func:`generate` was asked
-            to (``verify``) and wrote it: its findings (empty when clean), or the
-            :class:`~iscg_docs.errors.TemplateError` that kept it from being read.
+            to (``verify``) and wrote it: its findings (empty when clean), or the error
+            that kept it from being read (a :class:`~iscg_docs.errors.TemplateError`).
     """
 
     reference: str

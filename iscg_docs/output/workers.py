@@ -20,7 +20,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iscg_docs.errors import TemplateError
 from iscg_docs.model.records import Framework
 from iscg_docs.output.atomic import discard, write_temporary
 from iscg_docs.output.manifest import sha256
@@ -33,7 +32,7 @@ __all__ = ["Checked", "Commit", "Written", "check", "render_and_write", "tasks",
 
 #: What reading a document back found: its findings (empty when clean), the error that
 #: kept it from being read, or None when it was not read back.
-Checked = tuple["Finding", ...] | TemplateError | None
+Checked = tuple["Finding", ...] | Exception | None
 
 #: What rendering hands back for each document: its index, its complete temporary file
 #: (beside its final name, not yet flushed to the disk), its SHA-256 and what reading
@@ -75,16 +74,18 @@ def render_and_write(
 
 
 def check(data: bytes) -> Checked:
-    """Read a written document back as a jurist would: its findings, or why it is unreadable.
+    """Read a written document back as a jurist would: its findings, or why it could not be.
 
-    An unreadable document is not an error of the batch (the document is complete and
-    stays): the error is handed back to be reported with the others.
+    Reading back is not part of writing: a document that cannot be read (a
+    :class:`~iscg_docs.errors.TemplateError`), or a failure of the reading itself, does
+    not stop the batch (the document is complete and stays); the error is handed back,
+    to be raised once the batch is done, in the documents' order.
     """
     from iscg_docs.convention.verify import verify_document
 
     try:
         return verify_document(data)
-    except TemplateError as e:
+    except Exception as e:  # handed back, raised after the batch
         return e
 
 
