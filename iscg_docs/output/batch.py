@@ -252,6 +252,8 @@ class _Run:
         self.outcomes: dict[int, Outcome] = {}
         #: Whether each document written is read back (in the process that wrote it).
         self.verify = False
+        #: What reading back found in the replacements, read while the folder is surveyed.
+        self.checked: dict[int, Checked] = {}
 
     def survey(self, *, force: bool, pdf: bool) -> tuple[dict[int, bytes], dict[int, str]]:
         """The documents already present: those to replace (rendered) and those up to date.
@@ -284,6 +286,9 @@ class _Run:
                 unchanged[i] = on_disk
             elif force:
                 rendered[i] = data
+                # Read back now: once their old entries are dropped, replacements are
+                # renamed without delay (a kill in between leaves documents unlisted).
+                self.checked[i] = check(data) if self.verify else None
             else:
                 conflicts.append(self.names[i])
         foreign = []
@@ -321,8 +326,7 @@ class _Run:
         try:
             for i, data in rendered.items():
                 tmp = write_temporary(self.folder / self.names[i], data, durable=False)
-                checked = check(Path(tmp).read_bytes()) if self.verify else None
-                group.add(i, tmp, sha256(data), checked)
+                group.add(i, tmp, sha256(data), self.checked.get(i))
             paths = {i: self.folder / self.names[i] for i in todo}
             write_all(
                 self.renderer, self.framework, todo, self.draft, jobs, paths, group.add, self.verify
