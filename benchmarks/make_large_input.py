@@ -16,7 +16,7 @@ import itertools
 import json
 import random
 import tomllib
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,10 @@ _EPCI_KINDS = (
     "metropole",
 )
 _START = dt.date(2021, 1, 1)
+#: A post's quotité: often part time, shared between a commissariat and a gendarmerie unit
+#: or between communes. A convention has 0.94 ETP on average, so that 10 000 conventions
+#: stay within the most ETP a framework may authorise (10 000, more than France's ISCG).
+_QUOTITES = (Decimal("0.25"), Decimal("0.5"), Decimal("0.75"), Decimal("1"))
 
 
 def commune_name(rng: random.Random) -> str:
@@ -143,7 +147,7 @@ def _convention(rng: random.Random, k: int, parties: list[dict[str, Any]]) -> di
                     else f"brigade de gendarmerie de {commune}"
                 ),
                 "commune": commune,
-                "quotite": rng.choice((Decimal("0.5"), Decimal("1"))),
+                "quotite": rng.choice(_QUOTITES),
                 "employer": ids[0],
                 "hors_referentiel": True,
             }
@@ -204,12 +208,13 @@ def framework_data(n: int, seed: int = 71) -> dict[str, Any]:
         },
     ]
     conventions = [_convention(rng, k, parties) for k in range(n)]
+    used = sum((p["quotite"] for c in conventions for p in c["posts"]), Decimal(0))
     return {
         "title": "Convention cadre d'essai : collectivités inventées pour les mesures",
         "state": "etat",
         "departement": "cd",
-        # Two posts of at most 1 ETP each per convention.
-        "etp_authorised": Decimal(2 * n),
+        # What the conventions use, to the whole ETP above, as a département authorises.
+        "etp_authorised": used.to_integral_value(rounding=ROUND_CEILING),
         "departement_rate": Decimal(50),
         "approved_on": dt.date(2020, 12, 17),
         "approved_by": "Assemblée départementale",

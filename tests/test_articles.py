@@ -23,18 +23,18 @@ class TestArticles:
     def test_numbering_without_cosignatories(self, framework: Framework) -> None:
         """Bassin minier: no co-signatories, so Financement is article 4."""
         arts = _arts(framework, REFS[0])
-        assert arts["objet"] == {"present": True, "number": "Article 1er", "ref": "l'article 1er"}
+        assert arts["objet"] == {"present": True, "number": "Article 1er", "ref": "l’article 1er"}
         assert arts["cosignataires"] == {"present": False, "number": "", "ref": ""}
         assert arts["financement"]["number"] == "Article 4"
-        assert arts["financement"]["ref"] == "l'article 4"
+        assert arts["financement"]["ref"] == "l’article 4"
         assert arts["litiges"]["number"] == "Article 12"
 
     def test_numbering_with_cosignatories(self, framework: Framework) -> None:
         """Mâconnais: the co-signatories' article is 4, so every later reference moves by one."""
         arts = _arts(framework, REFS[1])
         assert arts["cosignataires"]["number"] == "Article 4"
-        assert arts["financement"]["ref"] == "l'article 5"
-        assert arts["versement"]["ref"] == "l'article 6"
+        assert arts["financement"]["ref"] == "l’article 5"
+        assert arts["versement"]["ref"] == "l’article 6"
         assert arts["litiges"]["number"] == "Article 13"
 
     def test_numbers_are_consecutive(self, framework: Framework) -> None:
@@ -66,4 +66,4 @@ class TestArticles:
         numbered = number_articles(attrs.evolve(framework, parties=parties), convention)
         assert numbered["engagement_republicain"].present
         assert numbered["engagement_republicain"].number == "Article 4"
-        assert numbered["financement"].ref == "l'article 5"
+        assert numbered["financement"].ref == "l’article 5"

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import docx
 import pytest
 
 import iscg_docs
@@ -50,7 +51,8 @@ def headings(package: bytes) -> list[str]:
 def cited(package: bytes) -> list[str]:
     """The avenant's articles between « Objet » and « Autres stipulations »."""
     found = headings(package)
-    return found[1:-2]
+    others = next(i for i, h in enumerate(found) if h.endswith("Autres stipulations"))
+    return found[1:others]
 
 
 def texts(package: bytes) -> list[str]:
@@ -96,7 +98,7 @@ def louhans(data: dict[str, Any]) -> dict[str, Any]:
 
 def extension(number: int = 1, **changes: Any) -> dict[str, Any]:
     """An avenant extending the Bresse convention by a fourth year."""
-    avenant = fipd_2023(number=number, object="prolongation d'un an", **changes)
+    avenant = fipd_2023(number=number, object="prolongation d’un an", **changes)
     avenant["period"] = {"start": dt.date(2021, 1, 1), "years": 4}
     avenant["funding"]["years"].append({"cost": "46000.00", "state": {"amount": "17400.00"}})
     return avenant
@@ -136,32 +138,41 @@ def bresse(data: dict[str, Any], *avenants: dict[str, Any]) -> tuple[Framework, 
 
 
 CASES = {
-    "fipd": (lambda d: bresse(d, fipd_2023()), ["Article 2 – Modification de l'article 4"]),
-    "cost": (lambda d: bresse(d, cost_2023()), ["Article 2 – Modification de l'article 4"]),
+    # The annexed plan changes with the amounts: the avenant rewrites it too.
+    "fipd": (
+        lambda d: bresse(d, fipd_2023()),
+        ["Article 2 – Modification de l’article 4", "Article 3 – Modification de l’annexe"],
+    ),
+    "cost": (
+        lambda d: bresse(d, cost_2023()),
+        ["Article 2 – Modification de l’article 4", "Article 3 – Modification de l’annexe"],
+    ),
     "quotite": (
         lambda d: bresse(d, quotite(d)),
-        ["Article 2 – Modification de l'article 3"],
+        ["Article 2 – Modification de l’article 3"],
     ),
     "joining": (
         lambda d: bresse(louhans(d), joining()),
         [
-            "Article 2 – Modification de l'article 3",
-            "Article 3 – Modification de l'article 4",
+            "Article 2 – Modification de l’article 3",
+            "Article 3 – Modification de l’article 4",
             # The payment article names the funders other than the employer.
-            "Article 4 – Modification de l'article 5",
+            "Article 4 – Modification de l’article 5",
+            "Article 5 – Modification de l’annexe",
         ],
     ),
     "extension": (
         lambda d: bresse(d, extension()),
         [
-            "Article 2 – Modification de l'intitulé",
-            "Article 3 – Modification de l'article 4",
-            "Article 4 – Modification de l'article 6",
+            "Article 2 – Modification de l’intitulé",
+            "Article 3 – Modification de l’article 4",
+            "Article 4 – Modification de l’article 6",
+            "Article 5 – Modification de l’annexe",
         ],
     ),
     "new-signatory": (
         lambda d: bresse(d, new_signatory()),
-        ["Article 2 – Modification de l'article 4"],
+        ["Article 2 – Modification de l’article 4", "Article 3 – Modification de l’annexe"],
     ),
 }
 
@@ -188,11 +199,46 @@ class TestChangedArticles:
         rewritten = [i for i, t in enumerate(avenant) if t.endswith("ainsi rédigé\u00a0:")]
         assert rewritten
         for i in rewritten:
-            ref = re.match(r"L'(article \d+(?:er)?) ", avenant[i])
+            ref = re.match(r"L’(article \d+(?:er)?) ", avenant[i])
             assert ref is not None
-            (article,) = [a for a in articles.values() if a.ref == f"l'{ref.group(1)}"]
+            (article,) = [a for a in articles.values() if a.ref == f"l’{ref.group(1)}"]
             copied = avenant[i + 1 : i + 1 + len(article.blocks)]
             assert copied == [block_text(b) for b in article.blocks]
+
+    def test_annexed_plan_replaced_by_the_avenants_annex(
+        self, example_data: dict[str, Any]
+    ) -> None:
+        """A changed plan: the article replaces the annex by the avenant's own, after its
+        signatures on a landscape page, copied from the consolidated convention."""
+        fw, convention = bresse(example_data, fipd_2023())
+        document = RENDERER.render_avenant(fw, convention, 1)
+        # Spaces and apostrophes as a reader compares them.
+        body = [t.replace("\u00a0", " ").replace("\u2019", "'") for t in texts(document)]
+        intro = (
+            "L'annexe « Plan de financement » de la convention est remplacée par l'annexe au "
+            "présent avenant."
+        )
+        assert body.count(intro) == 1
+        objet = next(t for t in body if t.startswith("Le présent avenant modifie"))
+        assert "l'article 4 « Financement » et l'annexe « Plan de financement »" in objet
+        heading = body.index("Annexe au présent avenant – Plan de financement")
+        assert heading > next(i for i, t in enumerate(body) if t.startswith("Fait à "))
+        consolidated = RENDERER.render_consolidated(fw, convention, 1)
+        annex = rendered_articles(consolidated, fw, convention.state_after(1))["annexe"]
+        copied = texts(document)[heading + 1 :]
+        assert copied[: len(annex.blocks)] == [block_text(b) for b in annex.blocks]
+        portrait, landscape = docx.Document(io.BytesIO(document)).sections
+        assert portrait.page_width < portrait.page_height
+        assert landscape.page_width > landscape.page_height
+
+    def test_no_annex_page_when_the_plan_stays(self, example_data: dict[str, Any]) -> None:
+        """A quotité change leaves the plan alone: no annex, one portrait section."""
+        fw, convention = bresse(example_data, quotite(example_data))
+        document = RENDERER.render_avenant(fw, convention, 1)
+        assert not [t for t in texts(document) if t.startswith("Annexe")]
+        (section,) = docx.Document(io.BytesIO(document)).sections
+        assert section.page_width < section.page_height
+        assert texts(document)[-1] == ""
 
     def test_leaving_collectivity(self, example_data: dict[str, Any]) -> None:
         """A commune leaving the Bassin minier convention: posts and financing rewritten."""
@@ -211,9 +257,10 @@ class TestChangedArticles:
         fw = load_data(with_avenants(example_data, avenant, index=0))
         document = RENDERER.render_avenant(fw, fw.conventions[0], 1)
         assert cited(document) == [
-            "Article 2 – Modification de l'article 3",
-            "Article 3 – Modification de l'article 4",
-            "Article 4 – Modification de l'article 5",
+            "Article 2 – Modification de l’article 3",
+            "Article 3 – Modification de l’article 4",
+            "Article 4 – Modification de l’article 5",
+            "Article 5 – Modification de l’annexe",
         ]
         body = "\n".join(texts(document))
         parties = body.split("Entre les soussignés")[1].split("ci-après")[0]
@@ -228,24 +275,28 @@ class TestChangedArticles:
         second = extension(number=2, signed_on=dt.date(2023, 6, 1))
         fw, convention = bresse(example_data, fipd_2023(), second)
         first = RENDERER.render_avenant(fw, convention, 1)
-        assert cited(first) == ["Article 2 – Modification de l'article 4"]
+        assert cited(first) == [
+            "Article 2 – Modification de l’article 4",
+            "Article 3 – Modification de l’annexe",
+        ]
         document = RENDERER.render_avenant(fw, convention, 2)
         assert cited(document) == [
-            "Article 2 – Modification de l'intitulé",
-            "Article 3 – Modification de l'article 4",
-            "Article 4 – Modification de l'article 6",
+            "Article 2 – Modification de l’intitulé",
+            "Article 3 – Modification de l’article 4",
+            "Article 4 – Modification de l’article 6",
+            "Article 5 – Modification de l’annexe",
         ]
         # Four years: no longer « triennale »; the new title is the consolidated one.
         consolidated = RENDERER.render_consolidated(fw, convention, 2)
         new_title = texts(consolidated)[0]
         assert "triennale" not in new_title
         assert (
-            f"L'intitulé de la convention est ainsi rédigé\u00a0: «\u00a0{new_title}\u00a0»."
+            f"L’intitulé de la convention est ainsi rédigé\u00a0: «\u00a0{new_title}\u00a0»."
             in (texts(document))
         )
         body = "\n".join(texts(document))
         assert (
-            "Vu l'avenant n°\u00a01 à cette convention, signé à Mâcon le 12\u00a0avril 2023" in body
+            "Vu l’avenant n°\u00a01 à cette convention, signé à Mâcon le 12\u00a0avril 2023" in body
         )
 
     def test_inserted_article_renumbers_the_others(self, example_data: dict[str, Any]) -> None:
@@ -254,13 +305,13 @@ class TestChangedArticles:
         del avenant["funding"]
         fw, convention = bresse(example_data, avenant)
         found = cited(RENDERER.render_avenant(fw, convention, 1))
-        assert "Article 3 – Insertion d'un article 4" in found
-        assert "Article 4 – Renumérotation de l'article 4" in found
+        assert "Article 3 – Insertion d’un article 4" in found
+        assert "Article 4 – Renumérotation de l’article 4" in found
         body = texts(RENDERER.render_avenant(fw, convention, 1))
         assert (
-            "Il est inséré dans la convention, après l'article 3 « Postes, lieux d'exercice et "
+            "Il est inséré dans la convention, après l’article 3 « Postes, lieux d’exercice et "
             "employeur », un article 4 « Engagements des cosignataires » ainsi rédigé :"
-        ) in [t.replace("\u00a0", " ").replace("\u2019", "'") for t in body]
+        ) in [t.replace("\u00a0", " ") for t in body]
 
 
 class TestDocument:
@@ -268,12 +319,14 @@ class TestDocument:
         """The avenant reads as French practice writes one."""
         fw, convention = bresse(example_data, new_signatory())
         body = texts(RENDERER.render_avenant(fw, convention, 1))
-        assert body[0] == "Avenant n°\u00a01 à la convention n°\u00a0CD71-ISCG-2021-03"
+        assert (
+            body[0] == "Avenant n°\u00a01 à la convention n°\u00a0CD71\u2011ISCG\u20112021\u201103"
+        )
         joined = "\n".join(body)
         assert "Paul Nouveau" in joined  # the avenant's own signatory
         assert "Hélène Exemple" not in joined
         assert (
-            "Vu la convention n°\u00a0CD71-ISCG-2021-03 (Bresse bourguignonne) signée à Mâcon le 8\u00a0mars 2021\u202f;"
+            "Vu la convention n°\u00a0CD71\u2011ISCG\u20112021\u201103 (Bresse bourguignonne) signée à Mâcon le 8\u00a0mars 2021\u202f;"
             in joined
         )
         assert "Les autres stipulations de la convention demeurent inchangées." in body
@@ -316,7 +369,7 @@ class TestConsolidated:
         """The consolidated convention's header names the avenant; its text is the new state."""
         fw, convention = bresse(example_data, fipd_2023())
         package = iscg_docs.render_consolidated(fw, convention, 1)
-        assert "Version consolidée après l'avenant n°\u00a01" in all_xml_text(package)
+        assert "Version consolidée après l’avenant n°\u00a01" in all_xml_text(package)
         assert "17\u202f400,00\u00a0€" in "\n".join(texts(package))
         assert headings(package) == headings(render_convention(fw, convention))
 

@@ -183,6 +183,42 @@ class TestWorkers:
         assert len(manifest(out)) == 40
         assert not list(out.glob(".iscg-docs-*"))
 
+    @pytest.mark.skipif(
+        multiprocessing.get_start_method() != "fork",
+        reason="the finding is planted in this process and reaches workers only by fork",
+    )
+    def test_workers_read_back_what_they_wrote(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With ``verify``, each document's findings come back with it, the same from two
+        processes as from one; a reading that fails is handed back, the batch goes on."""
+        import iscg_docs.convention.verify as verify_module
+        from iscg_docs.convention.verify import Finding
+
+        big = tmp_path / "big.json"
+        make_large_input(big, 12)
+        framework = load(big)
+
+        def planted(data: bytes) -> tuple[Finding, ...]:
+            number = len(data) % 3
+            if number == 2:
+                raise TemplateError("relecture impossible (simulée)")
+            return tuple(Finding("renvoi-article", "corps", f"n° {k}") for k in range(number))
+
+        monkeypatch.setattr(verify_module, "verify_document", planted)
+        found = {}
+        for jobs in (1, 2):
+            report = generate(framework, tmp_path / f"out{jobs}", jobs=jobs, verify=True)
+            assert len(report.written) == 12
+            found[jobs] = [
+                o.checked if not isinstance(o.checked, Exception) else str(o.checked)
+                for o in report.outcomes
+            ]
+        assert found[1] == found[2]
+        assert all(c is not None for c in found[1])
+        unchanged = generate(framework, tmp_path / "out1", jobs=2, verify=True)
+        assert all(o.checked is None for o in unchanged.outcomes)
+
 
 class TestWriteConvention:
     def test_write_then_unchanged_then_conflict(self, framework: Framework, tmp_path: Path) -> None:

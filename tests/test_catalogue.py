@@ -26,10 +26,10 @@ class TestEntries:
     def test_examples_come_from_the_example_file(self) -> None:
         """Examples are the first convention's values; a list of texts shows its first item."""
         found = {e.name: e for e in entries()}
-        assert found["reference"].example == "« CD71-ISCG-2021-01 »"
+        assert found["reference"].example == "« CD71\u2011ISCG\u20112021\u201101 »"
         assert found["draft"].example == "faux"
         assert found["jobs"].example.startswith("« un poste")
-        assert found["parties[].designation"].example == "« l'État »"
+        assert found["parties[].designation"].example == "« l’État »"
 
     def test_missing_example_file(self, tmp_path: Path) -> None:
         """Without the example file (an installed package), examples say so, nothing fails."""

@@ -441,24 +441,28 @@ class TestAvenantTemplateCommands:
         assert invoke("lint", str(template)).code == ExitCode.INVALID
 
 
+def _dangling_reference_template(folder: Path) -> Path:
+    """The bundled template with a paragraph citing an article 42 that does not exist."""
+    bundled = Path(__file__).resolve().parent.parent / "templates" / "convention_cadre.docx"
+    with zipfile.ZipFile(bundled) as z:
+        members = {n: z.read(n) for n in z.namelist()}
+    body = members["word/document.xml"]
+    at = body.rindex(b"<w:sectPr")
+    members["word/document.xml"] = (
+        body[:at] + b"<w:p><w:r><w:t>Voir l\xe2\x80\x99article 42.</w:t></w:r></w:p>" + body[at:]
+    )
+    template = folder / "modele.docx"
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return template
+
+
 class TestGenerateVerifies:
     def test_a_finding_in_a_written_document(self, example_path: Path, tmp_path: Path) -> None:
         """generate reads back what it wrote: a dangling « article 42 » is reported, exit 1,
         and the complete documents stay; --no-verify skips the reading."""
-        bundled = Path(__file__).resolve().parent.parent / "templates" / "convention_cadre.docx"
-        with zipfile.ZipFile(bundled) as z:
-            members = {n: z.read(n) for n in z.namelist()}
-        body = members["word/document.xml"]
-        at = body.rindex(b"<w:sectPr")
-        members["word/document.xml"] = (
-            body[:at]
-            + b"<w:p><w:r><w:t>Voir l\xe2\x80\x99article 42.</w:t></w:r></w:p>"
-            + body[at:]
-        )
-        template = tmp_path / "modele.docx"
-        with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as z:
-            for name, data in members.items():
-                z.writestr(name, data)
+        template = _dangling_reference_template(tmp_path)
         args = ["generate", str(example_path), "--template", str(template), "--only", REFS[0]]
         result = invoke(*args, "--out", str(tmp_path / "a"))
         assert result.code == ExitCode.INVALID
@@ -468,3 +472,19 @@ class TestGenerateVerifies:
         quiet = invoke(*args, "--out", str(tmp_path / "b"), "--no-verify")
         assert quiet.code == ExitCode.OK
         assert "Anomalie" not in quiet.err
+
+    def test_workers_report_as_one_process(self, example_path: Path, tmp_path: Path) -> None:
+        """With --jobs 2 the workers read back their documents: the same findings, in the
+        same order, and the same exit code as with --jobs 1."""
+        args = [
+            "generate",
+            str(example_path),
+            "--template",
+            str(_dangling_reference_template(tmp_path)),
+        ]
+        one = invoke(*args, "--out", str(tmp_path / "one"), "--jobs", "1")
+        two = invoke(*args, "--out", str(tmp_path / "two"), "--jobs", "2")
+        assert one.code == two.code == ExitCode.INVALID
+        assert one.err.count("Anomalie dans") >= len(REFS)  # and the avenants
+        assert two.err == one.err
+        assert two.out.replace("two", "one") == one.out

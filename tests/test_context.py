@@ -32,7 +32,7 @@ class TestBuildContext:
         assert ctx["duration"]["words"] == "trois (3) ans"
         assert ctx["signature"]["date"] == "8 mars 2021"
         assert ctx["framework"]["approved_on"] == "17 décembre 2020"
-        assert ctx["framework"]["approved_by"] == "l'Assemblée départementale"
+        assert ctx["framework"]["approved_by"] == "l’Assemblée départementale"
 
     def test_amounts_are_french(self, framework: Framework) -> None:
         """Amounts in figures have U+202F thousands and U+00A0 before €; words for totals."""
@@ -53,7 +53,7 @@ class TestBuildContext:
             pytest.param(
                 REFS[0],
                 [
-                    "l'État",
+                    "l’État",
                     "le Département de Saône-et-Loire",
                     "la commune de Montceau-les-Mines",
                     "la commune de Blanzy",
@@ -65,16 +65,16 @@ class TestBuildContext:
             pytest.param(
                 REFS[1],
                 [
-                    "l'État",
+                    "l’État",
                     "le Département de Saône-et-Loire",
-                    "la communauté d'agglomération Mâconnais Beaujolais Agglomération",
+                    "la communauté d’agglomération Mâconnais Beaujolais Agglomération",
                 ],
                 id="maconnais",
             ),
             pytest.param(
                 REFS[2],
                 [
-                    "l'État",
+                    "l’État",
                     "le Département de Saône-et-Loire",
                     "la communauté de communes Bresse Louhannaise Intercom'",
                 ],
@@ -104,12 +104,12 @@ class TestBuildContext:
         ctx = _ctx(framework, REFS[0])
         (job,) = ctx["jobs"]
         assert job.startswith(
-            "un poste mixte d'intervenant social, mutualisé entre les communes de "
+            "un poste mixte d’intervenant social, mutualisé entre les communes de "
             "Montceau-les-Mines, Blanzy, Saint-Vallier et Sanvignes-les-Mines, réparti entre "
             "le commissariat et la gendarmerie"
         )
         assert ctx["title"] == (
-            "Convention triennale de financement d'un poste d'intervenant social en "
+            "Convention triennale de financement d’un poste d’intervenant social en "
             f"commissariat et en{NBSP}gendarmerie{NBSP}(ISCG)"
         )
         assert ctx["posts_total"] == f"un équivalent temps plein (1{NBSP}ETP)"
@@ -118,7 +118,7 @@ class TestBuildContext:
         """Two workers in the Mâconnais: plural title and wording."""
         ctx = _ctx(framework, REFS[1])
         assert ctx["title"].startswith(
-            "Convention triennale de financement de postes d'intervenants sociaux"
+            "Convention triennale de financement de postes d’intervenants sociaux"
         )
         assert ctx["worker"] == {
             "subject": "les intervenants sociaux",
@@ -134,7 +134,7 @@ class TestBuildContext:
         assert fin["state_absent"] == ""
         assert fin["has_state_provisional"] is True
         assert fin["state_provisional"].startswith(
-            f"Pour la troisième année, la participation de l'État n'est pas encore fixée{NBSP}:"
+            f"Pour la troisième année, la participation de l’État n’est pas encore fixée{NBSP}:"
         )
         assert "le montant prévisionnel de zéro euro (0,00" in fin["state_provisional"]
         assert (
@@ -156,7 +156,7 @@ class TestBuildContext:
         fin = _ctx(fw, REFS[2])["financing"]
         assert fin["has_state_absent"] is True
         assert fin["state_absent"].startswith(
-            "Pour la troisième année, l'État ne participe pas au financement"
+            "Pour la troisième année, l’État ne participe pas au financement"
         )
         assert fin["state_provisional"] == ""
         assert _ctx(framework, REFS[0])["financing"]["state_absent"] == ""
@@ -164,7 +164,7 @@ class TestBuildContext:
     def test_payers_exclude_the_employer(self, framework: Framework) -> None:
         """The employer does not pay itself: it is not among the payers, and bears its share."""
         fin = _ctx(framework, REFS[1])["financing"]
-        assert fin["payers"] == "l'État et le Département de Saône-et-Loire"
+        assert fin["payers"] == "l’État et le Département de Saône-et-Loire"
         assert fin["employer_funds"] is True
         assert "Montceau" not in _ctx(framework, REFS[0])["financing"]["payers"]
 
@@ -190,7 +190,7 @@ class TestBuildContext:
     @pytest.mark.parametrize(
         ("years", "title_end"),
         [
-            pytest.param(1, "pour une durée d'un (1) an", id="one-year"),
+            pytest.param(1, "pour une durée d’un (1) an", id="one-year"),
             pytest.param(2, "pour une durée de deux (2) ans", id="two-years"),
             pytest.param(10, "pour une durée de dix (10) ans", id="ten-years"),
         ],
@@ -199,7 +199,7 @@ class TestBuildContext:
         """Only a three-year convention is called "triennale"."""
         fw = with_years(framework, REFS[2], years)
         ctx = _ctx(fw, REFS[2])
-        assert ctx["title"].startswith("Convention de financement d'un poste")
+        assert ctx["title"].startswith("Convention de financement d’un poste")
         assert ctx["title"].endswith(title_end)
         assert len(ctx["financing"]["years"]) == years
 
@@ -208,7 +208,7 @@ class TestBuildContext:
         sig = _ctx(framework, REFS[1])["signature"]
         assert sig["copies"] == "six (6) exemplaires originaux"
         assert sig["rows"][0]["left"] == {
-            "party": "Pour l'État",
+            "party": "Pour l’État",
             "title": "Le Préfet de Saône\u2011et\u2011Loire",
             "name": "Pierre Exemple",
         }
@@ -293,7 +293,7 @@ class TestCatalogue:
     def test_example_values(self, framework: Framework) -> None:
         """example_values gives a value for leaf entries, for ``iscg-docs variables``."""
         values = example_values(_ctx(framework, REFS[0]))
-        assert values["parties[].designation"] == "l'État"
+        assert values["parties[].designation"] == "l’État"
         assert values["financing.years[].cells[].amount"] == f"20{NNBSP}000,00{NBSP}€"
         assert values["draft"] is False
 
@@ -307,4 +307,4 @@ def test_state_share_zero_all_years(framework: Framework) -> None:
     )
     fw = attrs.evolve(framework, conventions=(attrs.evolve(c, funding=funding),))
     fin = _ctx(fw, REFS[2])["financing"]
-    assert fin["state_absent"].startswith("Pendant toute la durée de la convention, l'État")
+    assert fin["state_absent"].startswith("Pendant toute la durée de la convention, l’État")

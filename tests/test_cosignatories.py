@@ -84,7 +84,7 @@ CASES = [
     ),
     (
         office(Role.AUTRE, F, None, designation="DDSP", title="Inspectrice générale"),
-        "l'inspectrice générale",
+        "l’inspectrice générale",
     ),
 ]  # fmt: skip
 IDS = [

@@ -17,6 +17,7 @@ import pytest
 
 from iscg_docs import french
 from iscg_docs.errors import OutputError
+from iscg_docs.inputs.loading import load
 from iscg_docs.model.financing import compute_financing
 from iscg_docs.model.records import Framework
 from iscg_docs.output.batch import generate
@@ -25,6 +26,8 @@ from iscg_docs.output.pdf import convert_to_pdf
 from tests.helpers import run
 
 pytestmark = pytest.mark.libreoffice
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +45,10 @@ def pdf_text(path: Path) -> str:
     text = subprocess.run(
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
-    return re.sub(r"[\s\u00a0\u202f]+", " ", text)
+    text = re.sub(r"[\s\u00a0\u202f]+", " ", text)
+    # A superscript suffix is a run of its own: on a justified line pdftotext may read the
+    # gap before it as a space ("1 er janvier").
+    return re.sub(r"(?<=\d) (?=(?:er|re|e)\b)", "", text)
 
 
 def flat(text: str) -> str:
@@ -143,14 +149,14 @@ class TestPdf:
     def test_employer_does_not_pay_itself(self, pdfs: dict[str, str]) -> None:
         """Mâconnais: the State and the Département pay the employer, which bears its share."""
         text = " ".join(pdfs["CD71-ISCG-2021-02"].split())
-        assert "Chaque financeur autre que l’employeur (l'État et le Département" in text
+        assert "Chaque financeur autre que l’employeur (l’État et le Département" in text
         assert "L’employeur supporte directement sa propre participation." in text
 
     def test_gendarmerie_only_speaks_of_gendarmerie(self, pdfs: dict[str, str]) -> None:
         """Bresse has one gendarmerie post: no police service in its clauses."""
         bresse = " ".join(pdfs["CD71-ISCG-2021-03"].split())
         assert "services de police" not in bresse
-        assert "le commandant de l'unité de gendarmerie d'accueil" in bresse
+        assert "le commandant de l’unité de gendarmerie d’accueil" in bresse
         assert "services de police" in " ".join(pdfs["CD71-ISCG-2021-01"].split())
 
     def test_retroactive_and_cosignatory_heading(self, pdfs: dict[str, str]) -> None:
@@ -171,6 +177,74 @@ class TestPdf:
         assert "représenté par M. Thomas" not in macon
         for text in pdfs.values():
             assert "tribunal administratif de Dijon" in " ".join(text.split())
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """Each page's text, white space made single spaces (pdftotext ends a page with \\f)."""
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [flat(page).strip() for page in text.split("\f")[:-1]]
+
+
+@pytest.fixture(scope="module")
+def pages(tools: None, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """Every document of both examples (avenant, consolidated, comparison too), page by page."""
+    out: dict[str, list[str]] = {}
+    for example in ("saone-et-loire.toml", "ain.toml"):
+        folder = tmp_path_factory.mktemp("pages")
+        report = generate(load(EXAMPLES / example), folder, pdf=True)
+        out.update({o.file: pdf_pages(folder / (o.pdf or "")) for o in report.outcomes})
+    return out
+
+
+class TestPages:
+    """The PDFs seen page by page: where the plan and the signatures fall."""
+
+    def test_every_document_converted(self, pages: dict[str, list[str]]) -> None:
+        """Conventions, avenant, consolidated version and comparison of both examples."""
+        assert len(pages) == 8
+        assert all(pages.values())
+
+    def test_plan_alone_on_the_last_page_after_the_signatures(
+        self, pages: dict[str, list[str]]
+    ) -> None:
+        """The annexed plan is alone on the last page; the page before it has the signatures.
+
+        So no portrait page before the landscape plan is left mostly empty.
+        """
+        annex = re.compile(r"Annexe (au présent avenant )?– Plan de financement")
+        for name, texts in pages.items():
+            # The avenant changes the plan: it carries the new annex after its signatures.
+            assert annex.search(texts[-1]), name
+            assert sum(bool(annex.search(t)) for t in texts) == 1, name
+            assert "Fait à " in texts[-2], name
+
+    def test_no_page_of_signatures_only(self, pages: dict[str, list[str]]) -> None:
+        """Every signature block is on the page of « Fait à » and of the last article.
+
+        Convention 02 has three parties and three co-signatories: all on one page.
+        """
+        for name, texts in pages.items():
+            signing = [i for i, t in enumerate(texts) if "Fait à " in t]
+            assert len(signing) == 1, name
+            page = texts[signing[0]]
+            assert re.search(r"Article \d+ – (Litiges|Entrée en vigueur)", page), name
+            # The example's signatories are all called « … Exemple ».
+            names = set(re.findall(r"\w+ Exemple", " ".join(texts)))
+            assert names, name
+            assert all(n in page for n in names), name
+        assert "Les cosignataires" in pages["CD71-ISCG-2021-02.docx"][-2]
+
+    def test_no_near_empty_page(self, pages: dict[str, list[str]]) -> None:
+        """Every page but the last two (signatures, annex) holds a third of a page of text or more.
+
+        The page before the signatures may end early: the last article keeps with them.
+        """
+        for name, texts in pages.items():
+            full = max(len(t) for t in texts)
+            for number, text in enumerate(texts[:-2], 1):
+                assert len(text) > full / 3, f"{name} page {number}"
 
 
 class TestDraft:

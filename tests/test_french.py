@@ -127,7 +127,7 @@ def read_number(words: str) -> int:
 
 
 _MONEY = re.compile(
-    r"(?:(?P<euros>.+?)(?: d'| )euros?)?(?:(?:^| et )(?P<cents>.+) centimes?)?",
+    r"(?:(?P<euros>.+?)(?: d’| )euros?)?(?:(?:^| et )(?P<cents>.+) centimes?)?",
 )
 
 
@@ -308,21 +308,21 @@ REFERENCE = [
     ("999000", "neuf cent quatre-vingt-dix-neuf mille euros"),
     # million and milliard are nouns: plural s, vingt/cent agree before them, and a
     # number ending in one takes "d'euros".
-    ("1000000", "un million d'euros"),
-    ("2000000", "deux millions d'euros"),
-    ("21000000", "vingt et un millions d'euros"),
-    ("80000000", "quatre-vingts millions d'euros"),
-    ("200000000", "deux cents millions d'euros"),
+    ("1000000", "un million d’euros"),
+    ("2000000", "deux millions d’euros"),
+    ("21000000", "vingt et un millions d’euros"),
+    ("80000000", "quatre-vingts millions d’euros"),
+    ("200000000", "deux cents millions d’euros"),
     ("1000001", "un million un euros"),
     ("1000100", "un million cent euros"),
     ("1001000", "un million mille euros"),
     ("1200000", "un million deux cent mille euros"),
     ("2500000", "deux millions cinq cent mille euros"),
-    ("1000000000", "un milliard d'euros"),
-    ("2000000000", "deux milliards d'euros"),
-    ("80000000000", "quatre-vingts milliards d'euros"),
-    ("1001000000", "un milliard un million d'euros"),
-    ("1500000000", "un milliard cinq cents millions d'euros"),
+    ("1000000000", "un milliard d’euros"),
+    ("2000000000", "deux milliards d’euros"),
+    ("80000000000", "quatre-vingts milliards d’euros"),
+    ("1001000000", "un milliard un million d’euros"),
+    ("1500000000", "un milliard cinq cents millions d’euros"),
     ("1000001000", "un milliard mille euros"),
     (
         "999999999999",
@@ -341,7 +341,7 @@ REFERENCE = [
     ("100.00", "cent euros"),
     ("25000.50", "vingt-cinq mille euros et cinquante centimes"),
     ("45000.10", "quarante-cinq mille euros et dix centimes"),
-    ("1000000.50", "un million d'euros et cinquante centimes"),
+    ("1000000.50", "un million d’euros et cinquante centimes"),
     (
         "999999999999.99",
         "neuf cent quatre-vingt-dix-neuf milliards neuf cent quatre-vingt-dix-neuf millions "
@@ -366,9 +366,9 @@ REFERENCE_1990 = [
     ("7400", "sept-mille-quatre-cents euros"),
     ("25000", "vingt-cinq-mille euros"),
     ("80000", "quatre-vingt-mille euros"),
-    ("1000000", "un million d'euros"),
+    ("1000000", "un million d’euros"),
     ("1200000", "un million deux-cent-mille euros"),
-    ("200000000", "deux-cents millions d'euros"),
+    ("200000000", "deux-cents millions d’euros"),
     ("0.21", "vingt-et-un centimes"),
 ]
 
@@ -504,12 +504,12 @@ class TestMoneyInWordsProperties:
     )
     def test_round_millions_take_de(self, n: int) -> None:
         """A whole number of millions or milliards is followed by "d'euros"."""
-        assert money_in_words(n).endswith(" d'euros")
+        assert money_in_words(n).endswith(" d’euros")
 
     @given(st.integers(1, 999_999).filter(lambda n: n % 10**6))
     def test_other_amounts_take_no_de(self, n: int) -> None:
         """Any amount that is not a round million reads "… euros" without "de"."""
-        assert "d'euros" not in money_in_words(n)
+        assert "d’euros" not in money_in_words(n)
 
 
 # --------------------------------------------------------------------------- figures
@@ -564,7 +564,7 @@ class TestMoneyFull:
 
     def test_million(self) -> None:
         """A round million keeps "d'euros" before the figures."""
-        assert money_full(1_000_000) == "un million d'euros (1\u202f000\u202f000,00\u00a0€)"
+        assert money_full(1_000_000) == "un million d’euros (1\u202f000\u202f000,00\u00a0€)"
 
     def test_centimes(self) -> None:
         """Centimes appear in both parts."""
@@ -955,7 +955,7 @@ class TestPeriod:
 # --------------------------------------------------------------------------- parties
 
 PARTIES = [
-    pytest.param(ETAT, "l'État", "de l'État", "à l'État", id="etat"),
+    pytest.param(ETAT, "l’État", "de l’État", "à l’État", id="etat"),
     pytest.param(
         DEPARTEMENT,
         "le Département de Saône-et-Loire",
@@ -971,13 +971,13 @@ PARTIES = [
         id="commune",
     ),
     pytest.param(
-        AUTUN, "la commune d'Autun", "de la commune d'Autun", "à la commune d'Autun", id="elided"
+        AUTUN, "la commune d’Autun", "de la commune d’Autun", "à la commune d’Autun", id="elided"
     ),
     pytest.param(
         commune("Épinac"),
-        "la commune d'Épinac",
-        "de la commune d'Épinac",
-        "à la commune d'Épinac",
+        "la commune d’Épinac",
+        "de la commune d’Épinac",
+        "à la commune d’Épinac",
         id="accented-vowel",
     ),
     pytest.param(
@@ -989,9 +989,9 @@ PARTIES = [
     ),
     pytest.param(
         MBA,
-        "la communauté d'agglomération Mâconnais Beaujolais Agglomération",
-        "de la communauté d'agglomération Mâconnais Beaujolais Agglomération",
-        "à la communauté d'agglomération Mâconnais Beaujolais Agglomération",
+        "la communauté d’agglomération Mâconnais Beaujolais Agglomération",
+        "de la communauté d’agglomération Mâconnais Beaujolais Agglomération",
+        "à la communauté d’agglomération Mâconnais Beaujolais Agglomération",
         id="agglomeration",
     ),
     pytest.param(
@@ -1022,23 +1022,23 @@ PARTIES = [
     ),
     pytest.param(
         Party(id="ccas", kind=PartyKind.CCAS, name="Blanzy"),
-        "le centre communal d'action sociale de Blanzy",
-        "du centre communal d'action sociale de Blanzy",
-        "au centre communal d'action sociale de Blanzy",
+        "le centre communal d’action sociale de Blanzy",
+        "du centre communal d’action sociale de Blanzy",
+        "au centre communal d’action sociale de Blanzy",
         id="ccas",
     ),
     pytest.param(
         Party(id="cias", kind=PartyKind.CIAS, name="du Grand Autunois Morvan"),
-        "le centre intercommunal d'action sociale du Grand Autunois Morvan",
-        "du centre intercommunal d'action sociale du Grand Autunois Morvan",
-        "au centre intercommunal d'action sociale du Grand Autunois Morvan",
+        "le centre intercommunal d’action sociale du Grand Autunois Morvan",
+        "du centre intercommunal d’action sociale du Grand Autunois Morvan",
+        "au centre intercommunal d’action sociale du Grand Autunois Morvan",
         id="cias",
     ),
     pytest.param(
         Party(id="fv71", kind=PartyKind.ASSOCIATION, name="France Victimes 71"),
-        "l'association France Victimes 71",
-        "de l'association France Victimes 71",
-        "à l'association France Victimes 71",
+        "l’association France Victimes 71",
+        "de l’association France Victimes 71",
+        "à l’association France Victimes 71",
         id="association",
     ),
     pytest.param(
@@ -1062,9 +1062,9 @@ PARTIES = [
             designation="Éducation nationale",
             gender=Gender.FEMININE,
         ),
-        "l'Éducation nationale",
-        "de l'Éducation nationale",
-        "à l'Éducation nationale",
+        "l’Éducation nationale",
+        "de l’Éducation nationale",
+        "à l’Éducation nationale",
         id="autre-elided",
     ),
     pytest.param(
@@ -1152,8 +1152,8 @@ class TestDesignationAll:
     @pytest.mark.parametrize(
         ("names", "expected"),
         [
-            (["Blanzy", "Autun"], "les communes de Blanzy et d'Autun"),
-            (["Autun", "Blanzy"], "les communes d'Autun et Blanzy"),
+            (["Blanzy", "Autun"], "les communes de Blanzy et d’Autun"),
+            (["Autun", "Blanzy"], "les communes d’Autun et Blanzy"),
             (["Blanzy", "Le Creusot"], "les communes de Blanzy et du Creusot"),
             (["Blanzy", "Les Mureaux"], "les communes de Blanzy et des Mureaux"),
         ],
@@ -1167,14 +1167,14 @@ class TestDesignationAll:
         """Parties of different kinds are listed one by one."""
         parties = [ETAT, DEPARTEMENT, BLANZY]
         assert designation_all(parties) == (
-            "l'État, le Département de Saône-et-Loire et la commune de Blanzy"
+            "l’État, le Département de Saône-et-Loire et la commune de Blanzy"
         )
         assert of_all(parties) == (
-            "de l'État, du Département de Saône-et-Loire et de la commune de Blanzy"
+            "de l’État, du Département de Saône-et-Loire et de la commune de Blanzy"
         )
         assert (
             to_all(parties)
-            == "à l'État, au Département de Saône-et-Loire et à la commune de Blanzy"
+            == "à l’État, au Département de Saône-et-Loire et à la commune de Blanzy"
         )
 
     def test_single_commune(self) -> None:
@@ -1234,8 +1234,8 @@ class TestSignatoryTitle:
                 "la Directrice départementale de la sécurité publique",
             ),
             (
-                signer(Role.AUTRE, M, title="Administrateur", title_suffix="de l'association"),
-                "l'Administrateur de l'association",
+                signer(Role.AUTRE, M, title="Administrateur", title_suffix="de l’association"),
+                "l’Administrateur de l’association",
             ),
         ],
         ids=[
@@ -1324,7 +1324,7 @@ class TestSignatoryBlock:
     def test_elided_title_capitalised(self) -> None:
         """An elided article is capitalised too."""
         s = signer(Role.AUTRE, M, title="Administrateur")
-        assert signatory_block(s)[0] == "L'Administrateur"
+        assert signatory_block(s)[0] == "L’Administrateur"
 
 
 # --------------------------------------------------------------------------- shared grammar
@@ -1353,13 +1353,13 @@ class TestElision:
     @pytest.mark.parametrize(
         ("phrase", "gender", "after", "expected"),
         [
-            ("État", M, "", "l'État"),
+            ("État", M, "", "l’État"),
             ("conseil municipal", M, "", "le conseil municipal"),
             ("commune de Blanzy", F, "", "la commune de Blanzy"),
-            ("État", M, "de", "de l'État"),
+            ("État", M, "de", "de l’État"),
             ("conseil municipal", M, "de", "du conseil municipal"),
             ("Commission permanente", F, "de", "de la Commission permanente"),
-            ("Assemblée départementale", F, "à", "à l'Assemblée départementale"),
+            ("Assemblée départementale", F, "à", "à l’Assemblée départementale"),
             ("Département", M, "à", "au Département"),
             ("commune", F, "à", "à la commune"),
         ],
@@ -1374,7 +1374,7 @@ class TestElision:
         [
             ("le Secrétaire général", "Secrétaire général"),
             ("La Directrice", "Directrice"),
-            ("l'Administrateur", "Administrateur"),
+            ("l’Administrateur", "Administrateur"),
             ("les services", "services"),
             ("Secrétaire général", "Secrétaire général"),
             ("lecteur", "lecteur"),
@@ -1411,8 +1411,8 @@ class TestDeliberations:
             ("Conseil communautaire", "de", "du Conseil communautaire"),
             ("bureau communautaire", "de", "du bureau communautaire"),
             ("Commission permanente", "de", "de la Commission permanente"),
-            ("Assemblée départementale", "", "l'Assemblée départementale"),
-            ("Assemblée départementale", "de", "de l'Assemblée départementale"),
+            ("Assemblée départementale", "", "l’Assemblée départementale"),
+            ("Assemblée départementale", "de", "de l’Assemblée départementale"),
         ],
         ids=["conseil", "capital-conseil", "bureau", "commission", "elided", "elided-de"],
     )
@@ -1447,7 +1447,7 @@ class TestDeliberations:
         [
             (ETAT, "État"),
             (DEPARTEMENT, "Département de Saône-et-Loire"),
-            (AUTUN, "commune d'Autun"),
+            (AUTUN, "commune d’Autun"),
             (BLI, "communauté de communes Bresse Louhannaise Intercom'"),
         ],
         ids=["etat", "departement", "elided-commune", "epci"],
@@ -1558,8 +1558,8 @@ class TestPublicApi:
             "{{ 1|article_number }} ; {{ parties|of_all }}"
         )
         assert template.render(a=Decimal("25000"), p=ETAT, parties=[BLANZY, AUTUN]) == (
-            "vingt-cinq mille euros (25\u202f000,00\u00a0€) ; trois (3) ans ; l'État ; "
-            "Article 1er ; des communes de Blanzy et d'Autun"
+            "vingt-cinq mille euros (25\u202f000,00\u00a0€) ; trois (3) ans ; l’État ; "
+            "Article 1er ; des communes de Blanzy et d’Autun"
         )
 
 
@@ -1579,11 +1579,11 @@ class TestPlaceDesignations:
     @pytest.mark.parametrize(
         ("name", "expected"),
         [
-            ("Ain", "le Département de l'Ain"),
+            ("Ain", "le Département de l’Ain"),
             ("Hauts-de-Seine", "le Département des Hauts-de-Seine"),
             ("Rhône", "le Département du Rhône"),
             ("Haute-Saône", "le Département de la Haute-Saône"),
-            ("Eure-et-Loir", "le Département d'Eure-et-Loir"),
+            ("Eure-et-Loir", "le Département d’Eure-et-Loir"),
             ("Saône-et-Loire", "le Département de Saône-et-Loire"),
             ("haute saone", "le Département de la Haute-Saône"),
         ],
@@ -1598,7 +1598,7 @@ class TestPlaceDesignations:
         [
             ("Hannapes", "de la commune de Hannapes", "à la commune de Hannapes"),
             ("Ham", "de la commune de Ham", "à la commune de Ham"),
-            ("Hirson", "de la commune d'Hirson", "à la commune d'Hirson"),
+            ("Hirson", "de la commune d’Hirson", "à la commune d’Hirson"),
             ("Le Creusot", "de la commune du Creusot", "à la commune du Creusot"),
             ("Les Bizots", "de la commune des Bizots", "à la commune des Bizots"),
             ("La Clayette", "de la commune de La Clayette", "à la commune de La Clayette"),
@@ -1621,7 +1621,7 @@ class TestPlaceDesignations:
     def test_unknown_name_keeps_first_letter_rule(self) -> None:
         """A name the data do not know links by its first letter, as before."""
         party = Party(id="c", kind=PartyKind.COMMUNE, name="Exempleville")
-        assert french.designation(party) == "la commune d'Exempleville"
+        assert french.designation(party) == "la commune d’Exempleville"
 
     def test_designation_overrides(self) -> None:
         """``designation`` still wins over the data."""
@@ -1633,7 +1633,7 @@ class TestPlaceDesignations:
     def test_ccas(self) -> None:
         """A CCAS is named after its commune, as the TNCC says."""
         party = Party(id="c", kind=PartyKind.CCAS, name="Le Creusot")
-        assert french.designation(party) == "le centre communal d'action sociale du Creusot"
+        assert french.designation(party) == "le centre communal d’action sociale du Creusot"
 
     def test_group(self) -> None:
         """One « de » serves a list; a name that links otherwise keeps its link."""
@@ -1642,22 +1642,22 @@ class TestPlaceDesignations:
             for i, n in enumerate(["Blanzy", "Le Creusot", "Hirson", "Hannapes"])
         ]
         assert french.designation_all(parties) == (
-            "les communes de Blanzy, du Creusot, d'Hirson et Hannapes"
+            "les communes de Blanzy, du Creusot, d’Hirson et Hannapes"
         )
-        assert french.of_all(parties[2:]) == "des communes d'Hirson et Hannapes"
-        assert french.to_all(parties[1:3]) == "aux communes du Creusot et d'Hirson"
+        assert french.of_all(parties[2:]) == "des communes d’Hirson et Hannapes"
+        assert french.to_all(parties[1:3]) == "aux communes du Creusot et d’Hirson"
 
     def test_epci_category_from_data(self) -> None:
         """An EPCI without ``epci_kind`` takes the data's category."""
         party = Party(id="e", kind=PartyKind.EPCI, name="Haut-Bugey Agglomération")
         assert french.designation(party) == (
-            "la communauté d'agglomération Haut-Bugey Agglomération"
+            "la communauté d’agglomération Haut-Bugey Agglomération"
         )
 
     def test_hors_referentiel_borrows_nothing(self) -> None:
         """A party outside the data is not named after a namesake in it (Haut-Lieu, Nord)."""
         party = Party(id="c", kind=PartyKind.COMMUNE, name="Hautlieu", hors_referentiel=True)
-        assert french.designation(party) == "la commune d'Hautlieu"
+        assert french.designation(party) == "la commune d’Hautlieu"
         namesake = Party(id="c", kind=PartyKind.COMMUNE, name="Hautlieu")
         assert french.designation(namesake) == "la commune de Haut-Lieu"
 

@@ -54,8 +54,8 @@ class TestTable:
             ("Hauts-de-Seine", "tribunal administratif de Cergy-Pontoise"),
             ("Vaucluse", "tribunal administratif de Nîmes"),
             ("Var", "tribunal administratif de Toulon"),
-            ("Somme", "tribunal administratif d'Amiens"),
-            ("Loiret", "tribunal administratif d'Orléans"),
+            ("Somme", "tribunal administratif d’Amiens"),
+            ("Loiret", "tribunal administratif d’Orléans"),
             ("Corse-du-Sud", "tribunal administratif de Bastia"),
             ("Paris", "tribunal administratif de Paris"),
         ],
@@ -97,7 +97,10 @@ class TestFramework:
         assert len(found) == 1
         assert found[0].path == "tribunal_administratif"
         assert "« tribunal administratif de Dijon »" in found[0].message
-        example_data["tribunal_administratif"] = "tribunal administratif de Dijon"
+        example_data["tribunal_administratif"] = "Tribunal administratif de Dijon"
+        assert list(warnings(structure(Framework, example_data))) == []
+        _departement(example_data)["name"] = "Somme"
+        example_data["tribunal_administratif"] = "tribunal administratif d'Amiens"
         assert list(warnings(structure(Framework, example_data))) == []
 
     def test_overseas_needs_the_field(self, example_data: dict[str, Any]) -> None:

@@ -57,6 +57,35 @@ class TestManifest:
         assert data["version"] == __version__
         assert read_manifest(tmp_path) == {"a.docx": manifest["a.docx"]}
 
+    @settings(max_examples=40, deadline=None)
+    @given(
+        warnings=st.lists(
+            st.dictionaries(
+                st.sampled_from(["code", "path", "message"]),
+                st.text(max_size=12) | st.none() | st.integers() | st.lists(st.integers()),
+            ),
+            max_size=4,
+        ),
+        reference=st.text(max_size=12),
+    )
+    def test_text_is_jsons_own_layout(
+        self, tmp_path_factory: pytest.TempPathFactory, warnings: list, reference: str
+    ) -> None:
+        """The manifest, laid out piece by piece and entry by entry, is the text
+        ``json.dumps(indent=2, sort_keys=True)`` gives for its data (save line
+        separators, which json leaves in strings and the layout does not break)."""
+        folder = tmp_path_factory.mktemp("manifest")
+        (folder / "a.docx").write_bytes(b"doc")
+        manifest = Manifest(folder)
+        manifest["a.docx"] = {"file": "a.docx", "sha256": sha256(b"doc"), "reference": reference}
+        manifest.set_warnings(warnings)
+        manifest.write()
+        text = (folder / MANIFEST).read_text("utf-8")
+        data = json.loads(text)
+        assert data.get("warnings", []) == warnings
+        if not any(c in text for c in "\x85\u2028\u2029"):
+            assert text == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
     def test_changed_or_missing_document_dropped(self, tmp_path: Path) -> None:
         """An entry whose document changed or is gone is not kept."""
         (tmp_path / "a.docx").write_bytes(b"doc")

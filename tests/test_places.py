@@ -59,12 +59,12 @@ class TestExamples:
         """The Ain conventions name their parties as the TNCC says and cite INSEE."""
         fw = load(ROOT / "examples" / "ain.toml")
         first = _text(render_convention(fw, fw.conventions[0]))
-        assert "Le Département de l'Ain, représenté par" in first
-        assert "La commune d'Ambérieu-en-Bugey, représentée par" in first
-        assert "du Département de l'Ain du 13" in first
+        assert "Le Département de l’Ain, représenté par" in first
+        assert "La commune d’Ambérieu-en-Bugey, représentée par" in first
+        assert "du Département de l’Ain du 13" in first
         assert "au prorata de leur population municipale (INSEE, millésime 2023)" in first
         second = _text(render_convention(fw, fw.conventions[1]))
-        assert "la communauté d'agglomération Haut-Bugey Agglomération" in second
+        assert "la communauté d’agglomération Haut-Bugey Agglomération" in second
 
 
 class TestNames:

@@ -16,7 +16,9 @@ from iscg_docs.docx.sections import (
     block_text,
     blocks_equal,
     body_blocks,
+    drop_last_section,
     insert_blocks,
+    last_section_blocks,
     paragraphs_of_style,
     split_sections,
 )
@@ -110,3 +112,38 @@ class TestInsert:
         source = source_document()
         with pytest.raises(ValueError, match="marker"):
             insert_blocks(target_document(), source, {"[[absent]]": body_blocks(source)[:1]})
+
+
+def landscape_annex_document() -> bytes:
+    """A portrait page of text, then a landscape section holding an annex."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+
+    doc = Document()
+    doc.add_paragraph("Fait à Mâcon.")
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    doc.add_paragraph("Annexe – Plan", style="Heading 1")
+    doc.add_table(rows=1, cols=2).cell(0, 0).text = "cellule"
+    return saved(doc)
+
+
+class TestDropLastSection:
+    def test_last_section_blocks(self) -> None:
+        """The blocks after the last section break: the annex heading and its table."""
+        blocks = last_section_blocks(landscape_annex_document())
+        assert [block_text(b) for b in blocks] == ["Annexe – Plan", "cellule"]
+
+    def test_drops_the_annex_and_its_page_layout(self) -> None:
+        """The annex goes; the portrait section is the body's last, ending with a paragraph."""
+        dropped = drop_last_section(landscape_annex_document())
+        assert [block_text(b) for b in body_blocks(dropped)] == ["Fait à Mâcon.", ""]
+        document = Document(io.BytesIO(dropped))
+        (section,) = document.sections
+        assert section.page_width < section.page_height
+        assert len(last_section_blocks(dropped)) == 2
+
+    def test_single_section_refused(self) -> None:
+        """A body of one section has nothing to drop."""
+        with pytest.raises(ValueError, match="single section"):
+            drop_last_section(target_document())

@@ -157,18 +157,18 @@ class TestRenderedDocument:
         bassin = body_text(docx.Document(io.BytesIO(rendered[REFS[0], False])))
         macon = body_text(docx.Document(io.BytesIO(rendered[REFS[1], False])))
         assert "Article 4 – Financement" in bassin
-        assert "telle que fixée à l'article 4, à la commune" in bassin
+        assert "telle que fixée à l’article 4, à la commune" in bassin
         assert "Engagements des cosignataires" not in bassin
         assert "Article 4 – Engagements des cosignataires" in macon
         assert "Article 5 – Financement" in macon
-        assert "telle que fixée à l'article 5, à la communauté" in macon
+        assert "telle que fixée à l’article 5, à la communauté" in macon
 
     @pytest.mark.parametrize("ref", REFS, ids=IDS)
     def test_header_and_footer(self, rendered: dict[Any, bytes], ref: str) -> None:
         """The header holds the reference; the footer PAGE and NUMPAGES fields."""
         parts = xml_parts(rendered[ref, False])
         document = docx.Document(io.BytesIO(rendered[ref, False]))
-        assert ref in header_text(document)
+        assert ref.replace("-", "\u2011") in header_text(document)  # no break in it
         footers = "".join(xml for name, xml in parts.items() if "footer" in name)
         assert re.search(r"<w:instrText[^>]*> PAGE </w:instrText>", footers)
         assert re.search(r"<w:instrText[^>]*> NUMPAGES </w:instrText>", footers)
@@ -243,7 +243,7 @@ class TestLegalText:
         """The template's own text: ’, and no-break spaces after n°, before % and between a
         day and its month."""
         text = body_text(docx.Document(io.BytesIO(rendered[REFS[0], False])))
-        assert "loi n°\u00a078-17 du 6\u00a0janvier 1978" in text
+        assert "loi n°\u00a078\u201117 du 6\u00a0janvier 1978" in text
         assert "Il est convenu ce qui suit\u00a0:" in text
         assert "l’Assemblée départementale a réaffirmé" in text
         assert "100\u00a0%" in text
@@ -277,3 +277,87 @@ class TestEscaping:
         assert "49" not in text
         document_xml = xml_parts(data)["word/document.xml"]
         assert "&amp; &lt;Cie&gt;" in document_xml
+
+
+def _w(name: str) -> str:
+    return f"{{http://schemas.openxmlformats.org/wordprocessingml/2006/main}}{name}"
+
+
+def _signature_tables(document: Any) -> list[Any]:
+    return [t for t in document.tables if t.rows[0].cells[0].text.startswith("Pour ")]
+
+
+class TestPageLayout:
+    """What keeps the pages right, read from the .docx: sections, rows, keep-with-next."""
+
+    @pytest.mark.parametrize("ref", REFS, ids=IDS)
+    def test_plan_annexed_on_a_landscape_page_after_the_signatures(
+        self, rendered: dict[Any, bytes], ref: str
+    ) -> None:
+        """Two sections: the text in portrait up to the signatures, then the annexed plan.
+
+        A landscape section always starts a page; at the end it starts where the
+        signature page ends anyway, and no portrait page before it is left mostly empty.
+        """
+        document = docx.Document(io.BytesIO(rendered[ref, False]))
+        portrait, landscape = document.sections
+        assert portrait.page_width < portrait.page_height
+        assert landscape.page_width > landscape.page_height
+        body = list(document.element.body)
+        breaks = [
+            i for i, b in enumerate(body) if b.find(f"{_w('pPr')}/{_w('sectPr')}") is not None
+        ]
+        texts = ["".join(t.text or "" for t in b.iter(_w("t"))) for b in body]
+        closing = next(i for i, t in enumerate(texts) if t.startswith("Fait à "))
+        annex = next(i for i, t in enumerate(texts) if t.startswith("Annexe"))
+        plan = next(i for i, b in enumerate(body) if "Année" in texts[i] and b.tag == _w("tbl"))
+        assert len(breaks) == 1
+        assert closing < breaks[0] < annex < plan
+        assert not any(texts[i] for i in breaks), "the section break paragraph is empty"
+
+    @pytest.mark.parametrize("ref", REFS, ids=IDS)
+    def test_signature_rows_never_break_and_keep_together(
+        self, rendered: dict[Any, bytes], ref: str
+    ) -> None:
+        """Every signature row is unbreakable and every paragraph in it keeps with the next.
+
+        The blocks then stay on one page with « Fait à » and the last article, which keep
+        with them too: no page holds signatures only.
+        """
+        document = docx.Document(io.BytesIO(rendered[ref, False]))
+        tables = _signature_tables(document)
+        assert tables
+        for table in tables:
+            for row in table.rows:
+                assert row._tr.find(f"{_w('trPr')}/{_w('cantSplit')}") is not None
+                for cell in row.cells:
+                    assert all(p.paragraph_format.keep_with_next for p in cell.paragraphs)
+            # The room to sign and seal: 3 cm at least.
+            heights = [r.height for r in table.rows if r.height is not None]
+            assert heights
+            assert all(h.cm >= 3 - 0.01 for h in heights)
+        paragraphs = document.paragraphs
+        closing = next(i for i, p in enumerate(paragraphs) if p.text.startswith("Fait à "))
+        last_heading = max(
+            i for i, p in enumerate(paragraphs[:closing]) if p.style.name == "Heading 1"
+        )
+        for p in paragraphs[last_heading : closing + 1]:
+            assert p.paragraph_format.keep_with_next or p.style.paragraph_format.keep_with_next
+
+    def test_posts_table_place_names_unbreakable(self, rendered: dict[Any, bytes]) -> None:
+        """Place names in the posts table are not cut at their hyphens (U+2011)."""
+        document = docx.Document(io.BytesIO(rendered[REFS[0], False]))
+        posts = next(t for t in document.tables if t.rows[0].cells[0].text == "Force")
+        # Lieu d'exercice, commune, employeur (the quotité is « un mi-temps »).
+        places = [r.cells[i].text for r in posts.rows[1:] for i in (1, 2, 4)]
+        assert "Montceau\u2011les\u2011Mines" in places
+        assert not any("-" in c for c in places)
+        for row in posts.rows[1:]:
+            assert row._tr.find(f"{_w('trPr')}/{_w('cantSplit')}") is not None
+        assert all(
+            p.runs[0].font.size is None or p.runs[0].font.size.pt >= 9
+            for r in posts.rows
+            for c in r.cells
+            for p in c.paragraphs
+            if p.runs
+        )

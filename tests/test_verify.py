@@ -95,7 +95,7 @@ class TestPlantedDefects:
                 "soixante-quatre mille vingt-neuf euro",
                 "montant-lettres",
             ),
-            ("telle que fixée à l'article 5", "telle que fixée à l'article 42", "renvoi-article"),
+            ("telle que fixée à l’article 5", "telle que fixée à l’article 42", "renvoi-article"),
             ("six (6) exemplaires", "sept (7) exemplaires", "exemplaires"),
             ("six (6) exemplaires", "six (5) exemplaires", "exemplaires"),
             (
@@ -131,10 +131,10 @@ class TestPlantedDefects:
         """A party whose block names neither it nor its signatory is reported."""
         data = planted(
             examples[REFS[1]],
-            "Pour la communauté d'agglomération Mâconnais Beaujolais Agglomération<",
+            "Pour la communauté d’agglomération Mâconnais Beaujolais Agglomération<",
             "Pour une autre partie<",
         )
-        data = planted(data, ">Louis Exemple</w:t>", ">Quelqu'un</w:t>")
+        data = planted(data, ">Louis Exemple</w:t>", ">Quelqu’un</w:t>")
         found = [f for f in verify_document(data) if f.code == "signature-manquante"]
         assert len(found) == 1
         assert "Mâconnais Beaujolais Agglomération" in found[0].excerpt
@@ -153,7 +153,7 @@ class TestPlantedDefects:
         found = new_findings(
             examples[REFS[1]],
             "Il est convenu ce qui suit",
-            "Vu l'article 226-13 du code pénal et l'article 5 de la loi, il est convenu",
+            "Vu l’article 226-13 du code pénal et l’article 5 de la loi, il est convenu",
         )
         assert found == []
 

@@ -116,6 +116,8 @@ def body(doc: Any) -> None:
         doc,
         "Le présent avenant prend effet à la date de sa signature par l'ensemble des "
         "parties. Il fait partie intégrante de la convention.",
+        # The last article stays with « Fait à » and the signatures: no page of signatures only.
+        keep=True,
     )
 
     p = para(
@@ -134,6 +136,12 @@ def body(doc: Any) -> None:
     p.paragraph_format.space_before = Pt(18)
     convention.signature_table(doc, "signature.cosignatory_rows")
     tag(doc, "{%p endif %}")
+    # The convention's new annex (its financing plan), on a landscape page as in the
+    # convention. The page cannot be conditional (no section break inside a Jinja block):
+    # iscg-docs removes it when the avenant leaves the annex unchanged.
+    convention._page(doc, landscape=True)
+    heading(doc, "Annexe au présent avenant – {{ annexe.title }}")
+    para(doc, "{{ annexe.marker }}")
 
 
 def build(path: Path = OUT) -> Path:
@@ -147,6 +155,7 @@ def build(path: Path = OUT) -> Path:
     convention._styles(doc)
     _header_footer(doc)
     body(doc)
+    convention._share_margins(doc)
     return convention.save(
         doc,
         path,

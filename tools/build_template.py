@@ -34,6 +34,7 @@ from iscg_docs.docx.package import normalize_package
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from iscg_docs.french import NBSP, typography
+from iscg_docs.french.text import superscript_ordinals
 
 FONT = "Arial"  # LibreOffice substitutes the metric-compatible Liberation Sans.
 BLUE = RGBColor(0x1F, 0x38, 0x64)
@@ -105,14 +106,16 @@ def _styles(doc: Any) -> None:
 _TAG = re.compile(r"(\{\{.*?\}\}|\{%.*?%\})")
 _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 #: Spaces the template's own text needs beyond :func:`typography`: a no-break space before
-#: % and €, after « n° » and « L. » (code articles), between a day and its month, and the
-#: typographic apostrophe.
+#: % and €, after « n° » and « L. » (code articles), between a day and its month, the
+#: typographic apostrophe, and non-breaking hyphens in a number after « n° ».
 _MORE = (
     (re.compile(r" (?=[%€])"), NBSP),
     (re.compile(r"(?<=n°) "), NBSP),
     (re.compile(r"(?<=\bL\.) (?=\d)"), NBSP),
     (re.compile(rf"\b(\d{{1,2}}|1er) ({_MONTHS})\b"), rf"\1{NBSP}\2"),
     (re.compile("'"), "’"),
+    # A number after « n° » never breaks at its hyphens (« n° 2007-297 »).
+    (re.compile(r"(?<=n°\u00a0)\w+(?:-\w+)+"), lambda m: m.group().replace("-", "\u2011")),
 )
 
 
@@ -121,7 +124,7 @@ def typeset(text: str) -> str:
 
     :func:`typography` gives the no-break spaces before ; : ! ? and inside « »; this adds
     those before % and €, after « n° » and between a day and its month ("21 décembre"),
-    and the typographic apostrophe (’). Jinja tags are
+    the typographic apostrophe (’) and the ordinals' superscript marks ("1er"). Jinja tags are
     left exactly as written, so a variable's name or a filter's argument never changes.
 
     Args:
@@ -135,7 +138,7 @@ def typeset(text: str) -> str:
         piece = parts[i]
         for pattern, replacement in _MORE:
             piece = pattern.sub(replacement, piece)
-        parts[i] = piece
+        parts[i] = superscript_ordinals(piece)
     return typography("".join(parts))
 
 
@@ -314,7 +317,17 @@ def posts_table(doc: Any) -> None:
     fields = ["post.force", "post.site", "post.commune", "post.quotite", "post.employer"]
     for cell, name in zip(table.rows[2].cells, fields, strict=True):
         _cell(cell, [f"{{{{ {name} }}}}"])
+    # A post's row never breaks across pages (« gendarmerie de » / « Montières »).
+    _cant_split(table.rows[2])
     _cell(table.rows[3].cells[0], ["{%tr endfor %}"])
+    # Place names are unbreakable in the cells (« d'Ambérieu‑en‑Bugey », 3,5 cm at 9 pt):
+    # their columns get the width the force and the quotité do not need.
+    widths = [Cm(w) for w in (2.3, 3.8, 3.8, 2.4, 3.7)]
+    for col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        col.w = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
 
 
 def financing_table(doc: Any) -> None:
@@ -363,7 +376,7 @@ def signature_table(doc: Any, rows: str) -> None:
 
     The first row holds « Pour … » and the title, the second the 3 cm for the signature and
     the seal, then the name at its foot: names are aligned whatever the length of the
-    designations. Neither row splits across pages, and the first keeps with the second.
+    designations. No row splits across pages, and each keeps with the next.
     """
     table = doc.add_table(rows=4, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -376,10 +389,13 @@ def signature_table(doc: Any, rows: str) -> None:
             for r in p.runs:
                 r.bold = True
         # Air between two rows of blocks, so each signature has its own space.
-        cell.paragraphs[0].paragraph_format.space_before = Pt(14)
+        cell.paragraphs[0].paragraph_format.space_before = Pt(4)
     for cell, side in zip(foot.cells, ("left", "right"), strict=True):
         _cell(cell, [f"{{{{ row.{side}.name }}}}"], "Cellule")
         cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM
+        # Every row keeps with the next, the last with what follows the table: the blocks
+        # stay together, and with « Fait à » and the last article before them.
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
     _cant_split(head)
     _cant_split(foot)
     _row_height(foot, SIGNATURE_HEIGHT)
@@ -612,8 +628,18 @@ def _cosignatories(doc: Any) -> None:
 
 
 def _page(doc: Any, *, landscape: bool) -> None:
-    """End the section here; what follows starts a new page, landscape or portrait."""
+    """End the section here; what follows starts a new page, landscape or portrait.
+
+    The paragraph that carries the ended section's properties is empty and one point
+    high, so it can never push the last lines of that section onto a page of their own.
+    """
     section = doc.add_section(WD_SECTION.NEW_PAGE)
+    mark = doc.element.body.xpath("./w:p[w:pPr/w:sectPr]")[-1]
+    mark.get_or_add_pPr().append(
+        parse_xml(
+            f'<w:spacing {nsdecls("w")} w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+        )
+    )
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     wide, narrow = Cm(29.7), Cm(21)
     section.page_width, section.page_height = (wide, narrow) if landscape else (narrow, wide)
@@ -645,32 +671,15 @@ def _financing(doc: Any) -> None:
             "le solde {{ financing.split }}.",
         ],
     )
-    # The plan has a column per funder: a landscape page gives each amount and each place
-    # name its width at 9 pt, for as many as eight funders. (The section breaks cannot be
-    # conditional: the direct renderer keeps section breaks out of Jinja blocks.)
-    _page(doc, landscape=True)
-    para(
-        doc,
-        "Plan de financement : participation de chaque financeur et part du coût de l'année",
-        bold=True,
-        keep=True,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-    )
-    financing_table(doc)
-    para(doc, "")
-    tag(doc, "{%p if financing.forecast %}")
-    para(doc, "{{ financing.forecast }}")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if financing.has_state_absent %}")
-    para(doc, "{{ financing.state_absent }}")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p if financing.has_state_provisional %}")
-    para(doc, "{{ financing.state_provisional }}")
-    tag(doc, "{%p endif %}")
     tag(doc, "{%p if financing.departement_ceiling %}")
     para(doc, "{{ financing.departement_ceiling }}")
     tag(doc, "{%p endif %}")
-    _page(doc, landscape=False)
+    para(
+        doc,
+        "Le plan de financement annexé à la présente convention, dont il fait partie "
+        "intégrante, fixe pour chaque année la participation de chaque financeur et sa part "
+        "du coût de l'année.",
+    )
     para(
         doc,
         "Sur la durée de la convention, sous réserve du vote des crédits par leurs assemblées "
@@ -681,8 +690,7 @@ def _financing(doc: Any) -> None:
     tag(doc, "{%p for total in financing.totals %}")
     para(
         doc,
-        "{{ total.designation_capitalized }} : {{ total.amount_full }}, soit {{ total.share }} "
-        "du coût total ;",
+        "{{ total.designation }} : {{ total.amount_full }}, soit {{ total.share }} du coût total ;",
         "List Bullet",
     )
     tag(doc, "{%p endfor %}")
@@ -793,8 +801,8 @@ def _closing_articles(doc: Any) -> None:
     article(doc, "modification", "Modification")
     para(
         doc,
-        "Toute modification de la présente convention, notamment du plan de financement fixé "
-        "à {{ articles.financement.ref }}, fait l'objet d'un avenant signé par l'ensemble des "
+        "Toute modification de la présente convention, notamment du plan de financement "
+        "annexé, fait l'objet d'un avenant signé par l'ensemble des "
         "signataires.",
     )
     article(doc, "resiliation", "Résiliation")
@@ -856,15 +864,47 @@ def body(doc: Any) -> None:
         "Fait à {{ signature.place }}, le {{ signature.date }}, en {{ signature.copies }}.",
         keep=True,
     )
-    p.paragraph_format.space_before = Pt(18)
+    p.paragraph_format.space_before = Pt(12)
     tag(doc, "{%p if has_cosignatories %}")
     para(doc, "Les parties", bold=True, keep=True)
     tag(doc, "{%p endif %}")
     signature_table(doc, "signature.rows")
     tag(doc, "{%p if has_cosignatories %}")
     p = para(doc, "Les cosignataires", bold=True, keep=True)
-    p.paragraph_format.space_before = Pt(18)
+    p.paragraph_format.space_before = Pt(8)
     signature_table(doc, "signature.cosignatory_rows")
+    tag(doc, "{%p endif %}")
+    _annex(doc)
+
+
+def _annex(doc: Any) -> None:
+    """The financing plan, annexed after the signatures on a landscape page of its own.
+
+    The plan has a column per funder: a landscape page gives each amount and each place
+    name its width at 9 pt, for as many as eight funders. At the end of the document the
+    landscape section starts where a page ends anyway; inside the financing article it
+    left most of the portrait page before it empty. Article « Financement » annexes it
+    and says it is part of the convention.
+    """
+    _page(doc, landscape=True)
+    heading(doc, "Annexe – Plan de financement")
+    para(
+        doc,
+        "Participation de chaque financeur et part du coût de l'année",
+        bold=True,
+        keep=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+    )
+    financing_table(doc)
+    para(doc, "")
+    tag(doc, "{%p if financing.forecast %}")
+    para(doc, "{{ financing.forecast }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if financing.has_state_absent %}")
+    para(doc, "{{ financing.state_absent }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if financing.has_state_provisional %}")
+    para(doc, "{{ financing.state_provisional }}")
     tag(doc, "{%p endif %}")
 
 

@@ -71,27 +71,29 @@ def generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     if only != []:  # [] when every convention asked for was set aside as invalid
         report = _write_documents(args, framework, only, loaded.sha256, err)
         _print_outcomes(report, out)
-        if not args.no_verify:
-            found = _verify_written(report, err)
+        found = _print_findings(report, err)
     if rejected:
         _print_rejected(rejected, err)
     return ExitCode.INVALID if rejected or found else ExitCode.OK
 
 
-def _verify_written(report: BatchReport, err: TextIO) -> int:
-    """Read back every document this run wrote; print what does not add up or read right.
+def _print_findings(report: BatchReport, err: TextIO) -> int:
+    """Print what reading back the documents written found not to add up or read right.
+
+    The batch read each document back in the process that wrote it; a document that
+    could not be read raises its error here, in the documents' order, as when the
+    documents were read back after the batch.
 
     Returns:
         How many findings there were (the documents stay: they are complete).
     """
-    from iscg_docs.convention.verify import verify_document
-
     found = 0
     for outcome in report.written:
-        findings = verify_document((report.out_dir / outcome.file).read_bytes())
-        for finding in findings:
+        if isinstance(outcome.checked, Exception):
+            raise outcome.checked
+        for finding in outcome.checked or ():
             print(f"Anomalie dans {outcome.file} : {finding}", file=err)
-        found += len(findings)
+            found += 1
     return found
 
 
@@ -221,6 +223,7 @@ def _write_documents(
             pdf=args.pdf,
             input_sha256=input_sha,
             progress=progress,
+            verify=not args.no_verify,
         )
 
 

@@ -41,8 +41,8 @@ class Article:
 #: edits them; this list only decides which are present and how they are numbered.
 ARTICLES: tuple[Article, ...] = (
     Article("objet", "Objet"),
-    Article("missions", "Missions de l'intervenant social"),
-    Article("postes", "Postes, lieux d'exercice et employeur"),
+    Article("missions", "Missions de l’intervenant social"),
+    Article("postes", "Postes, lieux d’exercice et employeur"),
     Article(
         "cosignataires",
         "Engagements des co-signataires",
@@ -51,7 +51,7 @@ ARTICLES: tuple[Article, ...] = (
     ),
     Article(
         "engagement_republicain",
-        "Contrat d'engagement républicain",
+        "Contrat d’engagement républicain",
         optional=True,
         condition="présent seulement si un employeur est une association",
     ),
@@ -59,7 +59,7 @@ ARTICLES: tuple[Article, ...] = (
     Article("versement", "Modalités de versement"),
     Article("duree", "Durée"),
     Article("suivi", "Suivi et évaluation"),
-    Article("secret", "Secret professionnel et partage d'informations"),
+    Article("secret", "Secret professionnel et partage d’informations"),
     Article("communication", "Communication"),
     Article("modification", "Modification"),
     Article("resiliation", "Résiliation"),

@@ -29,7 +29,7 @@ from iscg_docs.convention.avenant_context import (
 )
 from iscg_docs.convention.context import build_context
 from iscg_docs.convention.properties import avenant_properties, consolidated_properties
-from iscg_docs.convention.render import ConventionRenderer
+from iscg_docs.convention.render import ConventionRenderer, FrenchRenderer
 from iscg_docs.docx.lint import Checked, Vocabulary, check
 from iscg_docs.docx.renderer import Renderer
 from iscg_docs.docx.sections import (
@@ -37,7 +37,9 @@ from iscg_docs.docx.sections import (
     block_text,
     blocks_equal,
     body_blocks,
+    drop_last_section,
     insert_blocks,
+    last_section_blocks,
     paragraphs_of_style,
     split_sections,
 )
@@ -73,6 +75,11 @@ TITLE_STYLE = "Title"
 
 #: How the closing formula after the last article begins in the convention template.
 CLOSING = "Fait à "
+
+#: How the heading of the annex after the signatures (the financing plan) begins, and
+#: the key its text has among the articles.
+ANNEX = "Annexe"
+ANNEX_KEY = "annexe"
 
 
 def default_avenant_template() -> Path:
@@ -132,6 +139,9 @@ def rendered_articles(
 ) -> dict[str, RenderedArticle]:
     """The articles of a rendered convention, by key (``financement``), in order.
 
+    The annex after the signatures (the financing plan), if any, comes last under
+    :data:`ANNEX_KEY`, cited as « l’annexe ».
+
     Args:
         package: the .docx rendered for ``state``.
         framework: the framework it was rendered with.
@@ -157,7 +167,27 @@ def rendered_articles(
             )
         title = found[0].heading[len(numbered.number) :].strip(" \u00a0–-:")
         out[key] = RenderedArticle(numbered.ref, title, found[0].blocks)
+    annex = _annex(package)
+    if annex is not None:
+        out[ANNEX_KEY] = annex
     return out
+
+
+def _ends_with_annex(package: bytes) -> bool:
+    """Whether the document's last section is an annex (its first text starts « Annexe »)."""
+    texts = [t for t in map(block_text, last_section_blocks(package)) if t.strip()]
+    return bool(texts) and texts[0].startswith(ANNEX)
+
+
+def _annex(package: bytes) -> RenderedArticle | None:
+    """The annex after the signatures, if the rendering has one, as an article of its own."""
+    blocks = body_blocks(package)
+    closing = next((i for i, b in enumerate(blocks) if _closing(b)), len(blocks))
+    for section in split_sections(blocks[closing:], HEADING_STYLE):
+        if section.heading.startswith(ANNEX):
+            title = section.heading[len(ANNEX) :].strip(" \u00a0–-:")
+            return RenderedArticle("l’annexe", title, section.blocks)
+    return None
 
 
 def _marker(key: str) -> str:
@@ -179,12 +209,19 @@ def changed_articles(
     """
     changes: list[Change] = []
     previous = ""
-    for key in (a.key for a in ARTICLES):
+    for key in (*(a.key for a in ARTICLES), ANNEX_KEY):
         old, new = before.get(key), after.get(key)
         if old is not None and new is not None:
             if not blocks_equal(old.blocks, new.blocks):
                 changes.append(
-                    Change(ChangeKind.REWRITTEN, new.title, old.ref, new.ref, marker=_marker(key))
+                    Change(
+                        ChangeKind.REWRITTEN,
+                        new.title,
+                        old.ref,
+                        new.ref,
+                        marker=_marker(key),
+                        annex=key == ANNEX_KEY,
+                    )
                 )
             elif old.ref != new.ref:
                 changes.append(Change(ChangeKind.RENUMBERED, new.title, old.ref, new.ref))
@@ -235,7 +272,7 @@ class AvenantRenderer:
         convention: ConventionRenderer | None = None,
     ) -> None:
         source = template if template is not None else default_avenant_template()
-        self.avenant = Renderer(source, filters=FILTERS)
+        self.avenant: Renderer = FrenchRenderer(source)
         self.convention = convention if convention is not None else ConventionRenderer()
 
     def render_consolidated(
@@ -307,6 +344,8 @@ class AvenantRenderer:
         texts = _texts(compared.changes, compared.after)
         if texts:
             document = insert_blocks(document, compared.consolidated, texts)
+        if not any(c.annex for c in compared.changes) and _ends_with_annex(document):
+            document = drop_last_section(document)
         return document, compared.consolidated
 
 
@@ -475,6 +514,6 @@ def check_avenant_template(source: str | os.PathLike[str] | bytes) -> Checked[Re
     """
 
     def compile(data: bytes, *, name: str) -> Renderer:
-        return Renderer(data, filters=FILTERS, name=name)
+        return FrenchRenderer(data, name=name)
 
     return check(source, avenant_vocabulary(), compile)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any
 
 from attrs import frozen
@@ -35,7 +36,7 @@ from iscg_docs.convention.variables import (
     texts,
 )
 from iscg_docs.convention.variables import records as record_list
-from iscg_docs.convention.wording import convention_title, signature_block
+from iscg_docs.convention.wording import NBHY, convention_title, signature_block
 from iscg_docs.french.dates import long_date
 from iscg_docs.french.numbers import article_number, in_words_and_figures
 from iscg_docs.french.text import NBSP, join, typography
@@ -75,6 +76,8 @@ class Change:
             avenant ("l'article 3"); "" otherwise.
         marker: the text of the paragraph that the article's new text replaces in the
             rendered avenant; "" when there is no new text.
+        annex: the text changed is the convention's annex (the financing plan): the
+            avenant replaces it by its own annex, after its signatures.
     """
 
     kind: ChangeKind
@@ -83,31 +86,32 @@ class Change:
     new_ref: str = ""
     after_ref: str = ""
     marker: str = ""
+    annex: bool = False
 
     @property
     def cited(self) -> str:
         """How Article 1er names it: « l'article 4 « Financement » »."""
         if self.kind is ChangeKind.RETITLED:
-            return "l'intitulé"
+            return "l’intitulé"
         return f"{self.old_ref or self.new_ref} « {self.title} »"
 
     def heading(self) -> str:
         """The title of the avenant's article that makes this change."""
         if self.kind is ChangeKind.RETITLED:
-            return "Modification de l'intitulé"
-        number = (self.old_ref or self.new_ref).removeprefix("l'")
+            return "Modification de l’intitulé"
+        number = (self.old_ref or self.new_ref).removeprefix("l’")
         return {
-            ChangeKind.REWRITTEN: f"Modification de l'{number}",
-            ChangeKind.RENUMBERED: f"Renumérotation de l'{number}",
-            ChangeKind.INSERTED: f"Insertion d'un {number}",
-            ChangeKind.REMOVED: f"Suppression de l'{number}",
+            ChangeKind.REWRITTEN: f"Modification de l’{number}",
+            ChangeKind.RENUMBERED: f"Renumérotation de l’{number}",
+            ChangeKind.INSERTED: f"Insertion d’un {number}",
+            ChangeKind.REMOVED: f"Suppression de l’{number}",
         }[self.kind]
 
     def intro(self) -> str:
         """The sentence that makes the change, before the article's new text if any."""
-        old, new = f"{self.old_ref} « {self.title} »", self.new_ref.removeprefix("l'")
+        old, new = f"{self.old_ref} « {self.title} »", self.new_ref.removeprefix("l’")
         if self.kind is ChangeKind.RETITLED:
-            sentence = f"L'intitulé de la convention est ainsi rédigé : « {self.title} »."
+            sentence = f"L’intitulé de la convention est ainsi rédigé : « {self.title} »."
         elif self.kind is ChangeKind.INSERTED:
             after = f", après {self.after_ref}," if self.after_ref else ""
             sentence = (
@@ -116,9 +120,11 @@ class Change:
         elif self.kind is ChangeKind.REMOVED:
             sentence = f"{old} de la convention est supprimé."
         elif self.kind is ChangeKind.RENUMBERED:
-            sentence = f"{old} de la convention devient l'{new}."
+            sentence = f"{old} de la convention devient l’{new}."
         elif self.old_ref != self.new_ref:
-            sentence = f"{old} de la convention devient l'{new} et est ainsi rédigé :"
+            sentence = f"{old} de la convention devient l’{new} et est ainsi rédigé :"
+        elif self.annex:
+            sentence = f"{old} de la convention est remplacée par l’annexe au présent avenant."
         else:
             sentence = f"{old} de la convention est ainsi rédigé :"
         return typography(sentence[0].upper() + sentence[1:])
@@ -154,26 +160,27 @@ def _dated(day: dt.date | None) -> str:
 
 
 def _title(s: AvenantSource) -> str:
-    return f"Avenant n°{NBSP}{s.avenant.number} à la convention n°{NBSP}{s.convention.reference}"
+    reference = s.convention.reference.replace("-", NBHY)
+    return f"Avenant n°{NBSP}{s.avenant.number} à la convention n°{NBSP}{reference}"
 
 
 def _convention_visa(s: AvenantSource) -> str:
     c = s.convention
     return typography(
-        f"la convention n°{NBSP}{c.reference} ({c.territory}) signée à {c.signed_at}{_dated(c.signed_on)}"
+        f"la convention n°{NBSP}{c.reference.replace('-', NBHY)} ({c.territory}) signée à {c.signed_at}{_dated(c.signed_on)}"
     )
 
 
 def _earlier_visa(a: Avenant) -> str:
     return typography(
-        f"l'avenant n°{NBSP}{a.number} à cette convention, signé à {a.signed_at}{_dated(a.signed_on)}, "
+        f"l’avenant n°{NBSP}{a.number} à cette convention, signé à {a.signed_at}{_dated(a.signed_on)}, "
         f"relatif à : {a.object}"
     )
 
 
 def _summary(s: AvenantSource) -> str:
     if not s.changes:
-        return "Il ne modifie le texte d'aucun article de la convention."
+        return "Il ne modifie le texte d’aucun article de la convention."
     cited = join(c.cited for c in s.changes)
     return typography(f"Il porte sur {cited} de la convention.")
 
@@ -208,8 +215,8 @@ _CHANGES = record_list(
         ),
         text(
             "marker",
-            "paragraphe remplacé par le texte nouveau de l'article, copié de la convention consolidée ; vide sans texte nouveau (article supprimé ou seulement renuméroté)",
-            lambda ic: ic[1].marker,
+            "paragraphe remplacé par le texte nouveau de l'article, copié de la convention consolidée ; vide sans texte nouveau (article supprimé ou seulement renuméroté, annexe remplacée par celle de l'avenant)",
+            lambda ic: "" if ic[1].annex else ic[1].marker,
         ),
     ),
 )
@@ -223,6 +230,31 @@ _SIDES = (
         SIGNER_VARIABLES,
         lambda r: signature_block(r[1]),
     ),
+)
+
+
+def _annex(s: AvenantSource) -> dict[str, Any]:
+    change = next((c for c in s.changes if c.annex), None)
+    if change is None:
+        return {"present": False, "title": "", "marker": ""}
+    return {"present": True, "title": change.title, "marker": change.marker}
+
+
+_ANNEX = group(
+    "annexe",
+    "l'annexe de l'avenant, après les signatures sur une page paysage : la nouvelle annexe de la convention (le plan de financement) quand elle change ; la page est retirée sinon",
+    (
+        flag(
+            "present", "vrai si l'avenant remplace l'annexe de la convention", itemgetter("present")
+        ),
+        text("title", "son intitulé : « Plan de financement » ; vide sinon", itemgetter("title")),
+        text(
+            "marker",
+            "paragraphe remplacé par le texte de l'annexe, copié de la convention consolidée ; vide sinon",
+            itemgetter("marker"),
+        ),
+    ),
+    _annex,
 )
 
 _SIGNATURE = group(
@@ -270,8 +302,8 @@ AVENANT_VARIABLES: tuple[Node, ...] = (
     ),
     text(
         "reference",
-        "référence de la convention modifiée : « CD71-ISCG-2021-03 »",
-        lambda s: s.convention.reference,
+        "référence de la convention modifiée, ses tirets insécables : « CD71‑ISCG‑2021‑03 »",
+        lambda s: s.convention.reference.replace("-", NBHY),
     ),
     text(
         "territory",
@@ -288,7 +320,7 @@ AVENANT_VARIABLES: tuple[Node, ...] = (
         "l'avenant",
         (
             text("number", "son numéro : « 1 »", lambda s: str(s.avenant.number)),
-            text("title", "« Avenant n° 1 à la convention n° CD71-ISCG-2021-03 »", _title),
+            text("title", "« Avenant n° 1 à la convention n° CD71‑ISCG‑2021‑03 »", _title),
             text(
                 "object",
                 "son objet (Avenant.object) : « participation de l'État (FIPD) pour 2023 »",
@@ -329,6 +361,7 @@ AVENANT_VARIABLES: tuple[Node, ...] = (
         _numbers,
     ),
     _SIGNATURE,
+    _ANNEX,
 )
 
 #: Every entry of the avenant's context, nested ones included, described in French.

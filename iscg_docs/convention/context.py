@@ -295,6 +295,19 @@ PARTY_VARIABLES = (
     ),
 )
 
+#: The longest word a cell of the posts table holds on one line at 9 pt.
+_CELL_WORD = 19
+
+
+def _unbroken(text: str) -> str:
+    """``text`` for a table cell: the hyphens of each word that fits a line unbreakable.
+
+    « Ambérieu‑en‑Bugey » is then never cut at its hyphens; a longer compound name keeps
+    breakable hyphens, since a cut there reads better than one inside a word.
+    """
+    return " ".join(w.replace("-", NBHY) if len(w) <= _CELL_WORD else w for w in text.split(" "))
+
+
 _POSTS = (
     group(
         "worker",
@@ -303,12 +316,12 @@ _POSTS = (
             text(
                 "subject",
                 "« l'intervenant social » ou « les intervenants sociaux »",
-                lambda s: "les intervenants sociaux" if s.several else "l'intervenant social",
+                lambda s: "les intervenants sociaux" if s.several else "l’intervenant social",
             ),
             text(
                 "of",
                 "« de l'intervenant social » ou « des intervenants sociaux »",
-                lambda s: "des intervenants sociaux" if s.several else "de l'intervenant social",
+                lambda s: "des intervenants sociaux" if s.several else "de l’intervenant social",
             ),
             flag("plural", "vrai s'il y a plusieurs postes", lambda s: s.several),
         ),
@@ -329,8 +342,16 @@ _POSTS = (
                 "« Police nationale » ou « Gendarmerie nationale »",
                 lambda pe: FORCE_NAME[pe[0].force],
             ),
-            text("site", "lieu d'exercice (Post.site)", lambda pe: pe[0].site),
-            text("commune", "commune du lieu d'exercice (Post.commune)", lambda pe: pe[0].commune),
+            text(
+                "site",
+                "lieu d'exercice (Post.site), traits d'union insécables",
+                lambda pe: _unbroken(pe[0].site),
+            ),
+            text(
+                "commune",
+                "commune du lieu d'exercice (Post.commune), traits d'union insécables",
+                lambda pe: _unbroken(pe[0].commune),
+            ),
             text(
                 "quotite",
                 "quotité (french.fte) : « un mi-temps (0,5 ETP) »",
@@ -338,8 +359,8 @@ _POSTS = (
             ),
             text(
                 "employer",
-                "employeur, avec une majuscule : « La commune de Montceau-les-Mines »",
-                lambda pe: capitalize(designation(pe[1])),
+                "employeur, avec une majuscule et des traits d'union insécables : « La commune de Montceau‑les‑Mines »",
+                lambda pe: _unbroken(capitalize(designation(pe[1]))),
             ),
         ),
     ),
@@ -482,8 +503,8 @@ VARIABLES: tuple[Node, ...] = (
     ),
     text(
         "reference",
-        "référence de la convention (Convention.reference), en en-tête : « CD71-ISCG-2021-01 »",
-        lambda s: s.convention.reference,
+        "référence de la convention (Convention.reference), en en-tête, ses tirets insécables : « CD71‑ISCG‑2021‑01 »",
+        lambda s: s.convention.reference.replace("-", NBHY),
     ),
     text(
         "territory",

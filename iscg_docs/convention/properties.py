@@ -59,7 +59,7 @@ def consolidated_properties(framework: Framework, state: Convention, number: int
         number: the last avenant taken into account.
     """
     properties = document_properties(framework, state)
-    properties["title"] += f" – version consolidée après l'avenant n°{NBSP}{number}"
+    properties["title"] += f" – version consolidée après l’avenant n°{NBSP}{number}"
     return properties
 
 

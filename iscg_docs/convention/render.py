@@ -12,8 +12,10 @@ engine's renderer takes it unchanged.
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from iscg_docs._resources import bundled_file
 from iscg_docs.convention.context import CATALOGUE, build_context
@@ -21,6 +23,7 @@ from iscg_docs.convention.properties import document_properties
 from iscg_docs.docx.lint import Checked, Vocabulary, check
 from iscg_docs.docx.renderer import Renderer
 from iscg_docs.french import FILTERS
+from iscg_docs.french.text import superscript_ordinals
 
 if TYPE_CHECKING:
     from iscg_docs.model.records import Convention, Framework
@@ -28,9 +31,11 @@ if TYPE_CHECKING:
 __all__ = [
     "TEMPLATE_NAME",
     "ConventionRenderer",
+    "FrenchRenderer",
     "check_template",
     "default_template",
     "render_convention",
+    "superscripted",
     "vocabulary",
 ]
 
@@ -50,7 +55,64 @@ def default_template() -> Path:
     return found
 
 
-class ConventionRenderer(Renderer):
+_MAYBE_ORDINAL = re.compile(r"\d[er]").search
+
+
+def superscripted(value: Any) -> Any:
+    """A context (or any value in it) copied, the ordinals of every text marked as superscripts
+    (:func:`~iscg_docs.french.text.superscript_ordinals`)."""
+    kind = type(value)
+    if kind is str:
+        # Most texts hold no ordinal: one C-level search rules them out.
+        return superscript_ordinals(value) if _MAYBE_ORDINAL(value) else value
+    if kind is dict:
+        return {key: superscripted(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [superscripted(item) for item in value]
+    return value
+
+
+class _Raised:
+    """A French filter whose text comes out with its ordinals marked as superscripts.
+
+    A class, not a closure, so that a renderer's environment still pickles.
+    """
+
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self.function = function
+        self.__wrapped__ = function  # inspect.unwrap and the docs find the filter
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        result = self.function(*args, **kwargs)
+        return superscript_ordinals(result) if isinstance(result, str) else result
+
+
+#: The French filters as a template calls them: their ordinals in superscript.
+_DOCUMENT_FILTERS = {name: _Raised(function) for name, function in FILTERS.items()}
+
+
+class FrenchRenderer(Renderer):
+    """The engine's renderer with the French filters, writing ordinals as French prints
+    them: "1er", "1re", "2e" with their suffix in superscript, in the context's texts
+    and the filters' results alike.
+
+    Raises:
+        TemplateError: the template cannot be read or has a Jinja syntax error.
+    """
+
+    def __init__(
+        self, template: str | os.PathLike[str] | bytes, *, name: str | None = None
+    ) -> None:
+        super().__init__(template, filters=_DOCUMENT_FILTERS, name=name)
+
+    def render(
+        self, context: Mapping[str, Any], *, properties: Mapping[str, str] | None = None
+    ) -> bytes:
+        """Render one document (see :meth:`Renderer.render`), ordinals in superscript."""
+        return super().render(superscripted(context), properties=properties)
+
+
+class ConventionRenderer(FrenchRenderer):
     """A convention template read and compiled once, rendering any number of conventions.
 
     Args:
@@ -65,7 +127,7 @@ class ConventionRenderer(Renderer):
         self, template: str | os.PathLike[str] | bytes | None = None, *, name: str | None = None
     ) -> None:
         source = template if template is not None else default_template()
-        super().__init__(source, filters=FILTERS, name=name)
+        super().__init__(source, name=name)
 
     def render_convention(
         self, framework: Framework, convention: Convention, *, draft: bool = False

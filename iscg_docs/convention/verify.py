@@ -152,7 +152,7 @@ def _read(source: str | os.PathLike[str] | bytes) -> _Document:
         raise TemplateError(f"document illisible : {error}") from error
     paragraphs: list[_Para] = []
     blocks: list[tuple[str, ...]] = []
-    signing = False
+    signing = annexed = False
     count = tables = 0
     plan: Plan | None = None
     for child in document.element.body.iterchildren():
@@ -160,15 +160,17 @@ def _read(source: str | os.PathLike[str] | bytes) -> _Document:
             count += 1
             text = Paragraph(child, document).text
             paragraphs.append(_Para(f"corps, paragraphe {count}", text))
-            signing = signing or "exemplaires originaux" in text
+            # An annex after the signatures (the financing plan) holds no signature.
+            annexed = annexed or (signing and text.lstrip().startswith("Annexe"))
+            signing = (signing or "exemplaires originaux" in text) and not annexed
         elif child.tag.endswith("}tbl"):
             tables += 1
             table = Table(child, document)
             paragraphs.extend(_cells(table, tables))
             if plan is None:
                 plan = read_plan(_texts(table))
-            # Every table after « exemplaires originaux » holds signatures (the parties',
-            # then the cosignatories' under their own heading).
+            # Every table after « exemplaires originaux » and before an annex holds
+            # signatures (the parties', then the cosignatories' under their own heading).
             if signing:
                 blocks.extend(_blocks(table))
     paragraphs.extend(_margins(document))

@@ -82,14 +82,14 @@ def convention_title(convention: Convention) -> str:
     """ "Convention triennale de financement d'un poste …", adapted to posts and years."""
     several = len(jobs(convention)) > 1
     years = convention.period.years
-    subject = "de postes d'intervenants sociaux" if several else "d'un poste d'intervenant social"
+    subject = "de postes d’intervenants sociaux" if several else "d’un poste d’intervenant social"
     # No-break spaces keep "(ISCG)" with the words before it on the title's last line.
     scheme = f"{subject} en commissariat et en{NBSP}gendarmerie{NBSP}(ISCG)"
     if years == 3:
         return f"Convention triennale de financement {scheme}"
     duration = in_words_and_figures(years, "an")
     # "de" elides before "un (1) an" only: "huit" and "onze" take "de" as well.
-    linked = "d'" if duration.startswith("un ") else "de "
+    linked = "d’" if duration.startswith("un ") else "de "
     return f"Convention de financement {scheme} pour une durée {linked}{duration}"
 
 
@@ -126,7 +126,7 @@ def appearances(parties: Sequence[Party]) -> list[Appearance]:
 def _job_text(posts: Sequence[Post], shared_by: str | None) -> str:
     forces = {p.force for p in posts}
     mixed = len(forces) > 1
-    text = "un poste mixte d'intervenant social" if mixed else "un poste d'intervenant social"
+    text = "un poste mixte d’intervenant social" if mixed else "un poste d’intervenant social"
     if shared_by:
         text += f", mutualisé entre {shared_by},"
     if len(posts) == 1:
@@ -135,7 +135,7 @@ def _job_text(posts: Sequence[Post], shared_by: str | None) -> str:
     parts = [f"{fte(p.quotite)} {_FORCE_PLACE[p.force]}" for p in posts]
     if mixed:
         return f"{text} réparti entre le commissariat et la gendarmerie{NBSP}: {join(parts)}"
-    return f"{text} réparti entre plusieurs lieux d'exercice{NBSP}: {join(parts)}"
+    return f"{text} réparti entre plusieurs lieux d’exercice{NBSP}: {join(parts)}"
 
 
 def job_texts(framework: Framework, convention: Convention) -> list[str]:
@@ -226,7 +226,7 @@ def state_absent(financing: Financing, framework: Framework) -> str:
     return (
         f"{which}, {designation(framework.party(framework.state))} ne participe pas au "
         f"financement{NNBSP}; la part restant à la charge des collectivités est alors calculée sur "
-        "le coût total de l'année."
+        "le coût total de l’année."
     )
 
 
@@ -240,11 +240,11 @@ def state_provisional(financing: Financing, framework: Framework) -> str:
     state = designation(framework.party(framework.state))
     several = len(years) > 1
     return (
-        f"{which}, la participation {of(framework.party(framework.state))} n'est pas encore "
+        f"{which}, la participation {of(framework.party(framework.state))} n’est pas encore "
         f"fixée{NBSP}: le plan de financement retient "
         + ("les montants prévisionnels" if several else "le montant prévisionnel")
         + f" de {amounts}. Le montant définitif est fixé lorsque {state} attribue sa "
-        "participation de l'année, et les autres participations sont alors ajustées par "
+        "participation de l’année, et les autres participations sont alors ajustées par "
         "avenant."
     )
 
@@ -326,8 +326,8 @@ def forces(convention: Convention) -> Forces:
             "en commissariat",
             "des services de police",
             "des services de police",
-            "le chef du service de police d'accueil",
-            "Le service de police d'accueil",
+            "le chef du service de police d’accueil",
+            "Le service de police d’accueil",
             "Les services de police",
         )
     if gendarmerie and not police:
@@ -335,16 +335,16 @@ def forces(convention: Convention) -> Forces:
             "en gendarmerie",
             "des unités de gendarmerie",
             "des unités de gendarmerie",
-            "le commandant de l'unité de gendarmerie d'accueil",
-            "L'unité de gendarmerie d'accueil",
+            "le commandant de l’unité de gendarmerie d’accueil",
+            "L’unité de gendarmerie d’accueil",
             "Les unités de gendarmerie",
         )
     return Forces(
         "en commissariat et en gendarmerie",
         "des services de police ou des unités de gendarmerie",
         "des services de police et des unités de gendarmerie",
-        "le chef du service de police ou le commandant de l'unité de gendarmerie d'accueil",
-        "Le service de police ou l'unité de gendarmerie d'accueil",
+        "le chef du service de police ou le commandant de l’unité de gendarmerie d’accueil",
+        "Le service de police ou l’unité de gendarmerie d’accueil",
         "Les services de police et les unités de gendarmerie",
     )
 
@@ -374,4 +374,4 @@ def signature_block(party: Party | None) -> SignatureBlock:
 
 def consolidated_label(number: int) -> str:
     """The header line of the version consolidated after avenant ``number``; "" for 0."""
-    return f"Version consolidée après l'avenant n°{NBSP}{number}" if number else ""
+    return f"Version consolidée après l’avenant n°{NBSP}{number}" if number else ""

@@ -3,7 +3,8 @@
 Generic .docx operations on rendered packages: :func:`split_sections` reads a body as
 the sections that start at each paragraph of a heading style; :func:`insert_blocks`
 replaces marker paragraphs of one document by copies of another's paragraphs and
-tables, bringing the styles and list numbering they use. Nothing here knows what a
+tables, bringing the styles and list numbering they use; :func:`drop_last_section`
+removes a body's last section (an annex page left empty). Nothing here knows what a
 document means: the caller chooses the heading style, where the last section ends and
 what a marker says.
 """
@@ -25,7 +26,9 @@ __all__ = [
     "block_text",
     "blocks_equal",
     "body_blocks",
+    "drop_last_section",
     "insert_blocks",
+    "last_section_blocks",
     "paragraphs_of_style",
     "split_sections",
 ]
@@ -284,3 +287,47 @@ def insert_blocks(target: bytes, source: bytes, blocks: Mapping[str, Sequence[El
         paragraph.getparent().remove(paragraph)
     replaced[_DOCUMENT] = _serialise(document)
     return normalize_package(target, replace=replaced)
+
+
+def _section_break(block: Element) -> bool:
+    return block.tag == _w("p") and block.find(f"{_w('pPr')}/{_w('sectPr')}") is not None
+
+
+def last_section_blocks(package: bytes) -> list[Element]:
+    """The paragraphs and tables after the body's last section break (all of them if none)."""
+    blocks = body_blocks(package)
+    breaks = [i for i, b in enumerate(blocks) if _section_break(b)]
+    return blocks[breaks[-1] + 1 :] if breaks else blocks
+
+
+def drop_last_section(package: bytes) -> bytes:
+    """Remove the body's last section: what follows the last section break goes.
+
+    The section before it becomes the last one, with its own page layout; the paragraph
+    that held its properties stays, empty, so the body still ends with a paragraph.
+
+    Returns:
+        The package normalised (:func:`normalize_package`).
+
+    Raises:
+        ValueError: the body has a single section.
+    """
+    document = _parse(_read(package, _DOCUMENT) or b"")
+    body = document.find(_w("body"))
+    breaks = [b for b in body if _section_break(b)]
+    if not breaks:
+        raise ValueError("the document has a single section")
+    mark = breaks[-1]
+    final = body.find(_w("sectPr"))
+    for block in list(mark.itersiblings()):
+        if block is not final:
+            body.remove(block)
+    for child in list(mark):
+        if child.tag != _w("pPr"):
+            mark.remove(child)
+    section = mark.find(f"{_w('pPr')}/{_w('sectPr')}")
+    if final is None:
+        body.append(section)
+    else:
+        body.replace(final, section)
+    return normalize_package(package, replace={_DOCUMENT: _serialise(document)})

@@ -338,7 +338,7 @@ def money_in_words(amount: Number, *, reform1990: bool = False) -> str:
     if euros:
         unit = "euro" if euros == 1 else "euros"
         # "un million d'euros": a number ending in a noun takes "de" before its complement.
-        of = " d'" if euros % 10**6 == 0 else " "
+        of = " d’" if euros % 10**6 == 0 else " "
         parts.append(f"{_int_words(euros, reform1990)}{of}{unit}")
     if cents:
         parts.append(f"{_int_words(cents, reform1990)} centime{'s' if cents > 1 else ''}")

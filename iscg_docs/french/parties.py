@@ -37,7 +37,7 @@ __all__ = [
 
 _EPCI = {
     EpciKind.COMMUNAUTE_DE_COMMUNES: "communauté de communes",
-    EpciKind.COMMUNAUTE_D_AGGLOMERATION: "communauté d'agglomération",
+    EpciKind.COMMUNAUTE_D_AGGLOMERATION: "communauté d’agglomération",
     EpciKind.COMMUNAUTE_URBAINE: "communauté urbaine",
     EpciKind.METROPOLE: "métropole",
 }
@@ -66,7 +66,7 @@ def _de(name: str, kind: PartyKind | None = None) -> str:
         return "du " + name[3:]
     if name.startswith("Les "):
         return "des " + name[4:]
-    return ("d'" if elides(name) else "de ") + name
+    return ("d’" if elides(name) else "de ") + name
 
 
 def _noun(party: Party) -> tuple[str, Gender]:
@@ -90,9 +90,9 @@ def _noun(party: Party) -> tuple[str, Gender]:
             )
         phrase = f"{_EPCI[category]} {party.name}"
     elif party.kind is PartyKind.CCAS:
-        phrase = "centre communal d'action sociale " + _de(party.name, place)
+        phrase = "centre communal d’action sociale " + _de(party.name, place)
     elif party.kind is PartyKind.CIAS:
-        phrase = f"centre intercommunal d'action sociale {party.name}"
+        phrase = f"centre intercommunal d’action sociale {party.name}"
     elif party.kind is PartyKind.ASSOCIATION:
         phrase = f"association {party.name}"
     else:

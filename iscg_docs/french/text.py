@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from iscg_docs._characters import SUPERSCRIPT_CLOSE, SUPERSCRIPT_OPEN
 from iscg_docs.model.records import Gender
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "elides",
     "join",
     "strip_article",
+    "superscript_ordinals",
     "typography",
     "with_article",
 ]
@@ -46,16 +48,17 @@ def join(items: Iterable[str], conjunction: str = "et") -> str:
 
 #: The definite article of a noun phrase, by the word before it: elided, masculine, feminine.
 _ARTICLES = {
-    "": ("l'", "le ", "la "),
-    "de": ("de l'", "du ", "de la "),
-    "à": ("à l'", "au ", "à la "),
+    "": ("l’", "le ", "la "),
+    "de": ("de l’", "du ", "de la "),
+    "à": ("à l’", "au ", "à la "),
 }
 
 #: The first letters before which "le", "la", "de" elide (accents removed).
 _ELIDING = frozenset("aeiouyh")
 
-#: The articles :func:`strip_article` removes, each with the space or apostrophe after it.
-_LEADING_ARTICLES = ("le ", "la ", "l'", "les ", "Le ", "La ", "L'", "Les ")
+#: The articles :func:`strip_article` removes, each with the space or apostrophe after it
+#: (either apostrophe: the code writes ’, a user may type ').
+_LEADING_ARTICLES = ("le ", "la ", "l’", "l'", "les ", "Le ", "La ", "L’", "L'", "Les ")
 
 
 def elides(text: str) -> bool:
@@ -196,3 +199,25 @@ def typography(text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"texte attendu, pas {type(text).__name__} ({text!r}).")
     return _TYPO.sub(_typeset, text)
+
+
+# An ordinal in figures as French abbreviates it: 1er, 1re, 2e, 1ers, 2es; a whole word
+# (not "2021e", "A1e", "CD71-2e").
+_ORDINAL = re.compile(r"(?<![\w-])(\d+)(ers?|res?|es?)(?![\w-])")
+
+
+def superscript_ordinals(text: str) -> str:
+    """``text`` with the suffix of each ordinal in figures marked as a superscript.
+
+    For a .docx only: the markers (:data:`~iscg_docs._characters.SUPERSCRIPT_OPEN` and
+    ``SUPERSCRIPT_CLOSE``) are written as a superscript run by the .docx engine, which
+    removes them; read back, the document says "1er janvier" as before. Console and web
+    text never goes through this.
+
+    Args:
+        text: any text.
+
+    Returns:
+        "1er janvier" as ``1\ue000er\ue001 janvier``; "Article 2" unchanged.
+    """
+    return _ORDINAL.sub(rf"\1{SUPERSCRIPT_OPEN}\2{SUPERSCRIPT_CLOSE}", text)

@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from attrs import frozen
+from attrs import define, frozen
 
 from iscg_docs._files import MEGABYTE, Refused, read_regular
 from iscg_docs.errors import InputError, Problem, ValidationError, os_reason
@@ -94,13 +94,21 @@ def read_data(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 def _parse_text(p: Path, raw: bytes) -> dict[str, Any]:
     """A TOML or JSON file's bytes as plain data."""
+    return _parse_decoded(p, _decode(p, raw))
+
+
+def _decode(p: Path, raw: bytes) -> str:
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise InputError(
             f"le fichier n'est pas encodé en UTF-8 (octet {e.start}) ; enregistrez-le en UTF-8.",
             str(p),
         ) from None
+
+
+def _parse_decoded(p: Path, text: str) -> dict[str, Any]:
+    """A TOML or JSON file's text as plain data."""
     try:
         if p.suffix.lower() == ".toml":
             data: Any = tomllib.loads(text)
@@ -200,7 +208,11 @@ def load_data(data: dict[str, Any], *, source: str | None = None) -> Framework:
     Raises:
         ValidationError: every problem of the data, structural and cross-record, at once.
     """
-    framework = structure(Framework, data, source=source)
+    return _validated(structure(Framework, data, source=source), source)
+
+
+def _validated(framework: Framework, source: str | None) -> Framework:
+    """``framework`` if the cross-record rules find no problem in it."""
     found = problems(framework)
     if found:
         raise ValidationError.of(found, source)
@@ -280,11 +292,9 @@ def load_file(path: str | os.PathLike[str], *, keep_going: bool = False) -> Load
             convention).
     """
     p = Path(path)
-    content = read_file(p)
-    parsed = _parse(p, content)
-    sha256 = hashlib.sha256(content).hexdigest()
+    parsed, sha256 = _read_parsed(p)
     try:
-        return Loaded(_build(p, parsed, frozenset()), (), sha256)
+        return Loaded(_build(p, parsed, frozenset(), keep=keep_going), (), sha256)
     except ValidationError as e:
         rejected = _rejected(e, parsed.data) if keep_going else None
         if rejected is None:
@@ -324,12 +334,32 @@ def _reference(conventions: object, index: int) -> str | None:
     return reference if isinstance(reference, str) else None
 
 
-@frozen
+@define
 class _Parsed:
-    """A file's plain data, and for a workbook what its reader found besides."""
+    """A file's plain data, and for a workbook what its reader found besides.
+
+    ``data`` is emptied once the records are built from it, unless it is kept to name
+    the conventions set aside (``keep_going``): the tree of a large file takes several
+    times the memory of its records.
+    """
 
     data: dict[str, Any]
     workbook: WorkbookReading | None
+
+
+def _read_parsed(p: Path) -> tuple[_Parsed, str]:
+    """The plain data of the file ``p`` and the SHA-256 of its bytes.
+
+    A text file's bytes are let go once decoded, before its tree is built: the memory
+    of a large batch peaks while its input is parsed.
+    """
+    content = read_file(p)
+    sha256 = hashlib.sha256(content).hexdigest()
+    if p.suffix.lower() == ".xlsx":
+        return _parse(p, content), sha256
+    text = _decode(p, content)
+    del content
+    return _Parsed(_parse_decoded(p, text), None), sha256
 
 
 def _parse(path: Path, content: bytes) -> _Parsed:
@@ -351,12 +381,20 @@ def _without(data: dict[str, Any], drop: frozenset[int]) -> dict[str, Any]:
     return {**data, "conventions": kept}
 
 
-def _build(path: Path, parsed: _Parsed, drop: frozenset[int]) -> Framework:
-    """The framework of ``parsed`` without the conventions in ``drop``."""
+def _build(path: Path, parsed: _Parsed, drop: frozenset[int], *, keep: bool = True) -> Framework:
+    """The framework of ``parsed`` without the conventions in ``drop``.
+
+    Unless ``keep``, a text file's data is let go once its records are built, before the
+    cross-record rules run.
+    """
     data = _without(parsed.data, drop)
     reading = parsed.workbook
     if reading is None:
-        return load_data(data, source=str(path))
+        if not keep:
+            parsed.data = {}
+        framework = structure(Framework, data, source=str(path))
+        del data
+        return _validated(framework, str(path))
     from iscg_docs.inputs.workbook.reader import locate
 
     own = [p for p in reading.problems if convention_index(p.path) not in drop]

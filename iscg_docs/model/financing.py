@@ -53,10 +53,10 @@ __all__ = [
 ROUNDING_RULE = (
     "Les montants sont arrondis au centime le plus proche (le demi-centime étant arrondi au "
     "centime supérieur)\u202f; les centimes restants sont attribués aux collectivités présentant "
-    "les plus forts restes, dans l'ordre de la clé de répartition. Les parts exprimées en "
+    "les plus forts restes, dans l’ordre de la clé de répartition. Les parts exprimées en "
     "pourcentage sont arrondies au centième le plus proche\u202f; les centièmes restants sont "
     "attribués aux parts, de tous les financeurs, présentant les plus forts restes, de sorte "
-    "que les parts totalisent 100\u00a0% et qu'aucune ne s'écarte de plus d'un centième de point "
+    "que les parts totalisent 100\u00a0% et qu’aucune ne s’écarte de plus d’un centième de point "
     "de sa valeur exacte. Ainsi, chaque total est exactement égal à la somme de ses parts."
 )
 

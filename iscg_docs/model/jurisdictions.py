@@ -20,7 +20,7 @@ __all__ = ["RESSORTS", "problems", "tribunal_administratif", "tribunal_for_code"
 #: the name of their territory (art. R. 221-1), not read here: a framework there names its
 #: tribunal itself (``Framework.tribunal_administratif``).
 RESSORTS: Final[dict[str, tuple[str, ...]]] = {
-    "tribunal administratif d'Amiens": ("Aisne", "Oise", "Somme"),
+    "tribunal administratif d’Amiens": ("Aisne", "Oise", "Somme"),
     "tribunal administratif de Bastia": ("Corse-du-Sud", "Haute-Corse"),
     "tribunal administratif de Besançon": ("Doubs", "Jura", "Haute-Saône", "Territoire de Belfort"),
     "tribunal administratif de Bordeaux": ("Dordogne", "Gironde", "Lot-et-Garonne"),
@@ -56,7 +56,7 @@ RESSORTS: Final[dict[str, tuple[str, ...]]] = {
     ),
     "tribunal administratif de Nice": ("Alpes-Maritimes",),
     "tribunal administratif de Nîmes": ("Gard", "Lozère", "Vaucluse"),
-    "tribunal administratif d'Orléans": (
+    "tribunal administratif d’Orléans": (
         "Cher",
         "Eure-et-Loir",
         "Indre-et-Loire",
@@ -150,6 +150,15 @@ def problems(framework: Framework) -> Iterator[Problem]:
     )
 
 
+def _same(a: str, b: str) -> bool:
+    """The same tribunal, whatever the case, spaces or apostrophe typed."""
+
+    def key(text: str) -> str:
+        return " ".join(text.replace("’", "'").split()).casefold()
+
+    return key(a) == key(b)
+
+
 def warnings(framework: Framework) -> Iterator[Problem]:
     """A warning when the tribunal the framework names is not the table's.
 
@@ -161,7 +170,7 @@ def warnings(framework: Framework) -> Iterator[Problem]:
     if named is None or departement is None:
         return
     table = tribunal_for_code(departement.code)
-    if table is None or named.casefold() == table.casefold():
+    if table is None or _same(named, table):
         return
     yield Problem(
         "tribunal-administratif",

@@ -4,7 +4,9 @@ The TNCC of the Code officiel géographique: given an official name and its TNCC
 :func:`with_article`, :func:`of` and :func:`to` write « le Rhône », « du Rhône »,
 « au Creusot ». The COG writes a commune's article inside its name (« Le Creusot »,
 TNCC 2) and a département's outside (« Rhône », TNCC 2); both give « du … ».
-Apostrophes are straight, as in the COG's names and the documents. :func:`normalise`
+A name keeps its own apostrophe, straight as the COG writes it (« L'Abergement-de-Cuisery »
+is the official name); the article and linking words added here take the typographic one
+(« de l’Ain », « d’Hirson »), as everything else the documents' code writes. :func:`normalise`
 and :func:`closest_keys` compare names whatever their case, accents and punctuation.
 """
 
@@ -56,11 +58,11 @@ _ARTICLES: Final = {
 #: « de » and « à » before a name whose article is not written in it (a département's).
 _OF: Final = {
     Tncc.DE: "de ",
-    Tncc.D: "d'",
+    Tncc.D: "d’",
     Tncc.LE: "du ",
     Tncc.LA: "de la ",
     Tncc.LES: "des ",
-    Tncc.L: "de l'",
+    Tncc.L: "de l’",
     Tncc.AUX: "des ",
     Tncc.LAS: "de las ",
     Tncc.LOS: "de los ",
@@ -71,7 +73,7 @@ _TO: Final = {
     Tncc.LE: "au ",
     Tncc.LA: "à la ",
     Tncc.LES: "aux ",
-    Tncc.L: "à l'",
+    Tncc.L: "à l’",
     Tncc.AUX: "aux ",
     Tncc.LAS: "à las ",
     Tncc.LOS: "à los ",
@@ -119,7 +121,7 @@ def with_article(name: str, tncc: int) -> str:
     written, _ = split_article(name, kind)
     if written or kind not in _ARTICLES:
         return name
-    return _ARTICLES[kind].lower() + name
+    return _ARTICLES[kind].lower().replace("'", "’") + name
 
 
 def _linked(name: str, tncc: int, table: dict[Tncc, str], plain: str) -> str:
@@ -145,7 +147,7 @@ def of(name: str, tncc: int) -> str:
         tncc: its TNCC (0 to 8).
 
     Returns:
-        The linked form, apostrophes straight as in the COG.
+        The linked form: the name as given, the linking word with ’.
 
     Raises:
         ValueError: a TNCC outside 0 to 8.

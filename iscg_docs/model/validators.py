@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from iscg_docs._characters import FORBIDDEN
+from iscg_docs._characters import UNTYPABLE
 from iscg_docs.errors import Problem
 from iscg_docs.model.coerce import type_name
 
@@ -287,7 +287,7 @@ def _text(attribute: attrs.Attribute[Any], value: object, limit: int) -> None:
             "too-long",
             f"ce texte compte {len(value)} caractères ; {limit} au plus sont admis ici.",
         )
-    bad = FORBIDDEN.search(value) or re.search("[\n\r\t]", value)
+    bad = UNTYPABLE.search(value) or re.search("[\n\r\t]", value)
     if bad:
         raise _fail(
             attribute,

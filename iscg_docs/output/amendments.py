@@ -68,8 +68,10 @@ def render_amendments(
 
     stems = (avenant_file_stem, consolidated_file_stem, comparison_file_stem)
 
-    avenants = AvenantRenderer(convention=renderer)
     found: list[Amendment] = []
+    if not any(framework.conventions[i].avenants for i in selected):
+        return found  # the avenant template is not compiled for nothing
+    avenants = AvenantRenderer(convention=renderer)
     for i in selected:
         convention = framework.conventions[i]
         for number in range(1, len(convention.avenants) + 1):

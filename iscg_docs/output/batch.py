@@ -47,7 +47,7 @@ from iscg_docs.output.atomic import (
 from iscg_docs.output.folder import check_entries
 from iscg_docs.output.manifest import MANIFEST, Manifest, file_sha256, fingerprints, sha256
 from iscg_docs.output.pdf import convert_to_pdf
-from iscg_docs.output.workers import write_all
+from iscg_docs.output.workers import Checked, check, write_all
 
 if TYPE_CHECKING:
     from iscg_docs.convention.render import ConventionRenderer
@@ -72,6 +72,9 @@ class Outcome:
         status: ``written`` (new or replaced) or ``unchanged`` (already up to date).
         sha256: the document's SHA-256.
         pdf: the PDF's file name, when one was made or is up to date.
+        checked: what reading the document back found, when :func:`generate` was asked
+            to (``verify``) and wrote it: its findings (empty when clean), or the error
+            that kept it from being read (a :class:`~iscg_docs.errors.TemplateError`).
     """
 
     reference: str
@@ -79,6 +82,7 @@ class Outcome:
     status: str
     sha256: str
     pdf: str | None = None
+    checked: Checked = None
 
 
 @frozen
@@ -155,6 +159,7 @@ def generate(
     pdf: bool = False,
     input_sha256: str | None = None,
     progress: Progress | None = None,
+    verify: bool = False,
 ) -> BatchReport:
     """Write one .docx per convention of ``framework`` into ``out_dir``.
 
@@ -169,6 +174,8 @@ def generate(
         pdf: also write a PDF beside each document, through LibreOffice.
         input_sha256: SHA-256 of the input file, recorded in the manifest.
         progress: called with (done, total) as documents are finished.
+        verify: read back each document written, in the process that wrote it, and
+            keep what was found in its outcome (:func:`~iscg_docs.convention.verify.verify_document`).
 
     Returns:
         What happened to each document.
@@ -193,6 +200,7 @@ def generate(
     with lock_folder(folder):
         remove_stale_temporaries(folder)
         run = _Run(framework, folder, names, renderer, selected, draft, input_sha256, progress)
+        run.verify = verify
         run.manifest.set_warnings(
             [{"code": w.code, "path": w.path, "message": w.message} for w in warnings(framework)]
         )
@@ -242,6 +250,10 @@ class _Run:
             "draft": draft,
         }
         self.outcomes: dict[int, Outcome] = {}
+        #: Whether each document written is read back (in the process that wrote it).
+        self.verify = False
+        #: What reading back found in the replacements, read while the folder is surveyed.
+        self.checked: dict[int, Checked] = {}
 
     def survey(self, *, force: bool, pdf: bool) -> tuple[dict[int, bytes], dict[int, str]]:
         """The documents already present: those to replace (rendered) and those up to date.
@@ -274,6 +286,9 @@ class _Run:
                 unchanged[i] = on_disk
             elif force:
                 rendered[i] = data
+                # Read back now: once their old entries are dropped, replacements are
+                # renamed without delay (a kill in between leaves documents unlisted).
+                self.checked[i] = check(data) if self.verify else None
             else:
                 conflicts.append(self.names[i])
         foreign = []
@@ -311,9 +326,11 @@ class _Run:
         try:
             for i, data in rendered.items():
                 tmp = write_temporary(self.folder / self.names[i], data, durable=False)
-                group.add(i, tmp, sha256(data))
+                group.add(i, tmp, sha256(data), self.checked.get(i))
             paths = {i: self.folder / self.names[i] for i in todo}
-            write_all(self.renderer, self.framework, todo, self.draft, jobs, paths, group.add)
+            write_all(
+                self.renderer, self.framework, todo, self.draft, jobs, paths, group.add, self.verify
+            )
             group.flush()
         except BaseException:
             group.abandon()
@@ -322,17 +339,17 @@ class _Run:
             raise
         self.manifest.write()
 
-    def commit(self, i: int, tmp: str, sha: str) -> None:
+    def commit(self, i: int, tmp: str, sha: str, checked: Checked) -> None:
         """Rename document ``i``'s complete temporary into place, journaled first."""
         entry = self._entry(i, sha)
         self.manifest.announce(entry)
         commit(tmp, self.folder / self.names[i])
-        self.recorded(i, sha)
+        self.recorded(i, sha, checked)
 
-    def recorded(self, i: int, sha: str) -> None:
+    def recorded(self, i: int, sha: str, checked: Checked) -> None:
         """Document ``i``, whose SHA-256 is ``sha``, is in place: record it."""
         self.manifest.record(self.names[i], self._entry(i, sha))
-        self._finished(i, "written", sha)
+        self._finished(i, "written", sha, checked)
 
     def survey_amendments(self, amendments: Sequence[Amendment], *, force: bool, pdf: bool) -> None:
         """Refuse, before anything is written, avenant documents that would change.
@@ -372,12 +389,16 @@ class _Run:
                 "amends_sha256": a.amends_sha256,
                 **self.made_from,
             }
+            checked = None
             if status == "written":  # journaled first; an old entry goes before the rename
                 self.manifest.forget([a.file])
                 self.manifest.announce(entry)
                 write_atomic(self.folder / a.file, a.data)
+                checked = check((self.folder / a.file).read_bytes()) if self.verify else None
             self.manifest.record(a.file, entry)
-            outcomes.setdefault(a.index, []).append(Outcome(a.reference, a.file, status, sha))
+            outcomes.setdefault(a.index, []).append(
+                Outcome(a.reference, a.file, status, sha, checked=checked)
+            )
         self.manifest.write()
         return outcomes
 
@@ -413,9 +434,9 @@ class _Run:
             **self.made_from,
         }
 
-    def _finished(self, i: int, status: str, sha: str) -> None:
+    def _finished(self, i: int, status: str, sha: str, checked: Checked = None) -> None:
         reference = self.framework.conventions[i].reference
-        self.outcomes[i] = Outcome(reference, self.names[i], status, sha)
+        self.outcomes[i] = Outcome(reference, self.names[i], status, sha, checked=checked)
         if self.progress is not None:
             self.progress(len(self.outcomes), len(self.selected))
 
@@ -429,14 +450,14 @@ class _Group:
 
     def __init__(self, run: _Run) -> None:
         self.run = run
-        self.waiting: list[tuple[int, str, str]] = []
+        self.waiting: list[tuple[int, str, str, Checked]] = []
         self.since = 0.0
 
-    def add(self, i: int, tmp: str, sha: str) -> None:
+    def add(self, i: int, tmp: str, sha: str, checked: Checked) -> None:
         """Add document ``i``'s temporary; flush the group if it is time."""
         if not self.waiting:
             self.since = time.monotonic()
-        self.waiting.append((i, tmp, sha))
+        self.waiting.append((i, tmp, sha, checked))
         if len(self.waiting) >= GROUP_SIZE or time.monotonic() - self.since >= GROUP_SECONDS:
             self.flush()
 
@@ -444,7 +465,7 @@ class _Group:
         """Flush the waiting temporaries to the disk, rename each, flush the folder."""
         if not self.waiting:
             return
-        sync_files([tmp for _, tmp, _ in self.waiting])
+        sync_files([waiting[1] for waiting in self.waiting])
         while self.waiting:
             self.run.commit(*self.waiting[0])
             del self.waiting[0]
@@ -456,11 +477,11 @@ class _Group:
         An interruption (Ctrl-C) may fall between a rename and its record: a temporary
         gone and its document present with its SHA-256 was renamed.
         """
-        for i, tmp, sha in self.waiting:
+        for i, tmp, sha, checked in self.waiting:
             if os.path.exists(tmp):
                 discard(tmp)
             elif file_sha256(self.run.folder / self.run.names[i]) == sha:
-                self.run.recorded(i, sha)
+                self.run.recorded(i, sha, checked)
         self.waiting.clear()
 
 

@@ -79,6 +79,7 @@ class Manifest:
         self._entries, self._dirty = _read_entries(folder)
         self._warnings = _read_warnings(folder)
         self._encoded: dict[str, str] = {}
+        self._warnings_text: str | None = None
         self._folded = time.monotonic()
 
     def get(self, name: str) -> dict[str, Any] | None:
@@ -101,6 +102,7 @@ class Manifest:
         """The data's warnings (code, path, message), listed beside the documents."""
         if warnings != self._warnings:
             self._warnings = warnings
+            self._warnings_text = None
             self._dirty = True
 
     def forget(self, names: Iterable[str]) -> None:
@@ -154,18 +156,47 @@ class Manifest:
                 self._encoded[name] = textwrap.indent(text, "    ")
             documents.append(self._encoded[name])
         body = ",\n".join(documents)
-        # Listed only when there are some, so a manifest without warnings keeps its bytes.
-        warnings = ""
-        if self._warnings:
-            text = json.dumps(self._warnings, ensure_ascii=False, indent=2, sort_keys=True)
-            warnings = f',\n  "warnings": {textwrap.indent(text, "  ").lstrip()}'
         return (
             "{\n"
             f'  "documents": [\n{body}\n  ],\n'
             '  "generator": "iscg-docs",\n'
-            f'  "version": {json.dumps(__version__)}{warnings}\n'
+            f'  "version": {json.dumps(__version__)}{self._warnings_part()}\n'
             "}\n"
         )
+
+    def _warnings_part(self) -> str:
+        """The warnings' member of the manifest's JSON, encoded once for all the folds.
+
+        A large framework has thousands of warnings, one list that ``json`` encodes in
+        Python (``indent``): encoding it at each fold cost the parent of a batch a fifth
+        of a second every second. Each warning is encoded on its own, as
+        ``json.dumps(indent=2)`` would lay it out, so that the whole list's text is not
+        made twice over (indented, then indented again) at the batch's peak of memory.
+        """
+        if self._warnings_text is None:
+            # Listed only when there are some, so a manifest without warnings keeps its bytes.
+            self._warnings_text = ""
+            if self._warnings:
+                items = ",\n".join(_flat_object(w, "    ") for w in self._warnings)
+                self._warnings_text = f',\n  "warnings": [\n{items}\n  ]'
+        return self._warnings_text
+
+
+def _flat_object(value: Any, indent: str) -> str:
+    """``value`` as ``json.dumps(indent=2, sort_keys=True)`` lays it out, each line after
+    the first indented by ``indent`` more, and the first too."""
+    if (
+        not isinstance(value, dict)
+        or not value
+        or any(isinstance(v, dict | list | tuple) for v in value.values())
+    ):
+        text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+        return "\n".join(indent + line for line in text.split("\n"))
+    fields = ",\n".join(
+        f"{indent}  {json.dumps(k, ensure_ascii=False)}: {json.dumps(value[k], ensure_ascii=False)}"
+        for k in sorted(value)
+    )
+    return f"{indent}{{\n{fields}\n{indent}}}"
 
 
 def _read_warnings(folder: Path) -> list[dict[str, str]]:
@@ -244,6 +275,10 @@ def _plain(name: object) -> bool:
     )
 
 
+#: How many characters of a repr are encoded at a time to be hashed.
+_SLICE = 1 << 20
+
+
 def fingerprints(
     framework: Framework, selected: Iterable[int], draft: bool, template: str
 ) -> dict[int, str]:
@@ -263,7 +298,14 @@ def fingerprints(
     Returns:
         Each selected index's fingerprint, in hexadecimal.
     """
-    shared = hashlib.sha256(f"({attrs.evolve(framework, conventions=())!r}, ".encode())
+    shared = hashlib.sha256(b"(")
+    # The shared records' repr is as large as the framework's parties: hashed by slices,
+    # so that its UTF-8 copy does not double a large batch's peak of memory.
+    text = repr(attrs.evolve(framework, conventions=()))
+    for start in range(0, len(text), _SLICE):
+        shared.update(text[start : start + _SLICE].encode())
+    del text
+    shared.update(b", ")
     tail = f", {draft!r}, {template!r}, {__version__!r})"
     found = {}
     for i in selected:

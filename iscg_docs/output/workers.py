@@ -1,8 +1,10 @@
 """Rendering a batch's documents to complete temporaries, in this process or in several.
 
-With more than one process, each worker renders, hashes and writes its documents itself,
-in tasks of a few conventions, and hands back only names and hashes: the parent's share
-is renaming the temporaries and keeping the manifest.
+With more than one process, each worker renders, hashes, writes and (when asked) reads
+back its documents itself, in tasks of a few conventions, and hands back only names,
+hashes and what the reading found: the parent's share is renaming the temporaries and
+keeping the manifest. The workers are forked with the validated framework in memory, so
+nothing of it is copied through a pipe.
 """
 
 from __future__ import annotations
@@ -24,15 +26,21 @@ from iscg_docs.output.manifest import sha256
 
 if TYPE_CHECKING:
     from iscg_docs.convention.render import ConventionRenderer
+    from iscg_docs.convention.verify import Finding
 
-__all__ = ["Commit", "Written", "render_and_write", "tasks", "write_all"]
+__all__ = ["Checked", "Commit", "Written", "check", "render_and_write", "tasks", "write_all"]
+
+#: What reading a document back found: its findings (empty when clean), the error that
+#: kept it from being read, or None when it was not read back.
+Checked = tuple["Finding", ...] | Exception | None
 
 #: What rendering hands back for each document: its index, its complete temporary file
-#: (beside its final name, flushed to the disk) and its SHA-256.
-Written = tuple[int, str, str]
+#: (beside its final name, not yet flushed to the disk), its SHA-256 and what reading
+#: it back found.
+Written = tuple[int, str, str, Checked]
 
-#: Called with a :data:`Written` document's three parts to rename it into place.
-Commit = Callable[[int, str, str], None]
+#: Called with a :data:`Written` document's four parts to rename it into place.
+Commit = Callable[[int, str, str, Checked], None]
 
 # prctl's option: the signal a process gets when its parent ends (linux/prctl.h).
 _PR_SET_PDEATHSIG = 1
@@ -42,15 +50,43 @@ _WORKER: dict[str, Any] = {}
 
 
 def render_and_write(
-    renderer: ConventionRenderer, framework: Framework, i: int, draft: bool, path: Path
+    renderer: ConventionRenderer,
+    framework: Framework,
+    i: int,
+    draft: bool,
+    path: Path,
+    verify: bool = False,
 ) -> Written:
-    """Render convention ``i`` into a complete temporary beside ``path``.
+    """Render convention ``i`` into a complete temporary beside ``path``, read back if asked.
 
     The temporary is not flushed to the disk: the caller flushes a group of them at once
-    before renaming them (:func:`iscg_docs.output.atomic.sync_files`).
+    before renaming them (:func:`iscg_docs.output.atomic.sync_files`). With ``verify``,
+    the temporary is read back from the file and checked (:func:`check`).
     """
     data = renderer.render_convention(framework, framework.conventions[i], draft=draft)
-    return i, write_temporary(path, data, durable=False), sha256(data)
+    tmp = write_temporary(path, data, durable=False)
+    try:
+        checked = check(Path(tmp).read_bytes()) if verify else None
+    except BaseException:
+        discard(tmp)
+        raise
+    return i, tmp, sha256(data), checked
+
+
+def check(data: bytes) -> Checked:
+    """Read a written document back as a jurist would: its findings, or why it could not be.
+
+    Reading back is not part of writing: a document that cannot be read (a
+    :class:`~iscg_docs.errors.TemplateError`), or a failure of the reading itself, does
+    not stop the batch (the document is complete and stays); the error is handed back,
+    to be raised once the batch is done, in the documents' order.
+    """
+    from iscg_docs.convention.verify import verify_document
+
+    try:
+        return verify_document(data)
+    except Exception as e:  # handed back, raised after the batch
+        return e
 
 
 def write_all(
@@ -61,6 +97,7 @@ def write_all(
     jobs: int,
     paths: dict[int, Path],
     commit: Commit,
+    verify: bool = False,
 ) -> None:
     """Render ``todo`` to temporaries beside ``paths`` and hand each to ``commit``.
 
@@ -75,17 +112,18 @@ def write_all(
         jobs: render in that many processes.
         paths: each index's final file name.
         commit: renames one document into place (and records it).
+        verify: read each document back, in the process that wrote it.
     """
     produced: list[str] = []
     jobs = min(jobs, len(todo), cores())
     try:
         if jobs <= 1:
             for i in todo:
-                written = render_and_write(renderer, framework, i, draft, paths[i])
+                written = render_and_write(renderer, framework, i, draft, paths[i], verify)
                 produced.append(written[1])
                 commit(*written)
             return
-        _write_in_pool(renderer, framework, todo, draft, jobs, paths, commit, produced)
+        _write_in_pool(renderer, framework, todo, (draft, verify), jobs, paths, commit, produced)
     except BaseException:
         for tmp in produced:  # a committed one was renamed: nothing left to remove
             discard(tmp)
@@ -114,7 +152,7 @@ def _write_in_pool(
     renderer: ConventionRenderer,
     framework: Framework,
     todo: list[int],
-    draft: bool,
+    options: tuple[bool, bool],
     jobs: int,
     paths: dict[int, Path],
     commit: Commit,
@@ -124,34 +162,42 @@ def _write_in_pool(
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=jobs,
         initializer=_init_worker,
-        initargs=(renderer.source, framework, draft, paths),
+        initargs=(renderer, framework, options, paths),
     ) as pool:
         futures = [pool.submit(_write_in_worker, task) for task in tasks(todo, jobs)]
         try:
             for future in concurrent.futures.as_completed(futures):
                 results = future.result()
-                produced.extend(tmp for _, tmp, _sha in results)
+                produced.extend(written[1] for written in results)
                 for written in results:
                     commit(*written)
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             for future in futures:
                 if future.done() and not future.cancelled() and future.exception() is None:
-                    produced.extend(tmp for _, tmp, _sha in future.result())
+                    produced.extend(written[1] for written in future.result())
             raise
 
 
 def _init_worker(
-    template: bytes, framework: Framework, draft: bool, paths: dict[int, Path]
+    renderer: ConventionRenderer,
+    framework: Framework,
+    options: tuple[bool, bool],
+    paths: dict[int, Path],
 ) -> None:
-    from iscg_docs.convention.render import ConventionRenderer
-
+    # Forked, a worker has the parent's compiled template; spawned, the renderer comes
+    # pickled as its template's bytes and compiles again.
     # Ctrl-C reaches every process of the terminal's group: the parent alone handles it
     # (it waits for the tasks under way, then removes what they wrote).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
+    draft, verify = options
     _WORKER.update(
-        renderer=ConventionRenderer(template), framework=framework, draft=draft, paths=paths
+        renderer=renderer,
+        framework=framework,
+        draft=draft,
+        verify=verify,
+        paths=paths,
     )
 
 
@@ -183,17 +229,17 @@ def _watch_parent(expected: int) -> None:
 
 def _write_in_worker(indices: Sequence[int]) -> list[Written]:
     """Render and write the temporaries of ``indices``; remove them all if one fails."""
-    framework: Framework = _WORKER["framework"]
+    w = _WORKER
     written: list[Written] = []
     try:
         for i in indices:
             written.append(
                 render_and_write(
-                    _WORKER["renderer"], framework, i, _WORKER["draft"], _WORKER["paths"][i]
+                    w["renderer"], w["framework"], i, w["draft"], w["paths"][i], w["verify"]
                 )
             )
     except BaseException:
-        for _, tmp, _sha in written:
-            discard(tmp)
+        for done in written:
+            discard(done[1])
         raise
     return written

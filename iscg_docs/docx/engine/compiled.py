@@ -29,6 +29,7 @@ from iscg_docs.docx.engine.stock import (
     scratch,
     stock_reason,
 )
+from iscg_docs.docx.engine.superscript import superscripts
 from iscg_docs.docx.engine.tables import regrid
 from iscg_docs.docx.package import Entry, Member, layout, read_members, write_zip
 
@@ -335,7 +336,8 @@ class CompiledTemplate:
         if reason is None:
             rendered = self._render_compiled(context, frozenset(replace))
             if not isinstance(rendered, str):
-                return write_zip(self._members, {**rendered, **replace}, self._layout)
+                raised = {name: superscripts(xml) for name, xml in rendered.items()}
+                return write_zip(self._members, {**raised, **replace}, self._layout)
             reason = rendered
         logger.debug("stock docxtpl rendering: %s", reason)
         tpl = bound_template(context, self._source)

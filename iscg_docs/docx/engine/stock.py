@@ -16,6 +16,7 @@ import jinja2
 from docxtpl import DocxTemplate, InlineImage, RichText, RichTextParagraph
 
 from iscg_docs.docx.engine import direct as _direct
+from iscg_docs.docx.engine.superscript import superscripts
 from iscg_docs.docx.package import compress, write_zip
 
 try:  # docxtpl only exposes Subdoc when docxcompose is installed
@@ -37,6 +38,8 @@ __all__ = [
 
 # The only characters docxtpl's resolve_listing rewrites.
 _LISTING_CHARACTER = re.compile(r"[\t\a\n\f]")
+# The members a rendering writes (the compiled engine's): where superscripts are written.
+_RENDERED = re.compile(r"word/(?:document|header\d*|footer\d*|footnotes)\.xml|docProps/core\.xml")
 _LEAVES = frozenset({str, bytes, int, float, bool, decimal.Decimal})
 
 
@@ -221,8 +224,15 @@ def render_stock(
     buffer = io.BytesIO()
     tpl.save(buffer)
     with zipfile.ZipFile(buffer) as package:
-        members = tuple(compress(i.filename, package.read(i)) for i in package.infolist())
+        members = tuple(
+            compress(i.filename, _raised(i.filename, package.read(i))) for i in package.infolist()
+        )
     return write_zip(members, replace)
+
+
+def _raised(name: str, data: bytes) -> bytes:
+    """A member with its superscripts written, if it is one the compiled engine renders."""
+    return superscripts(data) if _RENDERED.fullmatch(name) else data
 
 
 def _walk(root: object) -> Iterator[object]:
