@@ -38,7 +38,7 @@ FILES = [
 
 #: Conventions in the batches the interruption tests stop: enough that the batch is still
 #: running when the signal arrives, even on a loaded machine.
-BATCH = 80
+BATCH = 200
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -268,7 +268,7 @@ class TestInterruption:
         documents = assert_true_after_kill(out)
         assert 5 <= len(documents) < BATCH, "the batch should have been stopped mid-way"
         # A rerun completes the batch and the manifest then lists exactly the files.
-        code, _ = run("generate", str(big), "--out", str(out), "--quiet")
+        code, _ = run("generate", str(big), "--out", str(out), "--quiet", "--no-verify")
         assert code == 0
         assert sorted(manifest(out)) == sorted(p.name for p in out.glob("*.docx"))
         assert len(manifest(out)) == BATCH
@@ -400,7 +400,7 @@ class TestInterruptionByCtrlC:
         assert sorted(manifest(out)) == documents
         # A hidden temporary may remain if Ctrl-C fell inside the creation of one (it
         # never bears a document's name); the next run removes it and completes the rest.
-        assert run("generate", str(big), "--out", str(out), "--quiet")[0] == 0
+        assert run("generate", str(big), "--out", str(out), "--quiet", "--no-verify")[0] == 0
         assert len(manifest(out)) == BATCH
         assert not list(out.glob(".iscg-docs-*"))
 
