@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import os
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from typing import Any
 
-import docx
 from attrs import frozen
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
 
+from iscg_docs.convention.verify_read import Table, body_items, read_package
 from iscg_docs.convention.verify_totals import Plan, check_totals, read_plan
 from iscg_docs.errors import TemplateError
 from iscg_docs.french.parse import parse_money_words, parse_number_words
@@ -146,62 +142,48 @@ def verify_document(
 def _read(source: str | os.PathLike[str] | bytes) -> _Document:
     """The document's paragraphs (body, tables, headers, footers) and signature blocks."""
     try:
-        stream: Any = io.BytesIO(source) if isinstance(source, bytes) else os.fspath(source)
-        document = docx.Document(stream)
-    except Exception as error:  # python-docx raises many types for a bad file
+        body, margins = read_package(source)
+    except Exception as error:  # zip, XML and package errors alike: a bad file
         raise TemplateError(f"document illisible : {error}") from error
+    if body is None:
+        raise TemplateError("document illisible : le document n'a pas de corps")
     paragraphs: list[_Para] = []
     blocks: list[tuple[str, ...]] = []
     signing = annexed = False
     count = tables = 0
     plan: Plan | None = None
-    for child in document.element.body.iterchildren():
-        if child.tag.endswith("}p"):
+    for item in body_items(body):
+        if isinstance(item, str):
             count += 1
-            text = Paragraph(child, document).text
-            paragraphs.append(_Para(f"corps, paragraphe {count}", text))
+            paragraphs.append(_Para(f"corps, paragraphe {count}", item))
             # An annex after the signatures (the financing plan) holds no signature.
-            annexed = annexed or (signing and text.lstrip().startswith("Annexe"))
-            signing = (signing or "exemplaires originaux" in text) and not annexed
-        elif child.tag.endswith("}tbl"):
+            annexed = annexed or (signing and item.lstrip().startswith("Annexe"))
+            signing = (signing or "exemplaires originaux" in item) and not annexed
+        else:
             tables += 1
-            table = Table(child, document)
-            paragraphs.extend(_cells(table, tables))
+            paragraphs.extend(
+                _Para(f"tableau {tables}, ligne {r}, cellule {c}", text)
+                for r, c, texts in item
+                for text in texts
+            )
             if plan is None:
-                plan = read_plan(_texts(table))
+                plan = read_plan(_texts(item))
             # Every table after « exemplaires originaux » and before an annex holds
             # signatures (the parties', then the cosignatories' under their own heading).
             if signing:
-                blocks.extend(_blocks(table))
-    paragraphs.extend(_margins(document))
+                blocks.extend(_blocks(item))
+    paragraphs.extend(_Para(where, text) for where, texts in margins for text in texts)
     return _Document(tuple(paragraphs), tuple(blocks), plan)
 
 
 def _texts(table: Table) -> list[list[str]]:
     """Each row's cell texts (a cell's paragraphs joined by line breaks)."""
     rows: list[list[str]] = []
-    for r, _, cell in _unique_cells(table):
+    for r, _, texts in table:
         if len(rows) < r:
             rows.append([])
-        rows[-1].append("\n".join(p.text for p in cell.paragraphs))
+        rows[-1].append("\n".join(texts))
     return rows
-
-
-def _unique_cells(table: Table) -> Iterator[tuple[int, int, _Cell]]:
-    """(row, column, cell) once per cell: a cell spanning columns is listed once.
-
-    Read from the rows' own ``w:tc`` elements, because ``row.cells`` repeats a spanning
-    cell once per grid column.
-    """
-    for r, row in enumerate(table.rows, 1):
-        for c, tc in enumerate(row._tr.tc_lst, 1):
-            yield r, c, _Cell(tc, table)
-
-
-def _cells(table: Table, number: int) -> Iterator[_Para]:
-    for r, c, cell in _unique_cells(table):
-        for p in cell.paragraphs:
-            yield _Para(f"tableau {number}, ligne {r}, cellule {c}", p.text)
 
 
 def _blocks(table: Table) -> Iterator[tuple[str, ...]]:
@@ -211,9 +193,9 @@ def _blocks(table: Table) -> Iterator[tuple[str, ...]]:
     a cell that does not start with « Pour » continues the block above it in its column.
     """
     columns: dict[int, list[list[str]]] = {}
-    for _, c, cell in _unique_cells(table):
+    for _, c, texts in table:
         # A block writes place names with non-breaking hyphens; the preamble, with hyphens.
-        lines = [p.text.strip().replace("\u2011", "-") for p in cell.paragraphs if p.text.strip()]
+        lines = [t.strip().replace("\u2011", "-") for t in texts if t.strip()]
         if not lines:
             continue
         blocks = columns.setdefault(c, [])
@@ -223,21 +205,6 @@ def _blocks(table: Table) -> Iterator[tuple[str, ...]]:
             blocks[-1].extend(lines)
     for blocks in columns.values():
         yield from (tuple(b) for b in blocks)
-
-
-def _margins(document: Any) -> Iterator[_Para]:
-    """Headers and footers of every section, each part once."""
-    seen: list[Any] = []
-    for section in document.sections:
-        for where, parts in (
-            ("en-tête", (section.header, section.first_page_header, section.even_page_header)),
-            ("pied de page", (section.footer, section.first_page_footer, section.even_page_footer)),
-        ):
-            for part in parts:
-                if part.is_linked_to_previous or any(part.part is s for s in seen):
-                    continue
-                seen.append(part.part)
-                yield from (_Para(where, p.text) for p in part.paragraphs)
 
 
 # --------------------------------------------------------------------------- checks
