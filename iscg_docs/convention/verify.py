@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -57,6 +58,9 @@ _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|
 _TAG = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 _SPACE_BEFORE = re.compile(r"\S( +)[:;!?]")
 _DAY_MONTH = re.compile(rf"\b(?:\d{{1,2}}|1er) +(?:{_MONTHS})\b")
+# Every match of a check's pattern contains one of these strings: a paragraph without
+# them is skipped unscanned (a substring test costs far less than a regex scan).
+_ANY_MONTH = re.compile(_MONTHS)
 #: An amount in figures as the documents print it: "25 000,00 €" (any kind of space).
 _FIGURES = re.compile(r"\((\d{1,3}(?:[ \u00a0\u202f]\d{3})*,\d{2})[ \u00a0\u202f]?€\)")
 #: The words of an amount, read backwards from just before its figures.
@@ -218,6 +222,8 @@ def _excerpt(text: str, start: int, end: int, margin: int = 30) -> str:
 
 def _tags(paragraphs: Sequence[_Para]) -> Iterator[Finding]:
     for p in paragraphs:
+        if "{" not in p.text and "}" not in p.text:
+            continue
         m = _TAG.search(p.text)
         if m:
             yield Finding(
@@ -231,7 +237,9 @@ def _tags(paragraphs: Sequence[_Para]) -> Iterator[Finding]:
 
 def _spaces(paragraphs: Sequence[_Para]) -> Iterator[Finding]:
     for p in paragraphs:
-        for m in _SPACE_BEFORE.finditer(p.text):
+        t = p.text
+        spaced = " :" in t or " ;" in t or " !" in t or " ?" in t
+        for m in _SPACE_BEFORE.finditer(p.text) if spaced else ():
             sign = p.text[m.end() - 1]
             yield Finding(
                 "espace-ponctuation",
@@ -240,7 +248,7 @@ def _spaces(paragraphs: Sequence[_Para]) -> Iterator[Finding]:
                 "il faut une espace insécable.",
                 _excerpt(p.text, m.start(), m.end()),
             )
-        for m in _DAY_MONTH.finditer(p.text):
+        for m in _DAY_MONTH.finditer(p.text) if _ANY_MONTH.search(p.text) else ():
             yield Finding(
                 "espace-date",
                 p.where,
@@ -267,16 +275,25 @@ def _in_words(before: str) -> tuple[str, Decimal | None]:
     tokens = m.group().strip().split(" ")
     for start in range(len(tokens)):
         words = " ".join(tokens[start:])
-        try:
-            return words, parse_money_words(words)
-        except ValueError:
-            continue
+        value = _money(words)
+        if value is not None:
+            return words, value
     return m.group().strip(), None
+
+
+@functools.lru_cache(maxsize=4096)
+def _money(words: str) -> Decimal | None:
+    """``parse_money_words``, None for words that do not read as an amount; cached, as a
+    batch's documents repeat the same amounts and the same prose before them."""
+    try:
+        return parse_money_words(words)
+    except ValueError:
+        return None
 
 
 def _amounts(paragraphs: Sequence[_Para]) -> Iterator[Finding]:
     for p in paragraphs:
-        for m in _FIGURES.finditer(p.text):
+        for m in _FIGURES.finditer(p.text) if "€)" in p.text else ():
             words, value = _in_words(p.text[: m.start()])
             if not words:
                 continue  # figures alone, as in a table: nothing to compare
@@ -302,7 +319,7 @@ def _references(paragraphs: Sequence[_Para]) -> Iterator[Finding]:
     for p in paragraphs:
         if _HEADING.match(p.text):
             continue
-        for m in _REFERENCE.finditer(p.text):
+        for m in _REFERENCE.finditer(p.text) if "article " in p.text else ():
             number = int(m.group(1))
             if number not in headings:
                 known = ", ".join(str(n) for n in sorted(headings)) or "aucun"
@@ -360,7 +377,7 @@ def _signatures(document: _Document) -> Iterator[Finding]:
                 p.text.strip(),
             )
     for p in document.paragraphs:
-        m = _COPIES.search(p.text)
+        m = _COPIES.search(p.text) if "exemplaires originaux" in p.text else None
         if m is None:
             continue
         try:
