@@ -77,6 +77,14 @@ class TestExamples:
         path.write_bytes(examples[REFS[1]])
         assert verify_document(path) == verify_document(examples[REFS[1]])
 
+    def test_template_itself(self) -> None:
+        """The template, whose plan table has a header and no totals yet, is read without
+        error: its tags are found."""
+        from iscg_docs.convention.render import default_template
+
+        found = verify_document(default_template())
+        assert "balise-restante" in {f.code for f in found}
+
     def test_not_a_document(self) -> None:
         """Bytes that are no .docx raise TemplateError, in French."""
         with pytest.raises(TemplateError, match="illisible"):
