@@ -308,6 +308,16 @@ class TestReading:
             plans = [t for t in tables if t and t[0] and t[0][0].strip() == "Année"]
             assert document.plan == (tuple(map(tuple, plans[0])) if plans else None)
 
+    def test_tracked_changes(self, examples: dict[str, bytes]) -> None:
+        """A document with Word tracked changes (insertions, deletions) reads as
+        python-docx reads it."""
+        from iscg_docs.docx.compare import compare_documents
+
+        data, revisions = compare_documents(examples[REFS[0]], examples[REFS[1]])
+        assert revisions > 0
+        paragraphs, _ = read_with_python_docx(data)
+        assert [(p.where, p.text) for p in _read(data).paragraphs] == paragraphs
+
     @pytest.mark.libreoffice
     def test_resaved_by_libreoffice(self, examples: dict[str, bytes], tmp_path: Path) -> None:
         """A document re-saved by LibreOffice (runs split and merged its own way) gives
