@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from iscg_docs.convention.render import render_convention
-from iscg_docs.convention.verify import CODES, Finding, verify_document
+from iscg_docs.convention.verify import CODES, Finding, _read, verify_document
 from iscg_docs.errors import TemplateError
 from iscg_docs.model.financing import compute_financing
 from iscg_docs.model.records import Framework
@@ -72,6 +76,14 @@ class TestExamples:
         path = Path(str(tmp_path)) / "c.docx"
         path.write_bytes(examples[REFS[1]])
         assert verify_document(path) == verify_document(examples[REFS[1]])
+
+    def test_template_itself(self) -> None:
+        """The template, whose plan table has a header and no totals yet, is read without
+        error: its tags are found."""
+        from iscg_docs.convention.render import default_template
+
+        found = verify_document(default_template())
+        assert "balise-restante" in {f.code for f in found}
 
     def test_not_a_document(self) -> None:
         """Bytes that are no .docx raise TemplateError, in French."""
@@ -194,3 +206,126 @@ class TestTotals:
         assert verify_document(examples[REFS[0]], financing=own) == ()
         found = verify_document(examples[REFS[0]], financing=other)
         assert [f.code for f in found] == ["total-incoherent"]
+
+
+def read_with_python_docx(data: bytes) -> tuple[list[tuple[str, str]], list[list[list[str]]]]:
+    """The paragraphs (place, text) and tables (rows of cell texts) as python-docx reads
+    them: the reference the verifier's own reader must agree with."""
+    import docx
+    from docx.table import Table, _Cell
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(io.BytesIO(data))
+    paragraphs: list[tuple[str, str]] = []
+    tables: list[list[list[str]]] = []
+    count = 0
+    for child in document.element.body.iterchildren():
+        if child.tag.endswith("}p"):
+            count += 1
+            paragraphs.append((f"corps, paragraphe {count}", Paragraph(child, document).text))
+        elif child.tag.endswith("}tbl"):
+            table = Table(child, document)
+            rows = []
+            for r, row in enumerate(table.rows, 1):
+                cells = [_Cell(tc, table) for tc in row._tr.tc_lst]
+                rows.append(["\n".join(p.text for p in cell.paragraphs) for cell in cells])
+                paragraphs.extend(
+                    (f"tableau {len(tables) + 1}, ligne {r}, cellule {c}", p.text)
+                    for c, cell in enumerate(cells, 1)
+                    for p in cell.paragraphs
+                )
+            tables.append(rows)
+    seen: list[object] = []
+    for section in document.sections:
+        for where, parts in (
+            ("en-tête", (section.header, section.first_page_header, section.even_page_header)),
+            ("pied de page", (section.footer, section.first_page_footer, section.even_page_footer)),
+        ):
+            for part in parts:
+                if not part.is_linked_to_previous and all(part.part is not s for s in seen):
+                    seen.append(part.part)
+                    paragraphs.extend((where, p.text) for p in part.paragraphs)
+    return paragraphs, tables
+
+
+#: Defects planted together, each giving its own finding, to compare readings with.
+DEFECTS = [
+    ("soixante-quatre mille vingt-neuf euros", "soixante-quatre mille vingt-huit euros"),
+    ("telle que fixée à l’article 5", "telle que fixée à l’article 42"),
+    ("six (6) exemplaires", "sept (7) exemplaires"),
+    ("21\u00a0décembre 2006", "21 décembre 2006"),
+    ("Il est convenu ce qui suit", "Il est convenu {{ oubli }} ce qui suit"),
+]
+
+
+def with_defects(data: bytes) -> bytes:
+    for old, new in DEFECTS:
+        data = planted(data, old, new)
+    return data
+
+
+def resaved_by_libreoffice(documents: dict[str, bytes], folder: Path) -> dict[str, bytes]:
+    """Each document opened and saved again as .docx by headless LibreOffice."""
+    program = shutil.which("soffice") or shutil.which("libreoffice")
+    if program is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is not installed")
+        pytest.skip("LibreOffice is not installed")
+    (folder / "in").mkdir()
+    paths = []
+    for name, data in documents.items():
+        paths.append(folder / "in" / f"{name}.docx")
+        paths[-1].write_bytes(data)
+    subprocess.run(
+        [
+            program,
+            f"-env:UserInstallation={(folder / 'profile').absolute().as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(folder / "out"),
+            *map(str, paths),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
+    return {name: (folder / "out" / f"{name}.docx").read_bytes() for name in documents}
+
+
+class TestReading:
+    """The verifier reads what python-docx reads, however the runs are split."""
+
+    @pytest.mark.parametrize("ref", REFS, ids=IDS)
+    def test_same_text_as_python_docx(self, examples: dict[str, bytes], ref: str) -> None:
+        """Paragraphs, cells, headers and footers: the same places and texts."""
+        for data in (examples[ref], with_defects(examples[REFS[1]])):
+            paragraphs, tables = read_with_python_docx(data)
+            document = _read(data)
+            assert [(p.where, p.text) for p in document.paragraphs] == paragraphs
+            plans = [t for t in tables if t and t[0] and t[0][0].strip() == "Année"]
+            assert document.plan == (tuple(map(tuple, plans[0])) if plans else None)
+
+    def test_tracked_changes(self, examples: dict[str, bytes]) -> None:
+        """A document with Word tracked changes (insertions, deletions) reads as
+        python-docx reads it."""
+        from iscg_docs.docx.compare import compare_documents
+
+        data, revisions = compare_documents(examples[REFS[0]], examples[REFS[1]])
+        assert revisions > 0
+        paragraphs, _ = read_with_python_docx(data)
+        assert [(p.where, p.text) for p in _read(data).paragraphs] == paragraphs
+
+    @pytest.mark.libreoffice
+    def test_resaved_by_libreoffice(self, examples: dict[str, bytes], tmp_path: Path) -> None:
+        """A document re-saved by LibreOffice (runs split and merged its own way) gives
+        the same findings as the original, clean or with defects planted."""
+        originals = {**examples, "defects": with_defects(examples[REFS[1]])}
+        resaved = resaved_by_libreoffice(originals, tmp_path)
+        for name, data in originals.items():
+            expected = [(f.code, f.where, f.message) for f in verify_document(data)]
+            found = [(f.code, f.where, f.message) for f in verify_document(resaved[name])]
+            assert found == expected, name
+        assert len(verify_document(originals["defects"])) == len(DEFECTS)

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import io
+import functools
 import os
 import re
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
-from typing import Any
 
-import docx
 from attrs import frozen
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
 
+from iscg_docs.convention.verify_read import Table, body_items, read_package
 from iscg_docs.convention.verify_totals import Plan, check_totals, read_plan
 from iscg_docs.errors import TemplateError
 from iscg_docs.french.parse import parse_money_words, parse_number_words
@@ -61,6 +58,9 @@ _MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|
 _TAG = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 _SPACE_BEFORE = re.compile(r"\S( +)[:;!?]")
 _DAY_MONTH = re.compile(rf"\b(?:\d{{1,2}}|1er) +(?:{_MONTHS})\b")
+# Every match of a check's pattern contains one of these strings: a paragraph without
+# them is skipped unscanned (a substring test costs far less than a regex scan).
+_ANY_MONTH = re.compile(_MONTHS)
 #: An amount in figures as the documents print it: "25 000,00 €" (any kind of space).
 _FIGURES = re.compile(r"\((\d{1,3}(?:[ \u00a0\u202f]\d{3})*,\d{2})[ \u00a0\u202f]?€\)")
 #: The words of an amount, read backwards from just before its figures.
@@ -146,62 +146,48 @@ def verify_document(
 def _read(source: str | os.PathLike[str] | bytes) -> _Document:
     """The document's paragraphs (body, tables, headers, footers) and signature blocks."""
     try:
-        stream: Any = io.BytesIO(source) if isinstance(source, bytes) else os.fspath(source)
-        document = docx.Document(stream)
-    except Exception as error:  # python-docx raises many types for a bad file
+        body, margins = read_package(source)
+    except Exception as error:  # zip, XML and package errors alike: a bad file
         raise TemplateError(f"document illisible : {error}") from error
+    if body is None:
+        raise TemplateError("document illisible : le document n'a pas de corps")
     paragraphs: list[_Para] = []
     blocks: list[tuple[str, ...]] = []
     signing = annexed = False
     count = tables = 0
     plan: Plan | None = None
-    for child in document.element.body.iterchildren():
-        if child.tag.endswith("}p"):
+    for item in body_items(body):
+        if isinstance(item, str):
             count += 1
-            text = Paragraph(child, document).text
-            paragraphs.append(_Para(f"corps, paragraphe {count}", text))
+            paragraphs.append(_Para(f"corps, paragraphe {count}", item))
             # An annex after the signatures (the financing plan) holds no signature.
-            annexed = annexed or (signing and text.lstrip().startswith("Annexe"))
-            signing = (signing or "exemplaires originaux" in text) and not annexed
-        elif child.tag.endswith("}tbl"):
+            annexed = annexed or (signing and item.lstrip().startswith("Annexe"))
+            signing = (signing or "exemplaires originaux" in item) and not annexed
+        else:
             tables += 1
-            table = Table(child, document)
-            paragraphs.extend(_cells(table, tables))
+            paragraphs.extend(
+                _Para(f"tableau {tables}, ligne {r}, cellule {c}", text)
+                for r, c, texts in item
+                for text in texts
+            )
             if plan is None:
-                plan = read_plan(_texts(table))
+                plan = read_plan(_texts(item))
             # Every table after « exemplaires originaux » and before an annex holds
             # signatures (the parties', then the cosignatories' under their own heading).
             if signing:
-                blocks.extend(_blocks(table))
-    paragraphs.extend(_margins(document))
+                blocks.extend(_blocks(item))
+    paragraphs.extend(_Para(where, text) for where, texts in margins for text in texts)
     return _Document(tuple(paragraphs), tuple(blocks), plan)
 
 
 def _texts(table: Table) -> list[list[str]]:
     """Each row's cell texts (a cell's paragraphs joined by line breaks)."""
     rows: list[list[str]] = []
-    for r, _, cell in _unique_cells(table):
+    for r, _, texts in table:
         if len(rows) < r:
             rows.append([])
-        rows[-1].append("\n".join(p.text for p in cell.paragraphs))
+        rows[-1].append("\n".join(texts))
     return rows
-
-
-def _unique_cells(table: Table) -> Iterator[tuple[int, int, _Cell]]:
-    """(row, column, cell) once per cell: a cell spanning columns is listed once.
-
-    Read from the rows' own ``w:tc`` elements, because ``row.cells`` repeats a spanning
-    cell once per grid column.
-    """
-    for r, row in enumerate(table.rows, 1):
-        for c, tc in enumerate(row._tr.tc_lst, 1):
-            yield r, c, _Cell(tc, table)
-
-
-def _cells(table: Table, number: int) -> Iterator[_Para]:
-    for r, c, cell in _unique_cells(table):
-        for p in cell.paragraphs:
-            yield _Para(f"tableau {number}, ligne {r}, cellule {c}", p.text)
 
 
 def _blocks(table: Table) -> Iterator[tuple[str, ...]]:
@@ -213,9 +199,9 @@ def _blocks(table: Table) -> Iterator[tuple[str, ...]]:
     with « Pour » continues the block above it in its column.
     """
     columns: dict[int, list[list[str]]] = {}
-    for r, c, cell in _unique_cells(table):
+    for r, c, texts in table:
         # A block writes place names with non-breaking hyphens; the preamble, with hyphens.
-        lines = [p.text.strip().replace("\u2011", "-") for p in cell.paragraphs if p.text.strip()]
+        lines = [t.strip().replace("\u2011", "-") for t in texts if t.strip()]
         if not lines:
             continue
         blocks = columns.setdefault(c, [])
@@ -225,21 +211,6 @@ def _blocks(table: Table) -> Iterator[tuple[str, ...]]:
             blocks[-1].extend(lines)
     for blocks in columns.values():
         yield from (tuple(b) for b in blocks)
-
-
-def _margins(document: Any) -> Iterator[_Para]:
-    """Headers and footers of every section, each part once."""
-    seen: list[Any] = []
-    for section in document.sections:
-        for where, parts in (
-            ("en-tête", (section.header, section.first_page_header, section.even_page_header)),
-            ("pied de page", (section.footer, section.first_page_footer, section.even_page_footer)),
-        ):
-            for part in parts:
-                if part.is_linked_to_previous or any(part.part is s for s in seen):
-                    continue
-                seen.append(part.part)
-                yield from (_Para(where, p.text) for p in part.paragraphs)
 
 
 # --------------------------------------------------------------------------- checks
@@ -253,6 +224,8 @@ def _excerpt(text: str, start: int, end: int, margin: int = 30) -> str:
 
 def _tags(paragraphs: Sequence[_Para]) -> Iterator[Finding]:
     for p in paragraphs:
+        if "{" not in p.text and "}" not in p.text:
+            continue
         m = _TAG.search(p.text)
         if m:
             yield Finding(
@@ -266,7 +239,9 @@ def _tags(paragraphs: Sequence[_Para]) -> Iterator[Finding]:
 
 def _spaces(paragraphs: Sequence[_Para]) -> Iterator[Finding]:
     for p in paragraphs:
-        for m in _SPACE_BEFORE.finditer(p.text):
+        t = p.text
+        spaced = " :" in t or " ;" in t or " !" in t or " ?" in t
+        for m in _SPACE_BEFORE.finditer(p.text) if spaced else ():
             sign = p.text[m.end() - 1]
             yield Finding(
                 "espace-ponctuation",
@@ -275,7 +250,7 @@ def _spaces(paragraphs: Sequence[_Para]) -> Iterator[Finding]:
                 "il faut une espace insécable.",
                 _excerpt(p.text, m.start(), m.end()),
             )
-        for m in _DAY_MONTH.finditer(p.text):
+        for m in _DAY_MONTH.finditer(p.text) if _ANY_MONTH.search(p.text) else ():
             yield Finding(
                 "espace-date",
                 p.where,
@@ -302,16 +277,25 @@ def _in_words(before: str) -> tuple[str, Decimal | None]:
     tokens = m.group().strip().split(" ")
     for start in range(len(tokens)):
         words = " ".join(tokens[start:])
-        try:
-            return words, parse_money_words(words)
-        except ValueError:
-            continue
+        value = _money(words)
+        if value is not None:
+            return words, value
     return m.group().strip(), None
+
+
+@functools.lru_cache(maxsize=4096)
+def _money(words: str) -> Decimal | None:
+    """``parse_money_words``, None for words that do not read as an amount; cached, as a
+    batch's documents repeat the same amounts and the same prose before them."""
+    try:
+        return parse_money_words(words)
+    except ValueError:
+        return None
 
 
 def _amounts(paragraphs: Sequence[_Para]) -> Iterator[Finding]:
     for p in paragraphs:
-        for m in _FIGURES.finditer(p.text):
+        for m in _FIGURES.finditer(p.text) if "€)" in p.text else ():
             words, value = _in_words(p.text[: m.start()])
             if not words:
                 continue  # figures alone, as in a table: nothing to compare
@@ -337,7 +321,7 @@ def _references(paragraphs: Sequence[_Para]) -> Iterator[Finding]:
     for p in paragraphs:
         if _HEADING.match(p.text):
             continue
-        for m in _REFERENCE.finditer(p.text):
+        for m in _REFERENCE.finditer(p.text) if "article " in p.text else ():
             number = int(m.group(1))
             if number not in headings:
                 known = ", ".join(str(n) for n in sorted(headings)) or "aucun"
@@ -395,7 +379,7 @@ def _signatures(document: _Document) -> Iterator[Finding]:
                 p.text.strip(),
             )
     for p in document.paragraphs:
-        m = _COPIES.search(p.text)
+        m = _COPIES.search(p.text) if "exemplaires originaux" in p.text else None
         if m is None:
             continue
         try:

@@ -101,7 +101,10 @@ def check_totals(
     if plan is None:
         return
     yield from _table(plan)
-    *funders, total_cost = _totals(plan)
+    totals = _totals(plan)
+    if not totals:
+        return  # a table headed « Année » with no totals row: not a plan to compare
+    *funders, total_cost = totals
     said = [
         (where, text, _amount(m.group(0)))
         for where, text in paragraphs
