@@ -38,7 +38,7 @@ FILES = [
 
 #: Conventions in the batches the interruption tests stop: enough that the batch is still
 #: running when the signal arrives, even on a loaded machine.
-BATCH = 200
+BATCH = 600
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
