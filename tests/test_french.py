@@ -6,6 +6,7 @@ import datetime as dt
 import inspect
 import re
 from decimal import Decimal, localcontext
+from typing import Any
 
 import attrs
 import jinja2
@@ -553,6 +554,42 @@ class TestMoney:
         assert text[2] == NNBSP
         assert text[-2] == NBSP
         assert " " not in text
+
+
+class TestRemembered:
+    """The texts remembered for Decimal values are the ones computed without them."""
+
+    @pytest.mark.parametrize(
+        "function", [money, number, percent, money_in_words, fte], ids=lambda f: f.__name__
+    )
+    def test_equal_values_read_alike(self, function: Any) -> None:
+        """1.5 and 1.50 are one key: the text is the same whichever comes first."""
+        first, second = function(Decimal("1.50")), function(Decimal("1.5"))
+        assert first == second == function.__wrapped__(Decimal("1.5"))
+
+    def test_bool_is_refused_after_an_equal_decimal(self) -> None:
+        """True equals Decimal(1) but is still refused, not answered from memory."""
+        money(Decimal(1))
+        with pytest.raises(TypeError):
+            money(True)
+
+    @pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity"])
+    def test_non_finite_raise_value_error(self, value: str) -> None:
+        """A NaN (even a signalling one, which cannot be hashed) raises as before."""
+        with pytest.raises(ValueError, match="montant"):
+            money(Decimal(value))
+
+    def test_errors_are_not_remembered(self) -> None:
+        """A third decimal raises each time, even after the rounded value was written."""
+        money(Decimal("1.00"))
+        for _ in range(2):
+            with pytest.raises(ValueError, match="centime"):
+                money(Decimal("1.001"))
+
+    def test_places_are_part_of_the_key(self) -> None:
+        """percent with and without places gives each its own text."""
+        assert percent(Decimal(50)) == "50\u00a0%"
+        assert percent(Decimal(50), 2) == "50,00\u00a0%"
 
 
 class TestMoneyFull:

@@ -305,7 +305,7 @@ class TestConventionRenderer:
         assert renderer.source == default_template().read_bytes()
         assert renderer.template_name == str(default_template())
         filters = {name: inspect.unwrap(renderer.env.filters[name]) for name in FILTERS}
-        assert filters == dict(FILTERS)
+        assert filters == {name: inspect.unwrap(function) for name, function in FILTERS.items()}
 
     def test_engine_has_no_default_filters(self) -> None:
         """The engine's renderer knows only the filters it is handed."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import Concatenate, ParamSpec
 
 from babel import Locale
 
@@ -32,6 +34,32 @@ __all__ = [
 MAX_IN_WORDS = MAX_AMOUNT
 
 Number = Decimal | int | str
+
+_P = ParamSpec("_P")
+
+
+def _remembered(
+    function: Callable[Concatenate[Number, _P], str],
+) -> Callable[Concatenate[Number, _P], str]:
+    """``function``, remembering its text for a finite Decimal.
+
+    A convention's context writes the same few amounts and rates many times, and a batch
+    the same ones again for every convention. The functions this wraps depend on a
+    Decimal's value only (never on its exponent: 1.5 and 1.50 read alike, and are equal
+    keys), so their texts are kept for the most recent values. Anything else (an int, a
+    text, a bool that equals 1, a NaN that cannot be a key) is computed every time, as
+    are the errors.
+    """
+    cached: Callable[..., str] = functools.lru_cache(maxsize=4096, typed=True)(function)
+
+    @functools.wraps(function)
+    def remembering(value: Number, /, *args: _P.args, **kwargs: _P.kwargs) -> str:
+        if type(value) is Decimal and value.is_finite():
+            return cached(value, *args, **kwargs)
+        return function(value, *args, **kwargs)
+
+    return remembering
+
 
 # --------------------------------------------------------------------------- input checks
 
@@ -141,6 +169,7 @@ def _figures(value: Decimal) -> str:
     return f"{text}{_DECIMAL_SIGN}{decimals}" if decimals else text
 
 
+@_remembered
 def money(amount: Number) -> str:
     """An amount in figures: "25 000,00 €".
 
@@ -161,6 +190,7 @@ def money(amount: Number) -> str:
     return f"{_figures(_amount(amount))}{NBSP}€"
 
 
+@_remembered
 def number(n: Number) -> str:
     """A number in French figures: "3,5", "1 234,5", "0,25".
 
@@ -180,6 +210,7 @@ def number(n: Number) -> str:
     return _figures(plain(_decimal(n, "nombre")))
 
 
+@_remembered
 def percent(points: Number, places: int | None = None) -> str:
     """A percentage: "50 %", "12,5 %", "33,33 %", with U+00A0 before "%".
 
@@ -312,6 +343,7 @@ def number_in_words(n: Number, *, feminine: bool = False, reform1990: bool = Fal
     return words
 
 
+@_remembered
 def money_in_words(amount: Number, *, reform1990: bool = False) -> str:
     """An amount in words: "vingt-cinq mille euros", "un million d'euros".
 
@@ -404,6 +436,7 @@ def in_words_and_figures(
     return f"{words} ({number(value)}) {_plural(unit, value)}"
 
 
+@_remembered
 def fte(q: Number) -> str:
     """A quotité in ETP: "un mi-temps (0,5 ETP)", "un équivalent temps plein (1 ETP)".
 

@@ -61,9 +61,7 @@ def _record(cls: type, data: object, path: tuple[PathPart, ...], out: list[Probl
             )
         )
         return _MISSING
-    hints = _hints(cls)
-    fields = attrs.fields(cls)
-    known = {f.name for f in fields}
+    fields, known = _fields(cls)
     for key in data:
         if key not in known:
             out.append(
@@ -75,7 +73,7 @@ def _record(cls: type, data: object, path: tuple[PathPart, ...], out: list[Probl
             )
     kwargs: dict[str, Any] = {}
     before = len(out)
-    for f in fields:
+    for f, tp in fields:
         here = (*path, f.name)
         if f.name not in data or data[f.name] is None:
             if f.default is attrs.NOTHING:
@@ -87,7 +85,7 @@ def _record(cls: type, data: object, path: tuple[PathPart, ...], out: list[Probl
                     )
                 )
             continue
-        value = _convert(hints[f.name], data[f.name], here, out)
+        value = _convert(tp, data[f.name], here, out)
         if value is _MISSING:
             continue
         if f.validator is not None:
@@ -107,32 +105,58 @@ def _record(cls: type, data: object, path: tuple[PathPart, ...], out: list[Probl
 
 
 @functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    # get_type_hints evaluates every annotation string: once per class is enough.
-    return typing.get_type_hints(cls)
+def _fields(cls: type) -> tuple[tuple[tuple[Any, Any], ...], frozenset[str]]:
+    """A record class's fields each with its type, and their names: once per class."""
+    # get_type_hints evaluates every annotation string.
+    hints = typing.get_type_hints(cls)
+    fields = attrs.fields(cls)
+    return tuple((f, hints[f.name]) for f in fields), frozenset(f.name for f in fields)
 
 
-def _convert(tp: Any, value: object, path: tuple[PathPart, ...], out: list[Problem]) -> Any:
+_TUPLE, _RECORD, _ENUM, _DECIMAL, _DATE, _OTHER = range(6)
+
+
+@functools.cache
+def _kind(tp: Any) -> tuple[int, Any]:
+    """How a value of annotation ``tp`` is converted, and the type it is converted to.
+
+    An optional type is converted as its inner type; a tuple's type is its items'.
+    Read from the annotation once per type rather than once per value.
+    """
     origin = typing.get_origin(tp)
     if origin in (types.UnionType, typing.Union):
         (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _convert(inner, value, path, out)
+        return _kind(inner)
     if origin is tuple:
-        item_type = typing.get_args(tp)[0]
+        return _TUPLE, typing.get_args(tp)[0]
+    if attrs.has(tp):
+        return _RECORD, tp
+    if isinstance(tp, type) and issubclass(tp, StrEnum):
+        return _ENUM, tp
+    if tp is Decimal:
+        return _DECIMAL, tp
+    if tp is dt.date:
+        return _DATE, tp
+    return _OTHER, tp
+
+
+def _convert(tp: Any, value: object, path: tuple[PathPart, ...], out: list[Problem]) -> Any:
+    kind, target = _kind(tp)
+    if kind == _TUPLE:
         if not isinstance(value, list | tuple):
             out.append(Problem("type", format_path(path), "une liste est attendue ici."))
             return _MISSING
-        items = [_convert(item_type, v, (*path, i), out) for i, v in enumerate(value)]
+        items = [_convert(target, v, (*path, i), out) for i, v in enumerate(value)]
         return _MISSING if any(i is _MISSING for i in items) else tuple(items)
-    if attrs.has(tp):
-        return _record(tp, value, path, out)
-    if isinstance(tp, type) and issubclass(tp, StrEnum):
-        if isinstance(value, str) and value in tp._value2member_map_:
-            return tp(value)
-        return value  # the field's member_of validator explains what is allowed
-    if tp is Decimal:
+    if kind == _RECORD:
+        return _record(target, value, path, out)
+    if kind == _ENUM:
+        # The member Enum's call would look up, without the call.
+        member = target._value2member_map_.get(value) if isinstance(value, str) else None
+        return value if member is None else member  # member_of explains what is allowed
+    if kind == _DECIMAL:
         return _decimal(value, path, out)
-    if tp is dt.date:
+    if kind == _DATE:
         return _date(value, path, out)
     return value  # str, int, bool: the field validators check the type
 

@@ -154,8 +154,12 @@ def decimals(value: Decimal) -> int:
     """
     _sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
-    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
-    return max(0, -(exponent + trailing)) if any(digits) else 0
+    if exponent >= 0:  # a whole number, the usual case of a record's amounts
+        return 0
+    for trailing, digit in enumerate(reversed(digits)):
+        if digit:
+            return max(0, -(exponent + trailing))
+    return 0  # zero
 
 
 def _cents(value: Decimal) -> bool:
