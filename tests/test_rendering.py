@@ -7,6 +7,8 @@ import inspect
 import io
 import pickle
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from iscg_docs.docx.renderer import Renderer, check_context, core_properties_xml
 from iscg_docs.errors import TemplateError
 from iscg_docs.inputs.loading import load
 from iscg_docs.model.records import Framework
+from tests.conftest import EXAMPLE
 from tests.helpers import edited_example, stock_docx
 from tests.strategies import user_text
 from tests.test_compiled import outcome
@@ -49,6 +52,20 @@ def core_blob(template: Path | bytes) -> bytes:
         return package.read("docProps/core.xml")
 
 
+@contextmanager
+def python_docx_alone() -> Iterator[None]:
+    """python-docx as it is without docxcompose, which rebinds its « cp » prefix to the
+    custom properties' namespace once imported (by docxtpl, when installed)."""
+    from docx.oxml.ns import nsmap
+
+    bound = nsmap["cp"]
+    nsmap["cp"] = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+    try:
+        yield
+    finally:
+        nsmap["cp"] = bound
+
+
 def python_docx_core(blob: bytes, properties: dict[str, str]) -> bytes:
     """The core properties part as python-docx writes it with ``properties`` set."""
     from docx.opc.packuri import PackURI
@@ -56,13 +73,16 @@ def python_docx_core(blob: bytes, properties: dict[str, str]) -> bytes:
 
     content_type = "application/vnd.openxmlformats-package.core-properties+xml"
     no_package: Any = None
-    part = CorePropertiesPart.load(PackURI("/docProps/core.xml"), content_type, blob, no_package)
-    core = part.core_properties
-    for name, value in properties.items():
-        setattr(core, name, value)
-    core.last_modified_by = properties.get("author", "")
-    core.revision = 1
-    return bytes(part.blob)
+    with python_docx_alone():
+        part = CorePropertiesPart.load(
+            PackURI("/docProps/core.xml"), content_type, blob, no_package
+        )
+        core = part.core_properties
+        for name, value in properties.items():
+            setattr(core, name, value)
+        core.last_modified_by = properties.get("author", "")
+        core.revision = 1
+        return bytes(part.blob)
 
 
 class TestEnvironment:
@@ -160,9 +180,10 @@ class TestProperties:
     def test_core_properties_escaped_once(self) -> None:
         """Core properties hold the caller's plain text, escaped once, with no clock."""
         data = Renderer(template_with("x")).render({}, properties={"title": "A & B <c>"})
-        core = docx.Document(io.BytesIO(data)).core_properties
-        assert core.title == "A & B <c>"
-        assert core.revision == 1
+        with python_docx_alone():
+            core = docx.Document(io.BytesIO(data)).core_properties
+            assert core.title == "A & B <c>"
+            assert core.revision == 1
 
     @settings(max_examples=60, deadline=None)
     @given(
@@ -321,3 +342,31 @@ class TestConventionRenderer:
         renderer = Renderer(template_with("x"), name="copie.docx")
         assert renderer.template_name == "copie.docx"
         assert Renderer(template_with("x")).template_name == "<bytes>"
+
+
+class TestCoreProperties:
+    """docProps/core.xml does not depend on what else the process imported."""
+
+    def test_same_bytes_without_docxcompose(self, framework: Framework, tmp_path: Path) -> None:
+        """docxcompose (docxtpl's subdoc extra) rebinds python-docx's « cp » prefix for
+        the whole process; a document rendered where it cannot be imported is the same."""
+        import subprocess
+        import sys
+
+        import docxtpl  # noqa: F401  (imports docxcompose when it is installed)
+
+        here = render_convention(framework, framework.conventions[0])
+        script = (
+            "import sys; sys.modules['docxcompose'] = None\n"
+            "from iscg_docs.convention.render import render_convention\n"
+            "from iscg_docs.inputs.loading import load\n"
+            f"fw = load({str(EXAMPLE)!r})\n"
+            "sys.stdout.buffer.write(render_convention(fw, fw.conventions[0]))\n"
+        )
+        alone = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, check=True
+        ).stdout
+        assert alone == here
+        core = zipfile.ZipFile(io.BytesIO(here)).read("docProps/core.xml").decode()
+        assert "custom-properties" not in core
+        assert "<cp:keywords>ISCG" in core

@@ -17,8 +17,10 @@ import functools
 import io
 import os
 import re
+import threading
 import zipfile
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -28,7 +30,7 @@ from iscg_docs.docx.package import template_bytes
 from iscg_docs.docx.sandbox import budget
 from iscg_docs.errors import TemplateError
 
-__all__ = ["CORE_PROPERTIES", "Renderer", "check_context", "core_properties_xml"]
+__all__ = ["CORE_PROPERTIES", "Renderer", "check_context", "core_prefix", "core_properties_xml"]
 
 #: Core properties a caller may set; anything else in ``properties`` is an error.
 CORE_PROPERTIES = frozenset(
@@ -262,6 +264,33 @@ def _core_with_placeholders(blob: bytes, names: tuple[str, ...]) -> bytes:
     return _core_properties_xml(blob, placeholders)
 
 
+#: The namespace of the core properties' own elements (``cp:keywords``…).
+_CORE_NAMESPACE = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+_PREFIXES = threading.Lock()
+
+
+@contextmanager
+def core_prefix() -> Iterator[None]:
+    """python-docx's « cp » prefix bound to the core properties' namespace meanwhile.
+
+    docxcompose (docxtpl's ``subdoc`` extra), once imported, rebinds « cp » in
+    python-docx's prefix table to the custom properties' namespace, for every user of
+    python-docx in the process: ``cp:keywords``, ``cp:lastModifiedBy`` and
+    ``cp:revision`` were then written in the wrong namespace, a part the schema refuses,
+    and the documents' bytes depended on whether docxcompose was installed.
+    """
+    from docx.oxml.ns import nsmap
+
+    with _PREFIXES:
+        bound = nsmap.get("cp")
+        nsmap["cp"] = _CORE_NAMESPACE
+        try:
+            yield
+        finally:
+            if bound is not None:
+                nsmap["cp"] = bound
+
+
 def _core_properties_xml(blob: bytes, properties: Mapping[str, str]) -> bytes:
     """:func:`core_properties_xml` through python-docx."""
     from docx.opc.packuri import PackURI
@@ -269,10 +298,11 @@ def _core_properties_xml(blob: bytes, properties: Mapping[str, str]) -> bytes:
 
     # The part is serialised on its own: it needs no package around it.
     no_package: Any = None
-    part = CorePropertiesPart.load(PackURI("/docProps/core.xml"), _CORE_TYPE, blob, no_package)
-    core = part.core_properties
-    for name, value in properties.items():
-        setattr(core, name, value)
-    core.last_modified_by = properties.get("author", "")
-    core.revision = 1
-    return bytes(part.blob)
+    with core_prefix():
+        part = CorePropertiesPart.load(PackURI("/docProps/core.xml"), _CORE_TYPE, blob, no_package)
+        core = part.core_properties
+        for name, value in properties.items():
+            setattr(core, name, value)
+        core.last_modified_by = properties.get("author", "")
+        core.revision = 1
+        return bytes(part.blob)

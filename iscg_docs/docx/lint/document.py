@@ -13,6 +13,7 @@ from typing import Any
 
 from iscg_docs.docx.environment import package_reason
 from iscg_docs.docx.package import template_bytes
+from iscg_docs.docx.renderer import core_prefix
 from iscg_docs.errors import TemplateError
 
 __all__ = [
@@ -141,9 +142,10 @@ def parts(document: Any) -> Iterator[Part]:
                     out.paras += _walk(note, f"note de bas de page {n}", numbered=False).paras
             yield out
 
-    core = document.core_properties
-    for name, french_name in _PROPERTIES:
-        value = getattr(core, name) or ""
+    with core_prefix():  # read the keywords where they are, docxcompose or not
+        core = document.core_properties
+        values = [getattr(core, name) or "" for name, _ in _PROPERTIES]
+    for (_, french_name), value in zip(_PROPERTIES, values, strict=True):
         label = f"propriétés du document ({french_name})"
         yield Part(label, [Para(label, value, None)])
 
