@@ -387,10 +387,16 @@ class TestInterruptionByCtrlC:
         The signal goes to the whole process group, workers included, as a terminal
         sends it.
         """
+        began = time.monotonic()
         proc, big, out = start_batch(tmp_path, "--jobs", jobs)
+        seen = len(list(out.glob("*.docx")))
+        waited = time.monotonic() - began
         os.killpg(proc.pid, signal.SIGINT)
         _, stderr = proc.communicate(timeout=60)
-        assert proc.returncode == 130
+        assert proc.returncode == 130, (
+            f"{seen} documents after {waited:.1f} s; SIGINT here: {signal.getsignal(signal.SIGINT)}"
+            f"; stderr: {stderr[-500:]}"
+        )
         assert "Interrompu" in stderr
         assert "Traceback" not in stderr
         documents = sorted(p.name for p in out.glob("*.docx"))
