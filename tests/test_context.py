@@ -114,6 +114,16 @@ class TestBuildContext:
         )
         assert ctx["posts_total"] == f"un équivalent temps plein (1{NBSP}ETP)"
 
+    def test_title_of_a_single_force(self, framework: Framework) -> None:
+        """A gendarmerie-only convention's title does not speak of commissariats: it says
+        where the worker is and names the national scheme."""
+        ctx = _ctx(framework, REFS[2])
+        assert ctx["title"] == (
+            "Convention triennale de financement d’un poste d’intervenant social "
+            f"en{NBSP}gendarmerie{NBSP}(dispositif{NBSP}ISCG)"
+        )
+        assert "commissariat" not in ctx["title"]
+
     def test_several_posts(self, framework: Framework) -> None:
         """Two workers in the Mâconnais: plural title and wording."""
         ctx = _ctx(framework, REFS[1])

@@ -84,7 +84,12 @@ def convention_title(convention: Convention) -> str:
     years = convention.period.years
     subject = "de postes d’intervenants sociaux" if several else "d’un poste d’intervenant social"
     # No-break spaces keep "(ISCG)" with the words before it on the title's last line.
-    scheme = f"{subject} en commissariat et en{NBSP}gendarmerie{NBSP}(ISCG)"
+    where = forces(convention).where
+    if " et " in where:
+        scheme = f"{subject} en commissariat et en{NBSP}gendarmerie{NBSP}(ISCG)"
+    else:
+        # A single force: the title says where the worker is, and names the scheme.
+        scheme = f"{subject} {where.replace(' ', NBSP)}{NBSP}(dispositif{NBSP}ISCG)"
     if years == 3:
         return f"Convention triennale de financement {scheme}"
     duration = in_words_and_figures(years, "an")
