@@ -22,7 +22,7 @@ from iscg_docs.convention.context import (
     BLANK_DATE,
     FRAMEWORK_VARIABLE,
     PARTY_VARIABLES,
-    SIGNER_VARIABLES,
+    SIGNATURE_SIDES,
     Source,
 )
 from iscg_docs.convention.variables import (
@@ -36,7 +36,7 @@ from iscg_docs.convention.variables import (
     texts,
 )
 from iscg_docs.convention.variables import records as record_list
-from iscg_docs.convention.wording import NBHY, convention_title, signature_block
+from iscg_docs.convention.wording import NBHY, convention_title
 from iscg_docs.french.dates import long_date
 from iscg_docs.french.numbers import article_number, in_words_and_figures
 from iscg_docs.french.text import NBSP, join, typography
@@ -221,17 +221,6 @@ _CHANGES = record_list(
     ),
 )
 
-#: The two blocks of a row of signatures.
-_SIDES = (
-    group("left", "bloc de gauche", SIGNER_VARIABLES, lambda r: signature_block(r[0])),
-    group(
-        "right",
-        "bloc de droite (vide si impair)",
-        SIGNER_VARIABLES,
-        lambda r: signature_block(r[1]),
-    ),
-)
-
 
 def _annex(s: AvenantSource) -> dict[str, Any]:
     change = next((c for c in s.changes if c.annex), None)
@@ -282,13 +271,13 @@ _SIGNATURE = group(
             "rows",
             "les blocs de signature des parties, deux par ligne de tableau ; les signataires de l'avenant remplacent ceux de la convention",
             lambda s: s.signature_rows(s.parties),
-            _SIDES,
+            SIGNATURE_SIDES,
         ),
         record_list(
             "cosignatory_rows",
             "les blocs de signature des cosignataires, deux par ligne, sous leur intertitre ; vide sans cosignataire",
             lambda s: s.signature_rows(s.cosignatories),
-            _SIDES,
+            SIGNATURE_SIDES,
         ),
     ),
 )

@@ -64,6 +64,7 @@ __all__ = [
     "CATALOGUE",
     "FRAMEWORK_VARIABLE",
     "PARTY_VARIABLES",
+    "SIGNATURE_SIDES",
     "SIGNER_VARIABLES",
     "UNKNOWN_TRIBUNAL",
     "VARIABLES",
@@ -180,8 +181,8 @@ SIGNER_VARIABLES = (
     text("name", "nom du signataire, tel qu'il signe", lambda b: b.name),
 )
 
-#: The two blocks of a row of signatures.
-_SIDES = (
+#: The two blocks of a row of signatures (the convention's, and the avenant's).
+SIGNATURE_SIDES = (
     group("left", "bloc de gauche", SIGNER_VARIABLES, lambda r: signature_block(r[0])),
     group(
         "right",
@@ -478,13 +479,13 @@ _SIGNATURE = group(
             "rows",
             "les blocs de signature des parties, deux par ligne de tableau",
             lambda s: s.signature_rows(s.parties),
-            _SIDES,
+            SIGNATURE_SIDES,
         ),
         records(
             "cosignatory_rows",
             "les blocs de signature des cosignataires, deux par ligne, sous leur intertitre ; vide sans cosignataire",
             lambda s: s.signature_rows(s.cosignatories),
-            _SIDES,
+            SIGNATURE_SIDES,
         ),
     ),
 )
