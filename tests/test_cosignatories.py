@@ -236,6 +236,8 @@ class TestAvenant:
         paragraphs = [p.text for p in read.paragraphs]
         assert "Les parties" in paragraphs
         assert "Les cosignataires" in paragraphs
+        # The avenant's head is the convention's: « cosignataires », in one word.
+        assert any(p.startswith("ci-après dénommés") and "cosignataires" in p for p in paragraphs)
         assert f"La procureure de la République {TJ}, Mme{NBSP}Sophie Exemple\u202f;" in paragraphs
         parties, cosignatories = read.tables[-2:]
         assert "Procureure" not in "".join(c.text for r in parties.rows for c in r.cells)

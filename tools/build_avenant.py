@@ -52,22 +52,6 @@ def _header_footer(doc: Any) -> None:
     convention._field(p, "NUMPAGES", "1")
 
 
-def _parties(doc: Any) -> None:
-    para, tag = convention.para, convention.tag
-    para(doc, "Entre les soussignés :", bold=True, keep=True)
-    tag(doc, "{%p for party in parties %}")
-    para(doc, "{{ party.clause }}{{ party.punctuation }}")
-    tag(doc, "{%p endfor %}")
-    para(doc, "ci-après dénommés ensemble « les parties »,")
-    tag(doc, "{%p if has_cosignatories %}")
-    para(doc, "En présence de :", bold=True, keep=True)
-    tag(doc, "{%p for party in cosignatories %}")
-    para(doc, "{{ party.clause }}{{ party.punctuation }}")
-    tag(doc, "{%p endfor %}")
-    para(doc, "ci-après dénommés « les co-signataires »,")
-    tag(doc, "{%p endif %}")
-
-
 def _visas(doc: Any) -> None:
     para, tag = convention.para, convention.tag
     para(
@@ -89,7 +73,7 @@ def body(doc: Any) -> None:
     para(doc, "{{ avenant.title }}", "Title")
     para(doc, "Territoire : {{ territory }}", align=WD_ALIGN_PARAGRAPH.CENTER, bold=True)
     para(doc, "Objet : {{ avenant.object }}", align=WD_ALIGN_PARAGRAPH.CENTER, italic=True)
-    _parties(doc)
+    convention._parties(doc)  # the convention's own head: parties, then cosignatories
     _visas(doc)
     para(doc, "Il est convenu ce qui suit :", bold=True, keep=True)
 

@@ -45,9 +45,9 @@ ARTICLES: tuple[Article, ...] = (
     Article("postes", "Postes, lieux d’exercice et employeur"),
     Article(
         "cosignataires",
-        "Engagements des co-signataires",
+        "Engagements des cosignataires",
         optional=True,
-        condition="présent seulement si la convention a des co-signataires non financeurs",
+        condition="présent seulement si la convention a des cosignataires non financeurs",
     ),
     Article(
         "engagement_republicain",

@@ -274,18 +274,18 @@ PARTY_VARIABLES = (
     ),
     flag(
         "has_cosignatories",
-        "vrai si la convention a des co-signataires non financeurs (Convention.cosignatories)",
+        "vrai si la convention a des cosignataires non financeurs (Convention.cosignatories)",
         lambda s: bool(s.cosignatories),
     ),
     records(
         "cosignatories",
-        "les co-signataires non financeurs (procureur, police, gendarmerie), « en présence de »",
+        "les cosignataires non financeurs (procureur, police, gendarmerie), « en présence de »",
         lambda s: appearances(s.cosignatories),
         _APPEARANCE,
     ),
     text(
         "cosignatories_designation",
-        "les co-signataires groupés (french.designation_all) ; vide sans co-signataire",
+        "les cosignataires groupés (french.designation_all) ; vide sans cosignataire",
         lambda s: _designation_all(s.cosignatories),
     ),
     texts(

@@ -328,7 +328,7 @@ CADRE = Sheet(
 
 PARTIES = Sheet(
     "Parties",
-    "une partie par ligne (État, Département, communes, EPCI, employeurs, co-signataires), "
+    "une partie par ligne (État, Département, communes, EPCI, employeurs, cosignataires), "
     "avec son signataire et la délibération qui l'autorise à signer",
     [
         Column(
@@ -502,7 +502,7 @@ CONVENTIONS = Sheet(
             "Cosignataires",
             ("cosignatories",),
             "ids",
-            "identifiants des co-signataires non financeurs (parquet, police, gendarmerie)",
+            "identifiants des cosignataires non financeurs (parquet, police, gendarmerie)",
             "identifiants séparés par « ; »",
             "parquet-macon; ddsp71",
             width=30,
@@ -756,7 +756,7 @@ REPARTITION = Sheet(
 AVENANTS = Sheet(
     "Avenants",
     "un avenant par ligne : il remplace, entières, les sections qu'il donne (parties, "
-    "co-signataires, durée sur cette ligne ; postes, financement et répartition par les "
+    "cosignataires, durée sur cette ligne ; postes, financement et répartition par les "
     "lignes des autres feuilles qui portent son numéro)",
     [
         _JOIN,
@@ -813,7 +813,7 @@ AVENANTS = Sheet(
             "Cosignataires",
             ("cosignatories",),
             "ids",
-            "vide : inchangés ; sinon tous les co-signataires non financeurs après l'avenant",
+            "vide : inchangés ; sinon tous les cosignataires non financeurs après l'avenant",
             "identifiants séparés par « ; »",
             "parquet-macon",
             width=24,
