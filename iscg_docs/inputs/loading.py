@@ -6,10 +6,10 @@ import hashlib
 import json
 import os
 import re
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import tomli
 from attrs import define, frozen
 
 from iscg_docs._files import MEGABYTE, Refused, read_regular
@@ -111,10 +111,10 @@ def _parse_decoded(p: Path, text: str) -> dict[str, Any]:
     """A TOML or JSON file's text as plain data."""
     try:
         if p.suffix.lower() == ".toml":
-            data: Any = tomllib.loads(text)
+            data: Any = tomli.loads(text)
         else:
             data = json.loads(text, parse_float=_refuse_json_float, parse_int=_json_int)
-    except tomllib.TOMLDecodeError as e:
+    except tomli.TOMLDecodeError as e:
         raise InputError(f"syntaxe TOML incorrecte {_toml_place(str(e))}.", str(p)) from None
     except json.JSONDecodeError as e:
         raise InputError(
@@ -124,7 +124,7 @@ def _parse_decoded(p: Path, text: str) -> dict[str, Any]:
         raise InputError(_digits_message(e.digits), str(p)) from None
     except RecursionError:
         raise InputError(_DEPTH_MESSAGE, str(p)) from None
-    except ValueError:  # tomllib: an integer beyond Python's int-string limit
+    except ValueError:  # tomli: an integer beyond Python's int-string limit
         raise InputError(_digits_message(None), str(p)) from None
     if not isinstance(data, dict):
         raise InputError("le fichier doit contenir un objet (la convention cadre).", str(p))
@@ -181,7 +181,7 @@ class _JsonFloat(float):
 
 
 def _toml_place(message: str) -> str:
-    """tomllib's message with its place first, in French, as JSON errors are given.
+    """tomli's message with its place first, in French, as JSON errors are given.
 
     ``Invalid value (at line 3, column 9)`` becomes ``ligne 3, colonne 9 : Invalid value``.
     """
