@@ -38,10 +38,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Population",
+    "convention_checks",
     "epci_kind",
     "framework_departement",
     "locate",
     "official_name",
+    "party_checks",
     "problems",
     "referentiel",
     "split_populations",
@@ -440,11 +442,24 @@ def _populations(
 
 def _checks(framework: Framework) -> Iterator[Problem]:
     dep = framework_departement(framework)
-    for k, party in enumerate(framework.parties):
-        yield from _party_checks(party, dep, ("parties", k))
-    for i, convention in enumerate(framework.conventions):
-        yield from _posts(framework, dep, i, convention)
-        yield from _populations(framework, dep, i, convention)
+    for k in range(len(framework.parties)):
+        yield from party_checks(framework, dep, k)
+    for i in range(len(framework.conventions)):
+        yield from convention_checks(framework, dep, i)
+
+
+def party_checks(framework: Framework, dep: Departement | None, k: int) -> Iterator[Problem]:
+    """The errors and warnings of party ``k``, as :func:`problems` and :func:`warnings`
+    give them; ``dep`` is :func:`framework_departement`'s."""
+    return _party_checks(framework.parties[k], dep, ("parties", k))
+
+
+def convention_checks(framework: Framework, dep: Departement | None, i: int) -> Iterator[Problem]:
+    """The errors and warnings of convention ``i``'s posts and split, as :func:`party_checks`
+    gives a party's."""
+    convention = framework.conventions[i]
+    yield from _posts(framework, dep, i, convention)
+    yield from _populations(framework, dep, i, convention)
 
 
 def problems(framework: Framework) -> list[Problem]:

@@ -7,15 +7,21 @@ tests match on them, jurists read the French message.
 
 from __future__ import annotations
 
+import builtins
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 import attrs
+from attrs import frozen
 
-from iscg_docs.errors import PathPart, Problem, Severity, ValidationError, format_path
+from iscg_docs.errors import PathPart, Problem, ValidationError, format_path
 from iscg_docs.model import file_names, jurisdictions, places
-from iscg_docs.model.financing import departement_rate
+from iscg_docs.model.funding_rules import funding_problems
+from iscg_docs.model.located import error as _p
+from iscg_docs.model.located import french_number as _fmt
+from iscg_docs.model.located import unknown_party as _unknown
+from iscg_docs.model.located import warning
 from iscg_docs.model.records import (
     AVENANT_SECTIONS,
     COLLECTIVITY_KINDS,
@@ -24,11 +30,16 @@ from iscg_docs.model.records import (
     Framework,
     Party,
     PartyKind,
-    SplitMethod,
 )
-from iscg_docs.model.validators import MAX_AMOUNT
 
-__all__ = ["problems", "validate", "warnings"]
+#: What the checks of one party or convention found: the rules' errors, then the Code
+#: officiel géographique's errors and warnings.
+_Found = tuple[tuple[Problem, ...], tuple[Problem, ...]]
+
+#: A function like the built-in :func:`map`, over the parties' and conventions' numbers.
+Map = Callable[[Callable[[int], _Found], Iterable[int]], Iterable[_Found]]
+
+__all__ = ["Map", "Review", "problems", "review", "validate", "warning", "warnings"]
 
 
 def validate(framework: Framework) -> Framework:
@@ -43,12 +54,57 @@ def validate(framework: Framework) -> Framework:
     return framework
 
 
-def problems(framework: Framework) -> list[Problem]:
+def problems(framework: Framework, *, map: Map = builtins.map) -> list[Problem]:
     """Every error of ``framework`` and its conventions, in document order, then file
     names no disk can hold (:func:`iscg_docs.model.file_names.problems`) and what the
-    Code officiel géographique contradicts (:func:`iscg_docs.model.places.problems`)."""
-    found = [*_framework(framework), *file_names.problems(framework)]
-    return found + places.problems(framework) + list(jurisdictions.problems(framework))
+    Code officiel géographique contradicts (:func:`iscg_docs.model.places.problems`).
+
+    ``map`` runs the checks of each party and convention, as :func:`review` says."""
+    return list(review(framework, map=map).problems)
+
+
+@frozen
+class Review:
+    """What :func:`review` found: the errors, or the warnings of a valid framework.
+
+    Attributes:
+        problems: every error, as :func:`problems` lists them.
+        warnings: every warning, as :func:`warnings` lists them; empty when there are
+            errors.
+    """
+
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+
+
+def review(framework: Framework, *, map: Map = builtins.map) -> Review:
+    """The errors of ``framework``, or when it has none its warnings, in one pass.
+
+    Args:
+        framework: the framework.
+        map: runs a function over the parties' and conventions' numbers, as the
+            built-in :func:`map` does, with results in their order; it may run it in
+            processes forked from this one (each check depends on its record and on
+            what this process computed before calling it), so the function needs not
+            pickle, only its results do.
+    """
+    records = _Records(framework)
+    found = list(map(records.check, range(len(framework.parties) + len(framework.conventions))))
+    parties, conventions = found[: len(framework.parties)], found[len(framework.parties) :]
+    errors = [
+        *(p for own, _ in parties for p in own),
+        *_roles(framework, records.parties),
+        *_signers(framework),
+        *(p for own, _ in conventions for p in own),
+        *_etp(framework),
+        *file_names.problems(framework),
+        *(p for _, placed in found for p in placed if not p.is_warning),
+        *jurisdictions.problems(framework),
+    ]
+    if errors:
+        return Review(tuple(errors), ())
+    placed = [p for _, placed in found for p in placed if p.is_warning]
+    return Review((), (*placed, *_later_warnings(framework)))
 
 
 def warnings(framework: Framework) -> list[Problem]:
@@ -57,37 +113,65 @@ def warnings(framework: Framework) -> list[Problem]:
     Warnings have the codes, paths and French messages of errors, with
     :attr:`~iscg_docs.errors.Severity.WARNING`; they are reported and never stop a run.
     """
-    return [w for check in _WARNING_CHECKS for w in check(framework)]
+    return [*places.warnings(framework), *_later_warnings(framework)]
 
 
-def warning(code: str, path: tuple[PathPart, ...], message: str) -> Problem:
-    """A located warning, as :func:`problems` gives located errors."""
-    return Problem(code, format_path(path), message, severity=Severity.WARNING)
+def _later_warnings(framework: Framework) -> Iterator[Problem]:
+    """The warnings after the Code officiel géographique's, in their order."""
+    yield from jurisdictions.warnings(framework)
+    yield from _past_years(framework)
 
 
-def _p(code: str, path: tuple[PathPart, ...], message: str) -> Problem:
-    return Problem(code, format_path(path), message)
+class _Records:
+    """What the checks of one party or convention need of the whole framework.
 
+    Built before the checks run, in the process that calls :func:`review`: a process
+    forked from it finds it ready.
+    """
 
-def _fmt(value: Decimal) -> str:
-    """A number as a French reader writes it in a message: 99,99."""
-    return format(value, "f").replace(".", ",")
+    def __init__(self, fw: Framework) -> None:
+        self.fw = fw
+        self.ids = Counter(p.id for p in fw.parties)
+        # Framework.party decides which of two parties sharing an identifier is meant.
+        self.parties = {p.id: fw.party(p.id) for p in fw.parties}
+        self.references = Counter(c.reference for c in fw.conventions)
+        self.departement = places.framework_departement(fw)
 
+    def check(self, n: int) -> _Found:
+        """Party ``n``, or convention ``n`` less the number of parties: the errors of
+        :func:`problems`' first part, then the Code officiel géographique's errors and
+        warnings."""
+        fw, count = self.fw, len(self.fw.parties)
+        if n < count:
+            return tuple(self._party(n)), tuple(places.party_checks(fw, self.departement, n))
+        i = n - count
+        return tuple(self._convention(i)), tuple(places.convention_checks(fw, self.departement, i))
 
-def _framework(fw: Framework) -> Iterator[Problem]:
-    ids = Counter(p.id for p in fw.parties)
-    for i, party in enumerate(fw.parties):
-        if ids[party.id] > 1:
+    def _party(self, k: int) -> Iterator[Problem]:
+        party = self.fw.parties[k]
+        if self.ids[party.id] > 1:
             yield _p(
                 "duplicate-party",
-                ("parties", i, "id"),
+                ("parties", k, "id"),
                 f"l'identifiant « {party.id} » est utilisé par plusieurs parties ; "
                 "chaque partie doit avoir un identifiant unique.",
             )
-        yield from _party(party, ("parties", i))
-    # Framework.party decides which of two parties sharing an identifier is meant.
-    parties = {p.id: fw.party(p.id) for p in fw.parties}
+        yield from _party(party, ("parties", k))
 
+    def _convention(self, i: int) -> Iterator[Problem]:
+        convention, path = self.fw.conventions[i], ("conventions", i)
+        if self.references[convention.reference] > 1:
+            yield _p(
+                "duplicate-reference",
+                (*path, "reference"),
+                f"la référence « {convention.reference} » est utilisée par plusieurs conventions.",
+            )
+        yield from _convention(convention, self.fw, self.parties, path)
+        yield from _avenants(convention, self.fw, self.parties, path)
+
+
+def _roles(fw: Framework, parties: dict[str, Party]) -> Iterator[Problem]:
+    """The parties named as the State and the Département exist and are of that kind."""
     for name, kind, label in (
         ("state", PartyKind.ETAT, "l'État"),
         ("departement", PartyKind.DEPARTEMENT, "le Département"),
@@ -104,20 +188,8 @@ def _framework(fw: Framework) -> Iterator[Problem]:
                 f"pas « {found.kind.value} ».",
             )
 
-    yield from _signers(fw)
 
-    references = Counter(c.reference for c in fw.conventions)
-    for i, convention in enumerate(fw.conventions):
-        path: tuple[PathPart, ...] = ("conventions", i)
-        if references[convention.reference] > 1:
-            yield _p(
-                "duplicate-reference",
-                (*path, "reference"),
-                f"la référence « {convention.reference} » est utilisée par plusieurs conventions.",
-            )
-        yield from _convention(convention, fw, parties, path)
-        yield from _avenants(convention, fw, parties, path)
-
+def _etp(fw: Framework) -> Iterator[Problem]:
     if fw.etp > fw.etp_authorised:
         yield _p(
             "etp-exceeded",
@@ -184,14 +256,6 @@ def _party(party: Party, path: tuple[PathPart, ...]) -> Iterator[Problem]:
         )
 
 
-def _unknown(path: tuple[PathPart, ...], pid: str) -> Problem:
-    return _p(
-        "unknown-party",
-        path,
-        f"aucune partie n'a l'identifiant « {pid} » ; déclarez-la dans la liste des parties.",
-    )
-
-
 def _convention(
     c: Convention, fw: Framework, parties: dict[str, Party], path: tuple[PathPart, ...]
 ) -> Iterator[Problem]:
@@ -221,7 +285,7 @@ def _convention(
                 )
 
     yield from _posts(c, fw, parties, path)
-    yield from _funding(c, fw, parties, path)
+    yield from funding_problems(c, fw, parties, path)
 
     if c.period.start < fw.approved_on:
         yield _p(
@@ -278,178 +342,6 @@ def _posts(
                 f"les lieux d'exercice du poste « {job} » totalisent {_fmt(total)} ETP ; "
                 "un même intervenant ne peut dépasser 1 ETP.",
             )
-
-
-def _funding(
-    c: Convention, fw: Framework, parties: dict[str, Party], path: tuple[PathPart, ...]
-) -> Iterator[Problem]:
-    fpath = (*path, "funding")
-    yield from _years(c, fpath)
-    yield from _split(c, fw, parties, fpath)
-
-
-def _years(c: Convention, fpath: tuple[PathPart, ...]) -> Iterator[Problem]:
-    """One cost a year, each above zero; the State's share an amount or a rate."""
-    plan = c.funding
-    if not plan.years:
-        yield _p(
-            "no-year", (*fpath, "years"), "le plan de financement doit couvrir au moins une année."
-        )
-    elif len(plan.years) != c.period.years:
-        yield _p(
-            "years-count",
-            (*fpath, "years"),
-            f"le plan de financement compte {len(plan.years)} année(s) mais la convention dure "
-            f"{c.period.years} an(s) : indiquez un coût pour chaque année.",
-        )
-    total = sum((year.cost for year in plan.years), Decimal(0))
-    if total > MAX_AMOUNT:
-        yield _p(
-            "total-too-large",
-            (*fpath, "years"),
-            f"le coût total de la convention ({_fmt(total)} €) dépasse le plus grand montant "
-            "qu'une convention peut écrire (999 999 999 999,99 €).",
-        )
-    for j, year in enumerate(plan.years):
-        ypath = (*fpath, "years", j)
-        if year.cost <= 0:
-            yield _p(
-                "cost",
-                (*ypath, "cost"),
-                f"le coût de l'année {j + 1} doit être supérieur à zéro.",
-            )
-        state = year.state
-        if (state.amount is None) == (state.rate is None):
-            yield _p(
-                "state-share",
-                (*ypath, "state"),
-                f"pour l'année {j + 1}, indiquez la participation de l'État soit en montant "
-                "(« amount »), soit en taux (« rate »), et pas les deux ; 0 si l'État ne "
-                "participe pas.",
-            )
-        elif state.amount is not None and state.amount > year.cost:
-            yield _p(
-                "state-exceeds-cost",
-                (*ypath, "state", "amount"),
-                f"la participation de l'État pour l'année {j + 1} dépasse le coût de l'année.",
-            )
-
-
-def _rest_remains(c: Convention, fw: Framework) -> bool:
-    """Whether some year leaves a part to the collectivities after State and Département."""
-    dep_rate = departement_rate(c, fw)
-    for year in c.funding.years:
-        state = year.state
-        state_amount = state.amount if state.amount is not None else Decimal(0)
-        if state.rate is not None:
-            state_amount = year.cost * state.rate / 100
-        by_rate = (year.cost - state_amount) * dep_rate / 100
-        ceiling = fw.departement_ceiling_per_etp
-        if (year.cost - state_amount) * (100 - dep_rate) > 0 or (
-            ceiling is not None and by_rate > ceiling * c.etp
-        ):
-            return True
-    return False
-
-
-def _split(
-    c: Convention, fw: Framework, parties: dict[str, Party], fpath: tuple[PathPart, ...]
-) -> Iterator[Problem]:
-    """The collectivities that share the rest, and their key."""
-    plan = c.funding
-    split = plan.split
-    spath = (*fpath, "split")
-    if not split and _rest_remains(c, fw):
-        yield _p(
-            "split-empty",
-            spath,
-            "il reste une part à la charge des collectivités : indiquez au moins une "
-            "collectivité dans la répartition (« split »).",
-        )
-    counts = Counter(s.party for s in split)
-    populations = places.split_populations(fw, c)
-    for j, share in enumerate(split):
-        here = (*spath, j)
-        party = parties.get(share.party)
-        if party is None:
-            yield _unknown((*here, "party"), share.party)
-        elif share.party not in c.parties:
-            yield _p(
-                "split-not-party",
-                (*here, "party"),
-                f"« {share.party} » paie une part mais n'est pas partie à la convention : "
-                "ajoutez-la à la liste « parties ».",
-            )
-        elif party.kind in (PartyKind.ETAT, PartyKind.DEPARTEMENT):
-            yield _p(
-                "split-party-kind",
-                (*here, "party"),
-                "l'État et le Département ne figurent pas dans la répartition du reste à "
-                "charge : leurs parts sont calculées à part.",
-            )
-        if counts[share.party] > 1:
-            yield _p(
-                "split-duplicate",
-                (*here, "party"),
-                f"« {share.party} » figure plusieurs fois dans la répartition.",
-            )
-        known = populations[j]
-        count = None if known is None else known.count
-        yield from _split_key(plan.split_method, share.percent, share.population, count, here)
-
-    percents = [s.percent for s in split]
-    if split and plan.split_method is SplitMethod.PERCENT and None not in percents:
-        total = sum((p for p in percents if p is not None), Decimal(0))
-        if total != 100:
-            yield _p(
-                "split-total",
-                spath,
-                f"les pourcentages de la répartition totalisent {_fmt(total)} % au lieu "
-                "de 100 % exactement.",
-            )
-    figures = [p.count for p in populations if p is not None]
-    method_figures = plan.split_method is SplitMethod.POPULATION and len(figures) == len(split)
-    if split and method_figures and not sum(figures):
-        yield _p("population", spath, "la population totale ne peut être nulle.")
-
-
-def _split_key(
-    method: SplitMethod,
-    percent: Decimal | None,
-    population: int | None,
-    counted: int | None,
-    here: tuple[PathPart, ...],
-) -> Iterator[Problem]:
-    """The split key's field agrees with the method; ``counted`` is the population the
-    split would use, given or official."""
-    if method is SplitMethod.PERCENT and percent is None:
-        yield _p(
-            "split-key",
-            (*here, "percent"),
-            "la répartition se fait par pourcentages : indiquez le pourcentage de cette "
-            "collectivité.",
-        )
-    if method is SplitMethod.POPULATION and counted is None:
-        yield _p(
-            "split-key",
-            (*here, "population"),
-            "la répartition se fait selon la population : indiquez la population de cette "
-            "collectivité, que le Code officiel géographique ne donne pas.",
-        )
-    if method is not SplitMethod.PERCENT and percent is not None:
-        yield _p(
-            "split-key",
-            (*here, "percent"),
-            f"un pourcentage est donné alors que la répartition se fait « {method.value} » : "
-            "retirez-le ou choisissez la méthode « percent ».",
-        )
-    if method is not SplitMethod.POPULATION and population is not None:
-        yield _p(
-            "split-key",
-            (*here, "population"),
-            f"une population est donnée alors que la répartition se fait « {method.value} » : "
-            "retirez-la ou choisissez la méthode « population ».",
-        )
 
 
 def _avenants(
@@ -582,12 +474,3 @@ def _past_years(fw: Framework) -> Iterator[Problem]:
                         f"{first:%d/%m/%Y} au {last:%d/%m/%Y}), déjà achevée à sa date "
                         "de signature : vérifiez que c'est voulu (régularisation).",
                     )
-
-
-#: The checks that give warnings, each ``check(framework) -> Iterable[Problem]``, in the
-#: order their warnings are reported.
-_WARNING_CHECKS: tuple[Callable[[Framework], Iterable[Problem]], ...] = (
-    places.warnings,
-    jurisdictions.warnings,
-    _past_years,
-)
