@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from iscg_docs.cli.codes import ExitCode
-from iscg_docs.errors import TemplateError
+from iscg_docs.errors import Problem, TemplateError
 
 if TYPE_CHECKING:
-    from iscg_docs.inputs.loading import Rejected
-    from iscg_docs.model.records import Framework
+    from iscg_docs.inputs.loading import Loaded, Rejected
     from iscg_docs.output.batch import BatchReport
 
 __all__ = [
@@ -42,20 +41,18 @@ _STATUS = {"written": "écrit", "unchanged": "inchangé"}
 def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     """Validate a data file and print a summary of its conventions."""
     from iscg_docs.cli.summary import summarize
-    from iscg_docs.inputs.loading import load
+    from iscg_docs.inputs.loading import load_file
 
-    framework = load(args.file)
-    out.write(summarize(framework))
-    print_warnings(framework, err)
+    loaded = load_file(args.file, jobs=args.jobs)
+    out.write(summarize(loaded.framework))
+    print_warnings(loaded.warnings, err)
     return ExitCode.OK
 
 
-def print_warnings(framework: Framework, err: TextIO) -> None:
-    """The framework's warnings on ``err``, after the word « Avertissement »; they never
-    change the exit code."""
-    from iscg_docs.model.rules import warnings
-
-    for warning in warnings(framework):
+def print_warnings(warnings: Sequence[Problem], err: TextIO) -> None:
+    """The warnings on ``err``, after the word « Avertissement »; they never change the
+    exit code."""
+    for warning in warnings:
         print(f"Avertissement : {warning}", file=err)
 
 
@@ -63,13 +60,13 @@ def generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     """Write the documents; with ``--keep-going``, the valid conventions and a list of the rest."""
     from iscg_docs.inputs.loading import load_file
 
-    loaded = load_file(args.file, keep_going=args.keep_going)
-    framework, rejected = loaded.framework, loaded.rejected
-    print_warnings(framework, err)
+    loaded = load_file(args.file, keep_going=args.keep_going, jobs=args.jobs)
+    rejected = loaded.rejected
+    print_warnings(loaded.warnings, err)
     only = _wanted(args.only, rejected)
     found = 0
     if only != []:  # [] when every convention asked for was set aside as invalid
-        report = _write_documents(args, framework, only, loaded.sha256, err)
+        report = _write_documents(args, loaded, only, err)
         _print_outcomes(report, out)
         found = _print_findings(report, err)
     if rejected:
@@ -201,19 +198,15 @@ def _wanted(only: Sequence[str] | None, rejected: Sequence[Rejected]) -> list[st
 
 
 def _write_documents(
-    args: argparse.Namespace,
-    framework: Framework,
-    only: list[str] | None,
-    input_sha: str,
-    err: TextIO,
+    args: argparse.Namespace, loaded: Loaded, only: list[str] | None, err: TextIO
 ) -> BatchReport:
-    """Generate the documents; ``input_sha`` is the SHA-256 of the input as it was read."""
+    """Generate the documents of ``loaded``, recording its hash and warnings."""
     from iscg_docs.output.batch import generate as generate_documents
 
-    total = len(only or framework.conventions)
+    total = len(only or loaded.framework.conventions)
     with _progress_bar(err, quiet=args.quiet, total=total) as progress:
         return generate_documents(
-            framework,
+            loaded.framework,
             args.out,
             template=args.template,
             draft=args.draft,
@@ -221,9 +214,10 @@ def _write_documents(
             only=only,
             jobs=args.jobs,
             pdf=args.pdf,
-            input_sha256=input_sha,
+            input_sha256=loaded.sha256,
             progress=progress,
             verify=not args.no_verify,
+            warnings=loaded.warnings,
         )
 
 

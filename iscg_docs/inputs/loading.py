@@ -13,10 +13,11 @@ import tomli
 from attrs import define, frozen
 
 from iscg_docs._files import MEGABYTE, Refused, read_regular
+from iscg_docs._forks import forked_map
 from iscg_docs.errors import InputError, Problem, ValidationError, os_reason
 from iscg_docs.inputs.structure import structure
 from iscg_docs.model.records import Framework
-from iscg_docs.model.rules import problems
+from iscg_docs.model.rules import review
 
 if TYPE_CHECKING:
     from iscg_docs.inputs.workbook.reader import WorkbookReading
@@ -46,6 +47,9 @@ INPUT_LIMIT = 20 * MEGABYTE
 MAX_DEPTH = 32
 #: The most digits an integer of a TOML or JSON file may have.
 MAX_DIGITS = 100
+#: The fewest conventions whose checks are worth forking processes for: most of their
+#: cost is building the Code officiel géographique's indexes, once whatever the count.
+FORKED_FROM = 1000
 
 
 def read_file(path: str | os.PathLike[str]) -> bytes:
@@ -208,15 +212,23 @@ def load_data(data: dict[str, Any], *, source: str | None = None) -> Framework:
     Raises:
         ValidationError: every problem of the data, structural and cross-record, at once.
     """
-    return _validated(structure(Framework, data, source=source), source)
+    return _validated(structure(Framework, data, source=source), source)[0]
 
 
-def _validated(framework: Framework, source: str | None) -> Framework:
-    """``framework`` if the cross-record rules find no problem in it."""
-    found = problems(framework)
-    if found:
-        raise ValidationError.of(found, source)
-    return framework
+def _validated(
+    framework: Framework, source: str | None, jobs: int = 1
+) -> tuple[Framework, tuple[Problem, ...]]:
+    """``framework`` and its warnings, if the cross-record rules find no problem in it.
+
+    With ``jobs`` over 1 and at least :data:`FORKED_FROM` conventions, the checks of
+    its parties and conventions run in that many processes (see
+    :func:`~iscg_docs.model.rules.review`).
+    """
+    forked = jobs > 1 and len(framework.conventions) >= FORKED_FROM
+    found = review(framework, map=forked_map(jobs) if forked else map)
+    if found.problems:
+        raise ValidationError.of(found.problems, source)
+    return framework, found.warnings
 
 
 def load(path: str | os.PathLike[str]) -> Framework:
@@ -266,25 +278,31 @@ class Rejected:
 
 @frozen
 class Loaded:
-    """What :func:`load_file` read: the framework, the conventions set aside, the file's hash.
+    """What :func:`load_file` read: the framework, the conventions set aside, the file's
+    hash, the framework's warnings.
 
     Attributes:
         framework: the valid framework (without the rejected conventions).
         rejected: the conventions set aside (always empty unless ``keep_going``).
         sha256: the SHA-256 of the bytes read, for a manifest to record.
+        warnings: the framework's warnings, as :func:`~iscg_docs.model.rules.warnings`
+            gives them.
     """
 
     framework: Framework
     rejected: tuple[Rejected, ...]
     sha256: str
+    warnings: tuple[Problem, ...] = ()
 
 
-def load_file(path: str | os.PathLike[str], *, keep_going: bool = False) -> Loaded:
+def load_file(path: str | os.PathLike[str], *, keep_going: bool = False, jobs: int = 1) -> Loaded:
     """Read a file once, parse it once, and build its framework, as :func:`load` does.
 
     Args:
         path: a ``.toml``, ``.json`` or ``.xlsx`` file.
         keep_going: set aside the invalid conventions, as :func:`load_each` does.
+        jobs: check the parties and conventions in that many processes (the problems
+            and warnings are the same, in the same order).
 
     Raises:
         InputError: the file cannot be read or parsed.
@@ -294,13 +312,15 @@ def load_file(path: str | os.PathLike[str], *, keep_going: bool = False) -> Load
     p = Path(path)
     parsed, sha256 = _read_parsed(p)
     try:
-        return Loaded(_build(p, parsed, frozenset(), keep=keep_going), (), sha256)
+        framework, warnings = _build(p, parsed, frozenset(), keep=keep_going, jobs=jobs)
+        return Loaded(framework, (), sha256, warnings)
     except ValidationError as e:
         rejected = _rejected(e, parsed.data) if keep_going else None
         if rejected is None:
             raise
     dropped = frozenset(r.index for r in rejected)
-    return Loaded(_build(p, parsed, dropped), rejected, sha256)
+    framework, warnings = _build(p, parsed, dropped, jobs=jobs)
+    return Loaded(framework, rejected, sha256, warnings)
 
 
 def _rejected(error: ValidationError, data: dict[str, Any]) -> tuple[Rejected, ...] | None:
@@ -381,8 +401,10 @@ def _without(data: dict[str, Any], drop: frozenset[int]) -> dict[str, Any]:
     return {**data, "conventions": kept}
 
 
-def _build(path: Path, parsed: _Parsed, drop: frozenset[int], *, keep: bool = True) -> Framework:
-    """The framework of ``parsed`` without the conventions in ``drop``.
+def _build(
+    path: Path, parsed: _Parsed, drop: frozenset[int], *, keep: bool = True, jobs: int = 1
+) -> tuple[Framework, tuple[Problem, ...]]:
+    """The framework of ``parsed`` without the conventions in ``drop``, and its warnings.
 
     Unless ``keep``, a text file's data is let go once its records are built, before the
     cross-record rules run.
@@ -394,12 +416,13 @@ def _build(path: Path, parsed: _Parsed, drop: frozenset[int], *, keep: bool = Tr
             parsed.data = {}
         framework = structure(Framework, data, source=str(path))
         del data
-        return _validated(framework, str(path))
+        return _validated(framework, str(path), jobs)
     from iscg_docs.inputs.workbook.reader import locate
 
     own = [p for p in reading.problems if convention_index(p.path) not in drop]
     try:
-        framework = load_data(data, source=str(path))
+        framework = structure(Framework, data, source=str(path))
+        valid = _validated(framework, str(path), jobs)
     except ValidationError as e:
         # A refused cell is left out of the data, so the records would report it missing
         # as well: keep the workbook's own, more precise, message.
@@ -408,4 +431,4 @@ def _build(path: Path, parsed: _Parsed, drop: frozenset[int], *, keep: bool = Tr
         raise ValidationError(e.message, located or list(e.problems)) from None
     if own:
         raise ValidationError.of(own, path)
-    return framework
+    return valid

@@ -30,9 +30,9 @@ import attrs
 from attrs import frozen
 
 from iscg_docs._version import __version__
-from iscg_docs.errors import InputError, LintError, OutputError, os_reason
+from iscg_docs.errors import InputError, LintError, OutputError, Problem, os_reason
+from iscg_docs.model import rules
 from iscg_docs.model.records import Convention, Framework
-from iscg_docs.model.rules import warnings
 from iscg_docs.output.amendments import Amendment, render_amendments
 from iscg_docs.output.atomic import (
     commit,
@@ -160,6 +160,7 @@ def generate(
     input_sha256: str | None = None,
     progress: Progress | None = None,
     verify: bool = False,
+    warnings: Sequence[Problem] | None = None,
 ) -> BatchReport:
     """Write one .docx per convention of ``framework`` into ``out_dir``.
 
@@ -176,6 +177,8 @@ def generate(
         progress: called with (done, total) as documents are finished.
         verify: read back each document written, in the process that wrote it, and
             keep what was found in its outcome (:func:`~iscg_docs.convention.verify.verify_document`).
+        warnings: the framework's warnings for the manifest, if the caller has them
+            (:attr:`~iscg_docs.inputs.loading.Loaded.warnings`); else computed here.
 
     Returns:
         What happened to each document.
@@ -202,7 +205,10 @@ def generate(
         run = _Run(framework, folder, names, renderer, selected, draft, input_sha256, progress)
         run.verify = verify
         run.manifest.set_warnings(
-            [{"code": w.code, "path": w.path, "message": w.message} for w in warnings(framework)]
+            [
+                {"code": w.code, "path": w.path, "message": w.message}
+                for w in (rules.warnings(framework) if warnings is None else warnings)
+            ]
         )
         rendered, unchanged = run.survey(force=force, pdf=pdf)
         amendments = render_amendments(framework, selected, renderer, draft=draft)

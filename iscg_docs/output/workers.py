@@ -10,16 +10,11 @@ nothing of it is copied through a pipe.
 from __future__ import annotations
 
 import concurrent.futures
-import ctypes
-import multiprocessing
-import os
-import signal
-import threading
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from iscg_docs._forks import cores, start_child
 from iscg_docs.model.records import Framework
 from iscg_docs.output.atomic import discard, write_temporary
 from iscg_docs.output.manifest import sha256
@@ -41,9 +36,6 @@ Written = tuple[int, str, str, Checked]
 
 #: Called with a :data:`Written` document's four parts to rename it into place.
 Commit = Callable[[int, str, str, Checked], None]
-
-# prctl's option: the signal a process gets when its parent ends (linux/prctl.h).
-_PR_SET_PDEATHSIG = 1
 
 # One renderer per worker process, built once by the pool's initializer.
 _WORKER: dict[str, Any] = {}
@@ -130,14 +122,6 @@ def write_all(
         raise
 
 
-def cores() -> int:
-    """The processor cores this process may run on: more processes only wait their turn."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def tasks(todo: list[int], jobs: int) -> list[list[int]]:
     """``todo`` cut into tasks: about eight per process, at most eight conventions each.
 
@@ -186,11 +170,9 @@ def _init_worker(
     paths: dict[int, Path],
 ) -> None:
     # Forked, a worker has the parent's compiled template; spawned, the renderer comes
-    # pickled as its template's bytes and compiles again.
-    # Ctrl-C reaches every process of the terminal's group: the parent alone handles it
-    # (it waits for the tasks under way, then removes what they wrote).
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent()
+    # pickled as its template's bytes and compiles again. On Ctrl-C the parent waits
+    # for the tasks under way, then removes what they wrote.
+    start_child()
     draft, verify = options
     _WORKER.update(
         renderer=renderer,
@@ -199,32 +181,6 @@ def _init_worker(
         verify=verify,
         paths=paths,
     )
-
-
-def _die_with_parent() -> None:
-    """End this worker when the parent process ends, even killed (SIGKILL).
-
-    The pool's queue alone would not tell it: a worker waits on it for ever, holding the
-    temporaries it was writing (the next run removes them). On Linux the kernel sends
-    the signal; elsewhere a thread watches the parent.
-    """
-    parent = multiprocessing.parent_process()
-    expected = os.getppid() if parent is None else parent.pid
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        linux = libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) == 0
-    except (OSError, AttributeError):  # no prctl: not Linux
-        linux = False
-    if os.getppid() != expected:  # the parent died before the signal was asked for
-        os._exit(1)
-    if not linux:
-        threading.Thread(target=_watch_parent, args=(expected,), daemon=True).start()
-
-
-def _watch_parent(expected: int) -> None:
-    while os.getppid() == expected:
-        time.sleep(1)
-    os._exit(1)
 
 
 def _write_in_worker(indices: Sequence[int]) -> list[Written]:
