@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 
+import attrs
 from hypothesis import strategies as st
 
 from iscg_docs.model.records import (
@@ -155,6 +157,65 @@ def frameworks(draw: st.DrawFn, max_conventions: int = 3) -> Framework:
         parties=[state, dep, *collectivities],
         conventions=conventions,
     )
+
+
+#: Ways to break a convention, each making one or more errors of validation (or a
+#: warning of the Code officiel géographique).
+_CONVENTION_FAULTS: tuple[Callable[[Convention], Convention], ...] = (
+    lambda c: attrs.evolve(c, parties=(*c.parties, "inconnue")),
+    lambda c: attrs.evolve(c, cosignatories=(*c.cosignatories, "etat", c.parties[0])),
+    lambda c: attrs.evolve(c, posts=()),
+    lambda c: attrs.evolve(c, posts=(*c.posts, *c.posts[:1])),
+    lambda c: attrs.evolve(c, posts=[attrs.evolve(p, employer="personne") for p in c.posts]),
+    lambda c: attrs.evolve(
+        c, posts=[attrs.evolve(p, commune="Nulle-Part-sur-Mer") for p in c.posts]
+    ),
+    lambda c: attrs.evolve(c, posts=[attrs.evolve(p, commune="Saint-Vallier") for p in c.posts]),
+    lambda c: attrs.evolve(c, period=Period(dt.date(2001, 1, 1), c.period.years)),
+    lambda c: attrs.evolve(c, signed_on=dt.date(2099, 1, 1)),
+    lambda c: attrs.evolve(c, reference="CON"),
+    lambda c: attrs.evolve(c, reference="REF-0"),
+    lambda c: attrs.evolve(c, reference="ref/0"),
+    lambda c: attrs.evolve(c, funding=attrs.evolve(c.funding, split=())),
+    lambda c: attrs.evolve(
+        c, funding=attrs.evolve(c.funding, split=(*c.funding.split, *c.funding.split[:1]))
+    ),
+    lambda c: attrs.evolve(
+        c, funding=attrs.evolve(c.funding, split_method=SplitMethod.PERCENT, split=c.funding.split)
+    ),
+    lambda c: attrs.evolve(c, funding=attrs.evolve(c.funding, years=c.funding.years[:1] * 6)),
+    lambda c: attrs.evolve(
+        c,
+        funding=attrs.evolve(
+            c.funding, years=[FundingYear(Decimal(10), StateShare(amount=Decimal(20)))]
+        ),
+    ),
+)
+
+#: Ways to break a party, for the rules or the Code officiel géographique.
+_PARTY_FAULTS: tuple[Callable[[Party], Party], ...] = (
+    lambda p: attrs.evolve(p, signatory=None),
+    lambda p: attrs.evolve(p, deliberation=None),
+    lambda p: attrs.evolve(p, name="Mâcon", hors_referentiel=False, epci_kind=None),
+    lambda p: attrs.evolve(p, name="Macon-Nouvelle", hors_referentiel=False, epci_kind=None),
+    lambda p: attrs.evolve(p, kind=PartyKind.AUTRE, epci_kind=None),
+    lambda p: attrs.evolve(p, id="etat"),
+)
+
+
+@st.composite
+def faulty_frameworks(draw: st.DrawFn) -> Framework:
+    """A framework of :func:`frameworks` with a few faults drawn in its conventions and
+    parties: many errors of many kinds, maybe warnings, maybe none."""
+    fw = draw(frameworks(max_conventions=5))
+    conventions, parties = list(fw.conventions), list(fw.parties)
+    for _ in range(draw(st.integers(0, 6))):
+        i = draw(st.integers(0, len(conventions) - 1))
+        conventions[i] = draw(st.sampled_from(_CONVENTION_FAULTS))(conventions[i])
+    for _ in range(draw(st.integers(0, 3))):
+        k = draw(st.integers(2, len(parties) - 1))
+        parties[k] = draw(st.sampled_from(_PARTY_FAULTS))(parties[k])
+    return attrs.evolve(fw, conventions=conventions, parties=parties)
 
 
 # Characters that break XML or Jinja when a template fails to escape them.

@@ -119,6 +119,10 @@ class TestParser:
         assert capsys.readouterr() == ("", "")
 
 
+#: A post's commune the Code officiel géographique does not hold, knowingly: a warning.
+_BLANZY_NOUVEAU = 'commune = "Blanzy-Nouveau"\nhors_referentiel = true'
+
+
 class TestCheck:
     def test_example(self, example_path: Path) -> None:
         """The example is valid: three conventions and 3,5 ETP in all, exit 0."""
@@ -133,6 +137,18 @@ class TestCheck:
             in result.out
         )
         assert "134 657,60 €" in result.out
+
+    def test_jobs(
+        self, example_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """With --jobs 2, check prints the same summary and warnings."""
+        from iscg_docs.inputs import loading
+
+        edited = edited_example(example_path, tmp_path, 'commune = "Blanzy"', _BLANZY_NOUVEAU)
+        monkeypatch.setattr(loading, "FORKED_FROM", 1)
+        serial = invoke("check", str(edited))
+        assert "Avertissement" in serial.err
+        assert invoke("check", str(edited), "--jobs", "2") == serial
 
     def test_split_99_99(self, example_path: Path, tmp_path: Path) -> None:
         """A split adding to 99,99 % exits 1 naming that split's path, on standard error."""
@@ -201,6 +217,27 @@ class TestGenerateCommand:
         argv = ["generate", str(example_path), "--out", str(tmp_path / "q"), "--quiet"]
         assert main(argv, out=io.StringIO(), err=quiet) == 0
         assert quiet.getvalue() == ""
+
+    def test_warnings_computed_once(
+        self, example_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The warnings found while loading are printed once and listed in the manifest,
+        without being looked for again."""
+        from iscg_docs.model import rules
+
+        edited = edited_example(example_path, tmp_path, 'commune = "Blanzy"', _BLANZY_NOUVEAU)
+
+        def again(*args: object) -> None:
+            raise AssertionError("warnings computed again")
+
+        monkeypatch.setattr(rules, "warnings", again)
+        result = invoke("generate", str(edited), "--out", str(tmp_path / "out"))
+        assert result.code == ExitCode.OK
+        (line,) = result.err.splitlines()
+        assert line.startswith("Avertissement : ")
+        assert "Blanzy-Nouveau" in line
+        manifest = json.loads((tmp_path / "out" / "manifest.json").read_text("utf-8"))
+        assert [w["code"] for w in manifest["warnings"]] == ["unknown-place"]
 
     def test_invalid_writes_nothing(self, example_path: Path, tmp_path: Path) -> None:
         """Invalid data: every problem shown, exit 1, the output folder not even created."""

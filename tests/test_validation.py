@@ -7,14 +7,15 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from iscg_docs._forks import forked_map
 from iscg_docs.errors import ValidationError
 from iscg_docs.inputs.loading import load_data
 from iscg_docs.model.records import Framework, PartyKind, SplitMethod, SplitShare
-from iscg_docs.model.rules import problems, validate, warnings
-from tests.strategies import frameworks
+from iscg_docs.model.rules import problems, review, validate, warnings
+from tests.strategies import faulty_frameworks, frameworks
 
 
 def codes_and_paths(data: dict[str, Any]) -> list[tuple[str, str]]:
@@ -219,6 +220,60 @@ class TestWarnings:
     def test_the_example_has_none(self, framework: Framework) -> None:
         """The Saône-et-Loire example is clean: no error, no warning."""
         assert warnings(framework) == []
+
+
+class TestReview:
+    """review: problems and warnings in one pass, the same through any map."""
+
+    def test_sections_in_order(self, framework: Framework) -> None:
+        """The errors come party by party, then the State's and the Département's,
+        the signatories, convention by convention, the ETP, the file names, and last
+        the Code officiel géographique's, parties before conventions."""
+        first = framework.conventions[0]
+        conventions = [
+            attrs.evolve(first, posts=[attrs.evolve(first.posts[0], commune="Nulle-Part")]),
+            attrs.evolve(framework.conventions[1], reference="CON", posts=()),
+            *framework.conventions[2:],
+        ]
+        parties = list(framework.parties)
+        parties[2] = attrs.evolve(parties[2], name="Macon-Nouvelle", signatory=None)
+        fw = attrs.evolve(
+            framework,
+            parties=[*parties, attrs.evolve(parties[3], kind=PartyKind.AUTRE)],
+            conventions=conventions,
+            etp_authorised=Decimal("0.5"),
+        )
+        assert [(p.code, p.path) for p in review(fw).problems] == [
+            ("duplicate-party", "parties[3].id"),
+            ("duplicate-party", f"parties[{len(parties)}].id"),
+            ("designation", f"parties[{len(parties)}].designation"),
+            ("missing-signatory", "parties[2].signatory"),
+            ("no-post", "conventions[1].posts"),
+            ("etp-exceeded", "conventions"),
+            ("reserved-name", "conventions[1].reference"),
+            ("unknown-place", "parties[2].name"),
+            ("unknown-place", "conventions[0].posts[0].commune"),
+        ]
+
+    def test_valid_gives_warnings(self, framework: Framework) -> None:
+        """A valid framework has no problem, and warnings's warnings."""
+        post = framework.conventions[0].posts[0]
+        post = attrs.evolve(post, commune="Hameau-Nouveau", hors_referentiel=True)
+        first = attrs.evolve(framework.conventions[0], posts=[post])
+        fw = attrs.evolve(framework, conventions=[first, *framework.conventions[1:]])
+        found = review(fw, map=forked_map(2))
+        assert found.problems == ()
+        assert list(found.warnings) == warnings(fw) != []
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(faulty_frameworks())
+    def test_forked_is_serial(self, fw: Framework) -> None:
+        """Through processes, problems and warnings are the built-in map's, in the same
+        order: problems' problems, or when there are none warnings' warnings."""
+        serial = review(fw)
+        assert review(fw, map=forked_map(2)) == serial
+        assert list(serial.problems) == problems(fw)
+        assert list(serial.warnings) == ([] if serial.problems else warnings(fw))
 
 
 class TestDuplicatePartyRule:
