@@ -30,7 +30,8 @@ Map = Callable[[Callable[[_T], _R], Iterable[_T]], Iterable[_R]]
 # prctl's option: the signal a process gets when its parent ends (linux/prctl.h).
 _PR_SET_PDEATHSIG = 1
 
-# The function and items of the map under way, which a forked child finds in memory.
+# The function and items of the map under way, which a forked child finds in memory
+# (one map at a time: the command line and the library call it from one thread).
 _MAPPED: dict[str, Any] = {}
 
 

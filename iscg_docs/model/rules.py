@@ -1,8 +1,10 @@
 """Rules that span several records: shares, references, dates, ETP under the framework.
 
 :func:`problems` lists every problem of a framework at once; :func:`validate` raises them
-together as a :class:`~iscg_docs.errors.ValidationError`. Codes are stable: tools and
-tests match on them, jurists read the French message.
+together as a :class:`~iscg_docs.errors.ValidationError`; :func:`review` gives the
+problems, or a valid framework's warnings, in one pass, each party's and convention's
+checks through a ``map`` that may run them in other processes. Codes are stable: tools
+and tests match on them, jurists read the French message.
 """
 
 from __future__ import annotations
