@@ -80,7 +80,8 @@ def _watch_parent(expected: int) -> None:
 
 
 def forked_map(jobs: int) -> Map[Any, Any]:
-    """A :func:`map` that runs in ``jobs`` forked processes, results in the items' order.
+    """A :func:`map` over ``jobs`` processes, this one and ``jobs - 1`` forked from it,
+    with the results in the items' order.
 
     The function needs not pickle (a closure over a framework will do): the children
     find it, and the items, in the memory they were forked with; only their results
