@@ -107,15 +107,16 @@ def _map_in_pool(workers: int, count: int) -> list[Any]:
     """The results of ``_MAPPED`` over its items, in this process and ``workers - 1``
     processes forked from it.
 
-    The items go in slices, eight a process. This process computes the last one before
-    it forks: the children find in memory what that built (an index, a cache) instead
-    of each building it again. Then the children take slices from the first, this
-    process from the last, until they meet; its results cross no pipe, and what it
-    computed stays for a later fork.
+    The items go in slices, eight a process, each taking every so many items so that
+    the slices cost alike wherever the costly items stand. This process computes the
+    last slice before it forks: the children find in memory what that built (an index,
+    a cache) instead of each building it again. Then the children take slices from the
+    first, this process from the last, until they meet; its results cross no pipe, and
+    what it computed stays for a later fork.
     """
-    size = -(-count // (8 * workers))
-    bounds = [(start, min(start + size, count)) for start in range(0, count, size)]
-    here = {len(bounds) - 1: _run_slice(*bounds[-1])}
+    step = min(8 * workers, count)
+    last = step - 1
+    here = {last: _run_slice(last, step)}
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=workers - 1,
         mp_context=multiprocessing.get_context("fork"),
@@ -126,26 +127,22 @@ def _map_in_pool(workers: int, count: int) -> list[Any]:
         # aside while the children are forked, at the first task.
         gc.freeze()
         try:
-            futures = [pool.submit(_run_slice, *bound) for bound in bounds[:-1]]
+            futures = [pool.submit(_run_slice, k, step) for k in range(last)]
         finally:
             gc.unfreeze()
         try:
-            for k in reversed(range(len(futures))):
+            for k in reversed(range(last)):
                 if not futures[k].cancel():  # a child has it already
                     break
-                here[k] = _run_slice(*bounds[k])
-            return [r for k in range(len(bounds)) for r in _result(k, here, futures)]
+                here[k] = _run_slice(k, step)
+            slices = [here[k] if k in here else futures[k].result() for k in range(step)]
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+    return [slices[n % step][n // step] for n in range(count)]
 
 
-def _result(
-    k: int, here: dict[int, list[Any]], futures: list[concurrent.futures.Future[list[Any]]]
-) -> list[Any]:
-    return here[k] if k in here else futures[k].result()
-
-
-def _run_slice(start: int, stop: int) -> list[Any]:
+def _run_slice(first: int, step: int) -> list[Any]:
+    """The results of every ``step``-th item from item ``first``."""
     func, items = _MAPPED["func"], _MAPPED["items"]
-    return [func(item) for item in items[start:stop]]
+    return [func(item) for item in items[first::step]]

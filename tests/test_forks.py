@@ -36,11 +36,11 @@ class TestForkedMap:
         assert set(forked_map(1)(lambda _: os.getpid(), range(50))) == {os.getpid()}
         assert forked_map(4)(lambda _: os.getpid(), [0]) == [os.getpid()]
 
-    @pytest.mark.parametrize("bad", [3, 199], ids=["first-items", "last-items"])
+    @pytest.mark.parametrize("bad", [0, 15, 199], ids=["first", "sixteenth", "last"])
     def test_error_reaches_the_caller(self, bad: int) -> None:
-        """An exception of the function, in a child (the first items) or in this
-        process (the last ones, computed before the fork), is raised to the caller, and
-        no process is left behind."""
+        """An exception of the function, wherever it is raised (in a child, in this
+        process before or after the fork), reaches the caller, and no process is left
+        behind."""
 
         def fail(n: int) -> int:
             if n == bad:

@@ -207,8 +207,9 @@ def _signers(fw: Framework) -> Iterator[Problem]:
     signs: dict[str, list[str]] = {}
     for c in fw.conventions:
         # A collectivity that joins by an avenant signs it: it needs a signatory and a
-        # deliberation too.
-        states = [c.state_after(n) for n in range(len(c.avenants) + 1)]
+        # deliberation too. The convention as first signed has its own signatories:
+        # state_after(0) would copy it, at the cost of building a convention.
+        states = [c, *(c.state_after(n) for n in range(1, len(c.avenants) + 1))]
         for pid in dict.fromkeys(p for s in states for p in (*s.parties, *s.cosignatories)):
             signs.setdefault(pid, []).append(c.reference)
         for pid in (fw.state, fw.departement):
