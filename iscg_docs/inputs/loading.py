@@ -14,8 +14,9 @@ from attrs import define, frozen
 
 from iscg_docs._files import MEGABYTE, Refused, read_regular
 from iscg_docs.errors import InputError, Problem, ValidationError, os_reason
-from iscg_docs.inputs.structure import structure
-from iscg_docs.model.records import Framework
+from iscg_docs.inputs.structure import structure, structure_at
+from iscg_docs.inputs.tables import Unsplit, tables
+from iscg_docs.model.records import Convention, Framework, Party
 from iscg_docs.model.rules import problems
 
 if TYPE_CHECKING:
@@ -296,14 +297,14 @@ def load_file(path: str | os.PathLike[str], *, keep_going: bool = False) -> Load
     try:
         return Loaded(_build(p, parsed, frozenset(), keep=keep_going), (), sha256)
     except ValidationError as e:
-        rejected = _rejected(e, parsed.data) if keep_going else None
+        rejected = _rejected(e, parsed) if keep_going else None
         if rejected is None:
             raise
     dropped = frozenset(r.index for r in rejected)
     return Loaded(_build(p, parsed, dropped), rejected, sha256)
 
 
-def _rejected(error: ValidationError, data: dict[str, Any]) -> tuple[Rejected, ...] | None:
+def _rejected(error: ValidationError, parsed: _Parsed) -> tuple[Rejected, ...] | None:
     """The conventions ``error`` finds invalid, or None if it holds a shared problem."""
     groups: dict[int, list[Problem]] = {}
     for problem in error.problems:
@@ -311,9 +312,8 @@ def _rejected(error: ValidationError, data: dict[str, Any]) -> tuple[Rejected, .
         if index is None:
             return None
         groups.setdefault(index, []).append(problem)
-    conventions = data.get("conventions")
     return tuple(
-        Rejected(i, _reference(conventions, i), tuple(found)) for i, found in sorted(groups.items())
+        Rejected(i, _reference(parsed, i), tuple(found)) for i, found in sorted(groups.items())
     )
 
 
@@ -326,9 +326,11 @@ def convention_index(path: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _reference(conventions: object, index: int) -> str | None:
+def _reference(parsed: _Parsed, index: int) -> str | None:
+    if parsed.references is not None:
+        return parsed.references[index]
     try:
-        reference = conventions[index]["reference"]  # type: ignore[index]
+        reference = parsed.data["conventions"][index]["reference"]
     except (IndexError, KeyError, TypeError):
         return None
     return reference if isinstance(reference, str) else None
@@ -340,18 +342,22 @@ class _Parsed:
 
     ``data`` is emptied once the records are built from it, unless it is kept to name
     the conventions set aside (``keep_going``): the tree of a large file takes several
-    times the memory of its records.
+    times the memory of its records. A TOML file read a table at a time (see
+    :func:`_by_tables`) has its parties and conventions already built in ``data``, and
+    the references of its conventions in ``references``, to name those set aside.
     """
 
     data: dict[str, Any]
     workbook: WorkbookReading | None
+    references: list[str | None] | None = None
 
 
 def _read_parsed(p: Path) -> tuple[_Parsed, str]:
     """The plain data of the file ``p`` and the SHA-256 of its bytes.
 
-    A text file's bytes are let go once decoded, before its tree is built: the memory
-    of a large batch peaks while its input is parsed.
+    A text file's bytes are let go once decoded, before its tree is built; a TOML file
+    is read a table at a time when it can be: the memory of a large batch peaks while
+    its input is parsed.
     """
     content = read_file(p)
     sha256 = hashlib.sha256(content).hexdigest()
@@ -359,7 +365,42 @@ def _read_parsed(p: Path) -> tuple[_Parsed, str]:
         return _parse(p, content), sha256
     text = _decode(p, content)
     del content
+    if p.suffix.lower() == ".toml" and (parsed := _by_tables(p, text)) is not None:
+        return parsed, sha256
     return _Parsed(_parse_decoded(p, text), None), sha256
+
+
+#: The top-level arrays of tables a TOML file is cut at, and the record of each table.
+_TABLES: dict[str, type] = {"parties": Party, "conventions": Convention}
+
+
+def _by_tables(p: Path, text: str) -> _Parsed | None:
+    """The data of a TOML text read a table at a time, each party and convention built
+    as soon as its table is read; None when the text must be parsed whole.
+
+    The data is the whole text's, with each table of ``parties`` and ``conventions``
+    replaced by its record (a :class:`~iscg_docs.inputs.structure.Built`): built from
+    it, the framework and every problem, in its order, are those of the whole text.
+    """
+    data: dict[str, Any] = {}
+    references: list[str | None] = []
+    try:
+        for key, part in tables(text, tuple(_TABLES)):
+            _check_shape(part, p)
+            if key is None:
+                data.update(part)
+                continue
+            (table,) = part[key]
+            del part
+            built = data.setdefault(key, [])
+            if key == "conventions":
+                reference = table.get("reference")
+                references.append(reference if isinstance(reference, str) else None)
+            built.append(structure_at(_TABLES[key], table, (key, len(built))))
+            del table
+    except (Unsplit, InputError):
+        return None  # the whole text gives the data, or the error with its line
+    return _Parsed(data, None, references)
 
 
 def _parse(path: Path, content: bytes) -> _Parsed:

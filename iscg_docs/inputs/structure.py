@@ -23,7 +23,7 @@ import attrs
 from iscg_docs.errors import PathPart, Problem, ValidationError, format_path
 from iscg_docs.model.coerce import CoercionError, to_date, to_decimal
 
-__all__ = ["structure"]
+__all__ = ["Built", "structure", "structure_at"]
 
 T = TypeVar("T")
 
@@ -49,6 +49,31 @@ def structure(cls: type[T], data: object, *, source: str | None = None) -> T:
     if problems or result is _MISSING:
         raise ValidationError.of(problems, source)
     return typing.cast(T, result)
+
+
+class Built:
+    """A record already built from its part of the data, with the problems found there.
+
+    Placed in the data where the plain table stood, it is taken as it is: a large file's
+    conventions are built one at a time, each tree let go before the next is read.
+    """
+
+    __slots__ = ("problems", "value")
+
+    def __init__(self, value: object, problems: tuple[Problem, ...]) -> None:
+        self.value = value
+        self.problems = problems
+
+
+def structure_at(cls: type, data: object, path: tuple[PathPart, ...]) -> Built:
+    """A ``cls`` record built from ``data``, which stands at ``path`` in the whole data.
+
+    The problems carry their whole path; :func:`structure` reports them where the
+    returned :class:`Built` stands, in the order the whole data would give them.
+    """
+    problems: list[Problem] = []
+    value = _record(cls, data, path, problems)
+    return Built(value, tuple(problems))
 
 
 def _record(cls: type, data: object, path: tuple[PathPart, ...], out: list[Problem]) -> Any:
@@ -149,6 +174,9 @@ def _convert(tp: Any, value: object, path: tuple[PathPart, ...], out: list[Probl
         items = [_convert(target, v, (*path, i), out) for i, v in enumerate(value)]
         return _MISSING if any(i is _MISSING for i in items) else tuple(items)
     if kind == _RECORD:
+        if type(value) is Built:
+            out.extend(value.problems)
+            return value.value
         return _record(target, value, path, out)
     if kind == _ENUM:
         # The member Enum's call would look up, without the call.
