@@ -14,7 +14,7 @@ from attrs import define, frozen
 
 from iscg_docs._files import MEGABYTE, Refused, read_regular
 from iscg_docs.errors import InputError, Problem, ValidationError, os_reason
-from iscg_docs.inputs.structure import structure, structure_at
+from iscg_docs.inputs.structure import Shared, structure, structure_at
 from iscg_docs.inputs.tables import Unsplit, tables
 from iscg_docs.model.records import Convention, Framework, Party
 from iscg_docs.model.rules import problems
@@ -384,6 +384,7 @@ def _by_tables(p: Path, text: str) -> _Parsed | None:
     """
     data: dict[str, Any] = {}
     references: list[str | None] = []
+    shared = Shared()
     try:
         for key, part in tables(text, tuple(_TABLES)):
             _check_shape(part, p)
@@ -396,7 +397,7 @@ def _by_tables(p: Path, text: str) -> _Parsed | None:
             if key == "conventions":
                 reference = table.get("reference")
                 references.append(reference if isinstance(reference, str) else None)
-            built.append(structure_at(_TABLES[key], table, (key, len(built))))
+            built.append(structure_at(_TABLES[key], table, (key, len(built)), shared))
             del table
     except (Unsplit, InputError):
         return None  # the whole text gives the data, or the error with its line
