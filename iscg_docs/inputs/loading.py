@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -172,7 +173,7 @@ def _check_shape(data: dict[str, Any], p: Path) -> None:
             if depth > MAX_DEPTH:
                 raise InputError(_DEPTH_MESSAGE, str(p))
             items = value.values() if isinstance(value, dict) else value
-            stack.extend((item, depth + 1) for item in items)
+            stack.extend(zip(items, repeat(depth + 1)))
         elif isinstance(value, int) and value.bit_length() > _MAX_BITS:
             raise InputError(_digits_message(None), str(p))
 

@@ -127,21 +127,24 @@ def _record(cls: type, data: object, path: tuple[PathPart, ...], out: _Found) ->
             )
     kwargs: dict[str, Any] = {}
     before = len(out)
-    for f, tp in fields:
-        here = (*path, f.name)
-        if f.name not in data or data[f.name] is None:
+    for f, kind, target in fields:
+        raw = data.get(f.name)
+        if raw is None:
             if f.default is attrs.NOTHING:
                 out.append(
                     Problem(
                         "missing",
-                        format_path(here),
+                        format_path((*path, f.name)),
                         f"le champ obligatoire « {f.name} » est absent.",
                     )
                 )
             continue
-        value = _convert(tp, data[f.name], here, out)
-        if value is _MISSING:
-            continue
+        if kind == _OTHER:  # most fields: no path to build
+            value = out.shared.texts.setdefault(raw, raw) if type(raw) is str else raw
+        else:
+            value = _convert(kind, target, raw, (*path, f.name), out)
+            if value is _MISSING:
+                continue
         if f.validator is not None:
             try:
                 f.validator(None, f, value)
@@ -159,12 +162,16 @@ def _record(cls: type, data: object, path: tuple[PathPart, ...], out: _Found) ->
 
 
 @functools.cache
-def _fields(cls: type) -> tuple[tuple[tuple[Any, Any], ...], frozenset[str]]:
-    """A record class's fields each with its type, and their names: once per class."""
+def _fields(cls: type) -> tuple[tuple[tuple[Any, int, Any], ...], frozenset[str]]:
+    """A record class's fields each with how its value is converted (see :func:`_kind`),
+    and their names: once per class."""
     # get_type_hints evaluates every annotation string.
     hints = typing.get_type_hints(cls)
     fields = attrs.fields(cls)
-    return tuple((f, hints[f.name]) for f in fields), frozenset(f.name for f in fields)
+    return (
+        tuple((f, *_kind(hints[f.name])) for f in fields),
+        frozenset(f.name for f in fields),
+    )
 
 
 _TUPLE, _RECORD, _ENUM, _DECIMAL, _DATE, _OTHER = range(6)
@@ -194,13 +201,13 @@ def _kind(tp: Any) -> tuple[int, Any]:
     return _OTHER, tp
 
 
-def _convert(tp: Any, value: object, path: tuple[PathPart, ...], out: _Found) -> Any:
-    kind, target = _kind(tp)
+def _convert(kind: int, target: Any, value: object, path: tuple[PathPart, ...], out: _Found) -> Any:
     if kind == _TUPLE:
         if not isinstance(value, list | tuple):
             out.append(Problem("type", format_path(path), "une liste est attendue ici."))
             return _MISSING
-        items = [_convert(target, v, (*path, i), out) for i, v in enumerate(value)]
+        item_kind, item_target = _kind(target)
+        items = [_convert(item_kind, item_target, v, (*path, i), out) for i, v in enumerate(value)]
         return _MISSING if any(i is _MISSING for i in items) else tuple(items)
     if kind == _RECORD:
         if type(value) is Built:
