@@ -1,7 +1,8 @@
-"""Tests for iscg_docs.inputs.tables and the loading of a TOML file a table at a time."""
+"""Tests for iscg_docs.inputs.tables and the loading of a TOML or JSON file a table at a time."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ from hypothesis import strategies as st
 from iscg_docs.errors import InputError, ValidationError
 from iscg_docs.inputs import loading
 from iscg_docs.inputs.loading import load_file
-from iscg_docs.inputs.tables import Unsplit, tables
+from iscg_docs.inputs.tables import Unsplit, json_tables, tables
 
 KEYS = ("parties", "conventions")
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -150,22 +151,94 @@ def counting_splits() -> Iterator[list[bool]]:
         yield seen
 
 
+def as_json(data: dict[str, Any], **options: Any) -> str:
+    return json.dumps(data, default=str, ensure_ascii=False, **options)
+
+
+_DATA = tomli.loads(EXAMPLE)
+_JSON = as_json(_DATA, indent=1)
+_OTHERS = {k: v for k, v in _DATA.items() if k != "conventions"}
+
+#: JSON texts read a table at a time.
+JSON_SPLIT = {
+    "json": _JSON,
+    "json-compact": as_json(_DATA),
+    "json-blanks": "\n\t " + as_json(_DATA, indent="\t") + " \r\n",
+    "json-conventions-first": as_json({"conventions": _DATA["conventions"], **_OTHERS}),
+    "json-no-conventions": as_json({**_DATA, "conventions": []}),
+    "json-conventions-object": as_json({**_DATA, "conventions": {"a": 1}}),
+    "json-not-tables": as_json({**_DATA, "conventions": [1, "x", [2], None, {"reference": 5}]}),
+    "json-unknown": as_json({"inconnu": 1, **_DATA, "autre": 2}),
+    "json-float": _JSON.replace('"quotite": "1"', '"quotite": 1.0', 1),
+    "json-nan": _JSON.replace('"quotite": "1"', '"quotite": NaN', 1),
+    "json-empty-object": "{}",
+}
+
+#: JSON texts that must be decoded whole.
+JSON_WHOLE = {
+    "json-duplicate": as_json(_DATA)[:-1] + ', "title": "autre"}',
+    "json-duplicate-conventions": as_json(_DATA)[:-1] + ', "conventions": []}',
+    "json-trailing": as_json(_DATA) + " x",
+    "json-trailing-comma": as_json(_DATA)[:-1] + ",}",
+    "json-comma-in-item": _JSON.replace('"quotite": "1"', '"quotite": "1",', 1),
+    "json-syntax-in-item": _JSON.replace('"quotite": "1"', '"quotite": "1" "x"', 1),
+    "json-long-integer": _JSON.replace('"quotite": "1"', '"quotite": ' + "9" * 150, 1),
+    "json-huge-integer": _JSON.replace('"quotite": "1"', '"quotite": ' + "9" * 5000, 1),
+    "json-deep": _JSON.replace('"quotite": "1"', '"quotite": ' + "[" * 40 + "]" * 40, 1),
+    "json-array": as_json([_DATA]),
+    "json-bom": "\ufeff\ufeff" + as_json(_DATA),  # the file's own BOM, and another
+    "json-control": as_json(_DATA).replace("Bassin minier", "Bassin\x01minier"),
+    "json-empty": "",
+}
+
+
+class TestJsonTables:
+    """json_tables: each member, each table of the arrays, or Unsplit on any doubt."""
+
+    @pytest.mark.parametrize("text", JSON_SPLIT.values(), ids=JSON_SPLIT.keys())
+    def test_parts_make_the_whole(self, text: str) -> None:
+        """Put back together in order, the parts give the whole text's data, keys in order."""
+        data: dict[str, Any] = {}
+        for key, part in json_tables(text, KEYS, json.JSONDecoder()):
+            if key is None:
+                data.update(part)
+            else:
+                data.setdefault(key, []).extend(part[key])
+        whole = json.loads(text)
+        assert data == whole
+        assert list(data) == list(whole)
+
+    @pytest.mark.parametrize(
+        "text",
+        [t for name, t in JSON_WHOLE.items() if "integer" not in name and "deep" not in name],
+        ids=[name for name in JSON_WHOLE if "integer" not in name and "deep" not in name],
+    )
+    def test_doubt(self, text: str) -> None:
+        """A text that is not one well-formed object of distinct names raises Unsplit."""
+        with pytest.raises(Unsplit):
+            list(json_tables(text, KEYS, json.JSONDecoder()))
+
+
 class TestLoadByTables:
     """load_file: a text read a table at a time gives what the whole text gives."""
 
     @pytest.mark.parametrize("keep_going", [False, True], ids=["stop", "keep-going"])
     @pytest.mark.parametrize(
-        ("text", "split"),
+        ("text", "split", "suffix"),
         [
-            *((t, True) for t in SPLIT.values()),
-            *((t, False) for t in WHOLE.values()),
-            *((t, False) for t in SHAPES.values()),
+            *((t, True, ".toml") for t in SPLIT.values()),
+            *((t, False, ".toml") for t in WHOLE.values()),
+            *((t, False, ".toml") for t in SHAPES.values()),
+            *((t, True, ".json") for t in JSON_SPLIT.values()),
+            *((t, False, ".json") for t in JSON_WHOLE.values()),
         ],
-        ids=[*SPLIT, *WHOLE, *SHAPES],
+        ids=[*SPLIT, *WHOLE, *SHAPES, *JSON_SPLIT, *JSON_WHOLE],
     )
-    def test_same_outcome(self, text: str, split: bool, keep_going: bool, tmp_path: Path) -> None:
+    def test_same_outcome(
+        self, text: str, split: bool, suffix: str, keep_going: bool, tmp_path: Path
+    ) -> None:
         """Records, problems (codes, paths, messages, order) and errors are the whole text's."""
-        path = tmp_path / "cadre.toml"
+        path = tmp_path / f"cadre{suffix}"
         path.write_text(text, "utf-8")
         with counting_splits() as seen:
             got = outcome(path, keep_going=keep_going)
@@ -244,6 +317,37 @@ def mutated(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
+_JSON_TRICKY = (
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    '"conventions": [',
+    '"x": 1,',
+    '"reference": 5,',
+    "1.5,",
+    "",
+)
+_JSON_LINES = _JSON.splitlines()
+
+
+@st.composite
+def mutated_json(draw: st.DrawFn) -> str:
+    """The example as JSON, with a few lines deleted, doubled, or tricky lines inserted."""
+    lines = list(_JSON_LINES)
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(("delete", "double", "insert")))
+        if action == "delete":
+            del lines[at]
+        elif action == "double":
+            lines.insert(at, lines[at])
+        else:
+            lines.insert(at, draw(st.sampled_from(_JSON_TRICKY)))
+    return "\n".join(lines)
+
+
 class TestMutations:
     """Whatever the text, read a table at a time or not, load_file gives the whole text's."""
 
@@ -251,8 +355,18 @@ class TestMutations:
     @given(text=mutated(), keep_going=st.booleans())
     def test_same_outcome(self, text: str, keep_going: bool) -> None:
         """Records or problems or error, the same as the whole text parsed at once."""
+        self.check(text, ".toml", keep_going)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(text=mutated_json(), keep_going=st.booleans())
+    def test_same_outcome_json(self, text: str, keep_going: bool) -> None:
+        """The same for a JSON text."""
+        self.check(text, ".json", keep_going)
+
+    @staticmethod
+    def check(text: str, suffix: str, keep_going: bool) -> None:
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "cadre.toml"
+            path = Path(folder) / f"cadre{suffix}"
             path.write_text(text, "utf-8")
             got = outcome(path, keep_going=keep_going)
             with parsed_whole():

@@ -16,7 +16,7 @@ from attrs import define, frozen
 from iscg_docs._files import MEGABYTE, Refused, read_regular
 from iscg_docs.errors import InputError, Problem, ValidationError, os_reason
 from iscg_docs.inputs.structure import Shared, structure, structure_at
-from iscg_docs.inputs.tables import Unsplit, tables
+from iscg_docs.inputs.tables import Unsplit, json_tables, tables
 from iscg_docs.model.records import Convention, Framework, Party
 from iscg_docs.model.rules import problems
 
@@ -356,9 +356,9 @@ class _Parsed:
 def _read_parsed(p: Path) -> tuple[_Parsed, str]:
     """The plain data of the file ``p`` and the SHA-256 of its bytes.
 
-    A text file's bytes are let go once decoded, before its tree is built; a TOML file
-    is read a table at a time when it can be: the memory of a large batch peaks while
-    its input is parsed.
+    A text file's bytes are let go once decoded, before its tree is built; a TOML or JSON
+    file is read a table at a time when it can be: the memory of a large batch peaks
+    while its input is parsed.
     """
     content = read_file(p)
     sha256 = hashlib.sha256(content).hexdigest()
@@ -366,18 +366,21 @@ def _read_parsed(p: Path) -> tuple[_Parsed, str]:
         return _parse(p, content), sha256
     text = _decode(p, content)
     del content
-    if p.suffix.lower() == ".toml" and (parsed := _by_tables(p, text)) is not None:
+    if (parsed := _by_tables(p, text)) is not None:
         return parsed, sha256
     return _Parsed(_parse_decoded(p, text), None), sha256
 
 
-#: The top-level arrays of tables a TOML file is cut at, and the record of each table.
+#: The top-level arrays of tables a file is read by, and the record of each table.
 _TABLES: dict[str, type] = {"parties": Party, "conventions": Convention}
+
+#: A JSON text's values are read as :func:`_parse_decoded` reads the whole text.
+_JSON = json.JSONDecoder(parse_float=_refuse_json_float, parse_int=_json_int)
 
 
 def _by_tables(p: Path, text: str) -> _Parsed | None:
-    """The data of a TOML text read a table at a time, each party and convention built
-    as soon as its table is read; None when the text must be parsed whole.
+    """The data of a TOML or JSON text read a table at a time, each party and convention
+    built as soon as its table is read; None when the text must be parsed whole.
 
     The data is the whole text's, with each table of ``parties`` and ``conventions``
     replaced by its record (a :class:`~iscg_docs.inputs.structure.Built`): built from
@@ -386,8 +389,10 @@ def _by_tables(p: Path, text: str) -> _Parsed | None:
     data: dict[str, Any] = {}
     references: list[str | None] = []
     shared = Shared()
+    keys = tuple(_TABLES)
+    parts = tables(text, keys) if p.suffix.lower() == ".toml" else json_tables(text, keys, _JSON)
     try:
-        for key, part in tables(text, tuple(_TABLES)):
+        for key, part in parts:
             _check_shape(part, p)
             if key is None:
                 data.update(part)
@@ -396,11 +401,11 @@ def _by_tables(p: Path, text: str) -> _Parsed | None:
             del part
             built = data.setdefault(key, [])
             if key == "conventions":
-                reference = table.get("reference")
+                reference = table.get("reference") if isinstance(table, dict) else None
                 references.append(reference if isinstance(reference, str) else None)
             built.append(structure_at(_TABLES[key], table, (key, len(built)), shared))
             del table
-    except (Unsplit, InputError):
+    except (Unsplit, InputError, _TooManyDigits):
         return None  # the whole text gives the data, or the error with its line
     return _Parsed(data, None, references)
 

@@ -1,4 +1,4 @@
-"""Read a TOML text a table at a time: its head, then each table of its top-level arrays.
+"""Read a TOML or JSON text a table at a time: its other keys, and each table of its arrays.
 
 A framework of 10 000 conventions is a 16 MB text whose whole parsed tree takes about
 150 MB, several times the records built from it. Cut at the lines that open a table of
@@ -18,17 +18,21 @@ The cut is sound only when it gives what the whole text gives. Each part is chec
 On any doubt (a part that does not parse, another key, a header spelt ``[[ "parties" ]]``
 left inside the previous part) :class:`Unsplit` is raised and the caller parses the whole
 text, which gives today's data and today's error messages with their line numbers.
+
+A JSON text needs no cut: :func:`json_tables` walks its top-level object with the
+decoder's own scanner, a value at a time, and an array of ``keys`` an item at a time.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import tomli
 
-__all__ = ["Unsplit", "tables"]
+__all__ = ["Unsplit", "json_tables", "tables"]
 
 
 class Unsplit(Exception):
@@ -83,3 +87,87 @@ def tables(text: str, keys: tuple[str, ...]) -> Iterator[tuple[str | None, dict[
         if len(part) != 1 or not isinstance(items, list) or len(items) != 1:
             raise Unsplit
         yield key, part
+
+
+#: What JSON counts as whitespace (the decoder's own).
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def json_tables(
+    text: str, keys: tuple[str, ...], decoder: json.JSONDecoder
+) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    """The parsed parts of the JSON object ``text``, in the order of the text.
+
+    ``(None, {name: value})`` for each member, except that an array of ``keys`` with
+    items gives ``(key, {key: [item]})`` for each item instead. Each value is read by
+    ``decoder``, as :meth:`~json.JSONDecoder.decode` reads the whole text.
+
+    Raises:
+        Unsplit: the text is not one object whose names are all different, or a value
+            is malformed (the whole text then says where); what was yielded before must
+            then be thrown away.
+    """
+    try:
+        yield from _members(text, keys, decoder)
+    except (ValueError, RecursionError):  # JSONDecodeError is a ValueError
+        raise Unsplit from None
+
+
+def _members(
+    text: str, keys: tuple[str, ...], decoder: json.JSONDecoder
+) -> Iterator[tuple[str | None, dict[str, Any]]]:
+    at = _expect(text, 0, "{")
+    names: set[str] = set()
+    if not text.startswith("}", at):
+        while True:
+            at = yield from _member(text, at, keys, decoder, names)
+            if not text.startswith(",", at):
+                break
+            at = _expect(text, at, ",")
+    if _expect(text, at, "}") != len(text):
+        raise Unsplit
+
+
+_Parts = Generator[tuple[str | None, dict[str, Any]], None, int]
+
+
+def _member(
+    text: str, at: int, keys: tuple[str, ...], decoder: json.JSONDecoder, names: set[str]
+) -> _Parts:
+    """The parts of the member at ``at``; returns where the blanks after it end."""
+    if not text.startswith('"', at):
+        raise Unsplit
+    name, at = decoder.raw_decode(text, at)
+    if name in names:
+        raise Unsplit  # the whole text keeps the last value, in the first place
+    names.add(name)
+    at = _expect(text, at, ":")
+    if name not in keys or not text.startswith("[", at) or _empty(text, at + 1):
+        value, at = decoder.raw_decode(text, at)
+        yield None, {name: value}
+        return _space(text, at)
+    at = _expect(text, at, "[")
+    while True:
+        item, at = decoder.raw_decode(text, at)
+        yield name, {name: [item]}
+        at = _space(text, at)
+        if text.startswith("]", at):
+            return _space(text, at + 1)
+        at = _expect(text, at, ",")
+
+
+def _expect(text: str, at: int, mark: str) -> int:
+    """Where the text goes on after ``mark``, found after blanks at ``at``, and blanks."""
+    at = _space(text, at)
+    if not text.startswith(mark, at):
+        raise Unsplit
+    return _space(text, at + 1)
+
+
+def _empty(text: str, at: int) -> bool:
+    return text.startswith("]", _space(text, at))
+
+
+def _space(text: str, at: int) -> int:
+    """Where the blanks at ``at`` end."""
+    return _JSON_SPACE.match(text, at).end()  # type: ignore[union-attr]
