@@ -329,7 +329,7 @@ def convention_index(path: str) -> int | None:
 
 def _reference(parsed: _Parsed, index: int) -> str | None:
     if parsed.references is not None:
-        return parsed.references[index]
+        return parsed.references[index] if index < len(parsed.references) else None
     try:
         reference = parsed.data["conventions"][index]["reference"]
     except (IndexError, KeyError, TypeError):
@@ -343,7 +343,7 @@ class _Parsed:
 
     ``data`` is emptied once the records are built from it, unless it is kept to name
     the conventions set aside (``keep_going``): the tree of a large file takes several
-    times the memory of its records. A TOML file read a table at a time (see
+    times the memory of its records. A TOML or JSON file read a table at a time (see
     :func:`_by_tables`) has its parties and conventions already built in ``data``, and
     the references of its conventions in ``references``, to name those set aside.
     """
@@ -398,7 +398,7 @@ def _by_tables(p: Path, text: str) -> _Parsed | None:
                 data.update(part)
                 continue
             (table,) = part[key]
-            del part
+            del part  # each tree goes before the next is parsed
             built = data.setdefault(key, [])
             if key == "conventions":
                 reference = table.get("reference") if isinstance(table, dict) else None

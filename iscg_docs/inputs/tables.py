@@ -1,7 +1,7 @@
 """Read a TOML or JSON text a table at a time: its other keys, and each table of its arrays.
 
-A framework of 10 000 conventions is a 16 MB text whose whole parsed tree takes about
-150 MB, several times the records built from it. Cut at the lines that open a table of
+A framework of 10 000 conventions is a 16 MB text whose whole parsed tree takes more
+than 100 MB, four times the records built from it. Cut at the lines that open a table of
 an array named in ``keys`` (``[[conventions]]``), the text parses one part at a time, and
 the caller builds each part's records and lets its tree go before the next part is read.
 
@@ -17,7 +17,7 @@ The cut is sound only when it gives what the whole text gives. Each part is chec
 
 On any doubt (a part that does not parse, another key, a header spelt ``[[ "parties" ]]``
 left inside the previous part) :class:`Unsplit` is raised and the caller parses the whole
-text, which gives today's data and today's error messages with their line numbers.
+text, which gives its data, or its error message with the line where it lies.
 
 A JSON text needs no cut: :func:`json_tables` walks its top-level object with the
 decoder's own scanner, a value at a time, and an array of ``keys`` an item at a time.
