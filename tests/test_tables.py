@@ -151,7 +151,7 @@ def counting_splits() -> Iterator[list[bool]]:
         yield seen
 
 
-def as_json(data: dict[str, Any], **options: Any) -> str:
+def as_json(data: object, **options: Any) -> str:
     return json.dumps(data, default=str, ensure_ascii=False, **options)
 
 
