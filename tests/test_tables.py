@@ -247,6 +247,23 @@ class TestLoadByTables:
         with parsed_whole():
             assert got == outcome(path, keep_going=keep_going)
 
+    @pytest.mark.parametrize("most", [4, 5], ids=["beyond", "within"])
+    def test_many_problems_parsed_whole(
+        self, most: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Beyond so many problems in its tables, a text is parsed whole, with the same outcome."""
+        monkeypatch.setattr(loading, "_MOST_PROBLEMS", most)
+        text = EXAMPLE.replace('quotite = "', 'quotite = "x')  # five posts, five problems
+        path = tmp_path / "cadre.toml"
+        path.write_text(text, "utf-8")
+        with counting_splits() as seen:
+            got = outcome(path)
+        assert got[0] == "invalid"
+        assert len(got[2]) == 5
+        assert seen == [most >= 5]
+        with parsed_whole():
+            assert got == outcome(path)
+
     def test_keep_going_names_the_rejected(self, tmp_path: Path) -> None:
         """A convention set aside is named by its reference, or by none when not a text."""
         text = nth(EXAMPLE, 'quotite = "1"', 'quotite = "beaucoup"')

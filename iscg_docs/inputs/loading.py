@@ -374,13 +374,18 @@ def _read_parsed(p: Path) -> tuple[_Parsed, str]:
 #: The top-level arrays of tables a file is read by, and the record of each table.
 _TABLES: dict[str, type] = {"parties": Party, "conventions": Convention}
 
+#: A text whose tables hold more problems is parsed whole: its problems, not its records,
+#: would then take the memory, and a syntax error further on is found before they are.
+_MOST_PROBLEMS = 1000
+
 #: A JSON text's values are read as :func:`_parse_decoded` reads the whole text.
 _JSON = json.JSONDecoder(parse_float=_refuse_json_float, parse_int=_json_int)
 
 
 def _by_tables(p: Path, text: str) -> _Parsed | None:
     """The data of a TOML or JSON text read a table at a time, each party and convention
-    built as soon as its table is read; None when the text must be parsed whole.
+    built as soon as its table is read; None when the text must be parsed whole (a
+    doubt, a malformed part, or more than :data:`_MOST_PROBLEMS` problems).
 
     The data is the whole text's, with each table of ``parties`` and ``conventions``
     replaced by its record (a :class:`~iscg_docs.inputs.structure.Built`): built from
@@ -389,6 +394,7 @@ def _by_tables(p: Path, text: str) -> _Parsed | None:
     data: dict[str, Any] = {}
     references: list[str | None] = []
     shared = Shared()
+    found = 0
     keys = tuple(_TABLES)
     parts = tables(text, keys) if p.suffix.lower() == ".toml" else json_tables(text, keys, _JSON)
     try:
@@ -405,6 +411,9 @@ def _by_tables(p: Path, text: str) -> _Parsed | None:
                 references.append(reference if isinstance(reference, str) else None)
             built.append(structure_at(_TABLES[key], table, (key, len(built)), shared))
             del table
+            found += len(built[-1].problems)
+            if found > _MOST_PROBLEMS:
+                return None
     except (Unsplit, InputError, _TooManyDigits):
         return None  # the whole text gives the data, or the error with its line
     return _Parsed(data, None, references)
