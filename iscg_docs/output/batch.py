@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -41,6 +42,7 @@ from iscg_docs.output.atomic import (
     remove_stale_temporaries,
     sync_files,
     sync_folder,
+    sync_threads,
     write_atomic,
     write_temporary,
 )
@@ -322,21 +324,29 @@ class _Run:
         not renamed are removed and the manifest is brought up to date first, so that it
         lists exactly the documents present; a kill leaves the journal for the next run.
         """
-        group = _Group(self)
-        try:
-            for i, data in rendered.items():
-                tmp = write_temporary(self.folder / self.names[i], data, durable=False)
-                group.add(i, tmp, sha256(data), self.checked.get(i))
-            paths = {i: self.folder / self.names[i] for i in todo}
-            write_all(
-                self.renderer, self.framework, todo, self.draft, jobs, paths, group.add, self.verify
-            )
-            group.flush()
-        except BaseException:
-            group.abandon()
-            with suppress(OutputError):  # the journal stays for the next run to replay
-                self.manifest.write()
-            raise
+        with sync_threads() as threads:
+            group = _Group(self, threads)
+            try:
+                for i, data in rendered.items():
+                    tmp = write_temporary(self.folder / self.names[i], data, durable=False)
+                    group.add(i, tmp, sha256(data), self.checked.get(i))
+                paths = {i: self.folder / self.names[i] for i in todo}
+                write_all(
+                    self.renderer,
+                    self.framework,
+                    todo,
+                    self.draft,
+                    jobs,
+                    paths,
+                    group.add,
+                    self.verify,
+                )
+                group.flush()
+            except BaseException:
+                group.abandon()
+                with suppress(OutputError):  # the journal stays for the next run to replay
+                    self.manifest.write()
+                raise
         self.manifest.write()
 
     def commit(self, i: int, tmp: str, sha: str, checked: Checked) -> None:
@@ -448,8 +458,9 @@ class _Group:
     waited :data:`GROUP_SECONDS`, and at the end.
     """
 
-    def __init__(self, run: _Run) -> None:
+    def __init__(self, run: _Run, threads: ThreadPoolExecutor) -> None:
         self.run = run
+        self.threads = threads
         self.waiting: list[tuple[int, str, str, Checked]] = []
         self.since = 0.0
 
@@ -465,7 +476,7 @@ class _Group:
         """Flush the waiting temporaries to the disk, rename each, flush the folder."""
         if not self.waiting:
             return
-        sync_files([waiting[1] for waiting in self.waiting])
+        sync_files([waiting[1] for waiting in self.waiting], self.threads)
         while self.waiting:
             self.run.commit(*self.waiting[0])
             del self.waiting[0]
