@@ -25,7 +25,7 @@ from iscg_docs.inputs.loading import load
 from iscg_docs.model.records import Framework
 from iscg_docs.output.batch import generate, write_convention
 from iscg_docs.output.manifest import MANIFEST, read_manifest
-from iscg_docs.output.workers import tasks
+from iscg_docs.output.workers import TASK_SIZE, tasks
 from tests.helpers import run
 
 REFS = ["CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"]
@@ -138,15 +138,18 @@ class TestWorkers:
     """``jobs`` > 1: workers render and write their documents; the parent renames them."""
 
     def test_tasks_cover_every_convention_once_in_order(self) -> None:
-        """Tasks hold every convention once, in order, a few at a time."""
-        for count in (1, 2, 3, 15, 16, 17, 40, 300, 1001):
+        """Tasks hold every convention once, in order, a few at a time, fewer at the end."""
+        for count in (1, 2, 3, 15, 16, 17, 40, 300, 1001, 3000):
             for jobs in (2, 3, 8):
                 found = tasks(list(range(count)), jobs)
                 assert [i for task in found for i in task] == list(range(count))
-                assert all(1 <= len(task) <= 8 for task in found)
-                # At least four tasks a process (when there are enough conventions), so
-                # that the processes finish close together.
+                sizes = [len(task) for task in found]
+                assert all(1 <= size <= TASK_SIZE for size in sizes)
+                assert sizes == sorted(sizes, reverse=True)
+                # At least four tasks a process (when there are enough conventions), and
+                # the last ones single, so that the processes finish close together.
                 assert len(found) >= min(count, 4 * jobs)
+                assert sizes[-jobs:] == [1] * min(jobs, count)
 
     @pytest.mark.skipif(
         multiprocessing.get_start_method() != "fork",
