@@ -464,3 +464,28 @@ def test_warnings_are_listed_in_the_manifest(example_path: Path, tmp_path: Path)
     assert listed[0]["code"] == "unknown-place"
     generate(load(example_path), tmp_path / "b")
     assert "warnings" not in json.loads((tmp_path / "b" / MANIFEST).read_text("utf-8"))
+
+
+def test_manifest_of_a_batch_is_jsons_own_layout(tmp_path: Path) -> None:
+    """The manifest of a batch rendered in two processes, with the data's warnings, is the
+    text ``json.dumps(indent=2, sort_keys=True)`` gives for its data, as it always was;
+    a rerun with the same warnings leaves it alone."""
+    big = tmp_path / "big.json"
+    make_large_input(big, 40)
+    data = json.loads(big.read_text("utf-8"))
+    data["conventions"][3]["posts"][0].update(commune="Hameau-Nouveau", hors_referentiel=True)
+    big.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    framework = load(big)
+    generate(framework, tmp_path / "out", jobs=2, input_sha256="ab" * 32)
+    manifest = tmp_path / "out" / MANIFEST
+    text = manifest.read_text("utf-8")
+    listed = json.loads(text)
+    assert text == json.dumps(listed, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert len(listed["documents"]) == 40
+    assert listed["warnings"][0]["path"] == "conventions[3].posts[0].commune"
+    before = manifest.stat()
+    generate(framework, tmp_path / "out", jobs=2, input_sha256="ab" * 32)
+    assert (manifest.stat().st_ino, manifest.stat().st_mtime_ns) == (
+        before.st_ino,
+        before.st_mtime_ns,
+    )

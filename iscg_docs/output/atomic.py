@@ -14,7 +14,7 @@ import secrets
 import shutil
 import stat
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -62,13 +62,17 @@ _EXISTS = "le fichier existe déjà ; choisissez un autre nom ou autorisez le re
 
 
 def write_atomic(
-    path: str | os.PathLike[str], data: bytes, *, overwrite: bool = True, durable: bool = True
+    path: str | os.PathLike[str],
+    data: bytes | Iterable[bytes],
+    *,
+    overwrite: bool = True,
+    durable: bool = True,
 ) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename.
 
     Args:
         path: the file to write; its folder must exist.
-        data: its content.
+        data: its content, whole or in successive pieces (never held whole then).
         overwrite: replace an existing file; when false, a file already there, even one
             that appeared while ``data`` was being written, is left alone.
         durable: flush the data to the disk before the rename, so that even a power cut
@@ -85,11 +89,14 @@ def write_atomic(
     commit(write_temporary(target, data, durable=durable), target, overwrite=overwrite)
 
 
-def write_temporary(path: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> str:
+def write_temporary(
+    path: str | os.PathLike[str], data: bytes | Iterable[bytes], *, durable: bool = True
+) -> str:
     """Write ``data`` to a new hidden temporary beside ``path``; return the temporary's path.
 
     The temporary is complete (and on the disk, if ``durable``) when this returns, and
-    removed if writing it fails. :func:`commit` renames it over ``path``.
+    removed if writing it fails. :func:`commit` renames it over ``path``. ``data`` is the
+    content whole or in successive pieces.
 
     Raises:
         OutputError: the folder is missing or cannot be written.
@@ -97,7 +104,11 @@ def write_temporary(path: str | os.PathLike[str], data: bytes, *, durable: bool 
     target = Path(path)
     fd, tmp = _create_temporary(target)
     with _discarded_on_failure(tmp, target), os.fdopen(fd, "wb") as f:
-        f.write(data)
+        if isinstance(data, bytes | bytearray | memoryview):
+            f.write(data)
+        else:
+            for piece in data:
+                f.write(piece)
         if durable:
             f.flush()
             os.fsync(f.fileno())

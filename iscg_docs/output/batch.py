@@ -47,9 +47,17 @@ from iscg_docs.output.atomic import (
     write_temporary,
 )
 from iscg_docs.output.folder import check_entries
-from iscg_docs.output.manifest import MANIFEST, Manifest, file_sha256, fingerprints, sha256
+from iscg_docs.output.manifest import (
+    MANIFEST,
+    Entry,
+    Made,
+    Manifest,
+    file_sha256,
+    fingerprints,
+    sha256,
+)
 from iscg_docs.output.pdf import convert_to_pdf
-from iscg_docs.output.workers import Checked, check, write_all
+from iscg_docs.output.workers import Checked, Written, check, write_all
 
 if TYPE_CHECKING:
     from iscg_docs.convention.render import ConventionRenderer
@@ -204,7 +212,7 @@ def generate(
         run = _Run(framework, folder, names, renderer, selected, draft, input_sha256, progress)
         run.verify = verify
         run.manifest.set_warnings(
-            [{"code": w.code, "path": w.path, "message": w.message} for w in warnings(framework)]
+            {"code": w.code, "path": w.path, "message": w.message} for w in warnings(framework)
         )
         rendered, unchanged = run.survey(force=force, pdf=pdf)
         amendments = render_amendments(framework, selected, renderer, draft=draft)
@@ -251,6 +259,7 @@ class _Run:
             "version": __version__,
             "draft": draft,
         }
+        self.made = Made(self.made_from)
         self.outcomes: dict[int, Outcome] = {}
         #: Whether each document written is read back (in the process that wrote it).
         self.verify = False
@@ -318,9 +327,10 @@ class _Run:
         """Write the replacements, then render and write ``todo``, each then recorded.
 
         Documents are renamed into place by groups: the group's temporaries are flushed
-        to the disk together, then each one's entry is journaled and it is renamed (a
-        journal that cannot be written leaves the document unrenamed); the folder is
-        flushed after each group. If the run stops, even with an error, the temporaries
+        to the disk together, then their entries are journaled together and each is
+        renamed (a journal that cannot be written leaves the group unrenamed; a kill
+        before a rename leaves an entry the next run drops, its document being absent or
+        another); the folder is flushed after each group. If the run stops, even with an error, the temporaries
         not renamed are removed and the manifest is brought up to date first, so that it
         lists exactly the documents present; a kill leaves the journal for the next run.
         """
@@ -349,16 +359,24 @@ class _Run:
                 raise
         self.manifest.write()
 
-    def commit(self, i: int, tmp: str, sha: str, checked: Checked) -> None:
-        """Rename document ``i``'s complete temporary into place, journaled first."""
-        entry = self._entry(i, sha)
-        self.manifest.announce(entry)
-        commit(tmp, self.folder / self.names[i])
-        self.recorded(i, sha, checked)
+    def commit(self, waiting: list[Written]) -> None:
+        """Rename the complete temporaries ``waiting`` into place, all journaled first.
 
-    def recorded(self, i: int, sha: str, checked: Checked) -> None:
-        """Document ``i``, whose SHA-256 is ``sha``, is in place: record it."""
-        self.manifest.record(self.names[i], self._entry(i, sha))
+        Each document leaves ``waiting`` once renamed and recorded.
+        """
+        entries = [self._entry(i, sha) for i, _, sha, _ in waiting]
+        self.manifest.announce(entries)
+        for entry in entries:
+            i, tmp, sha, checked = waiting[0]
+            commit(tmp, self.folder / self.names[i])
+            self.recorded(i, sha, checked, entry)
+            del waiting[0]
+
+    def recorded(
+        self, i: int, sha: str, checked: Checked, entry: dict[str, Any] | Entry | None = None
+    ) -> None:
+        """Document ``i``, whose SHA-256 is ``sha``, is in place: record it (``entry``)."""
+        self.manifest.record(self.names[i], self._entry(i, sha) if entry is None else entry)
         self._finished(i, "written", sha, checked)
 
     def survey_amendments(self, amendments: Sequence[Amendment], *, force: bool, pdf: bool) -> None:
@@ -402,7 +420,7 @@ class _Run:
             checked = None
             if status == "written":  # journaled first; an old entry goes before the rename
                 self.manifest.forget([a.file])
-                self.manifest.announce(entry)
+                self.manifest.announce([entry])
                 write_atomic(self.folder / a.file, a.data)
                 checked = check((self.folder / a.file).read_bytes()) if self.verify else None
             self.manifest.record(a.file, entry)
@@ -431,18 +449,13 @@ class _Run:
         convention = self.framework.conventions[i]
         return self.renderer.render_convention(self.framework, convention, draft=self.draft)
 
-    def _entry(self, i: int, sha: str) -> dict[str, Any]:
+    def _entry(self, i: int, sha: str) -> dict[str, Any] | Entry:
         """The manifest entry of document ``i``, whose SHA-256 is ``sha``."""
         entry = self.manifest.get(self.names[i])
         if entry and entry.get("fingerprint") == self.fingerprints[i] and entry["sha256"] == sha:
             return entry
-        return {
-            "reference": self.framework.conventions[i].reference,
-            "file": self.names[i],
-            "sha256": sha,
-            "fingerprint": self.fingerprints[i],
-            **self.made_from,
-        }
+        reference = self.framework.conventions[i].reference
+        return Entry(reference, self.names[i], sha, self.fingerprints[i], self.made)
 
     def _finished(self, i: int, status: str, sha: str, checked: Checked = None) -> None:
         reference = self.framework.conventions[i].reference
@@ -461,7 +474,7 @@ class _Group:
     def __init__(self, run: _Run, threads: ThreadPoolExecutor) -> None:
         self.run = run
         self.threads = threads
-        self.waiting: list[tuple[int, str, str, Checked]] = []
+        self.waiting: list[Written] = []
         self.since = 0.0
 
     def add(self, i: int, tmp: str, sha: str, checked: Checked) -> None:
@@ -477,9 +490,7 @@ class _Group:
         if not self.waiting:
             return
         sync_files([waiting[1] for waiting in self.waiting], self.threads)
-        while self.waiting:
-            self.run.commit(*self.waiting[0])
-            del self.waiting[0]
+        self.run.commit(self.waiting)
         sync_folder(self.run.folder)
 
     def abandon(self) -> None:
