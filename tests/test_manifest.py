@@ -18,6 +18,7 @@ from iscg_docs.output.manifest import (
     Entry,
     Made,
     Manifest,
+    _repr_pieces,
     fingerprints,
     read_manifest,
     sha256,
@@ -82,6 +83,19 @@ class TestMade:
         """A nested value, or a field an entry has of its own, is refused."""
         with pytest.raises(ValueError, match="flat fields"):
             Made(fields)
+
+
+class TestReprPieces:
+    """A record's repr made piece by piece, for hashing, is its repr."""
+
+    @settings(max_examples=25)
+    @given(fw=frameworks())
+    def test_generated(self, fw: Framework) -> None:
+        """Any framework, with its conventions or none, one party or several."""
+        for record in (fw, attrs.evolve(fw, conventions=()), attrs.evolve(fw, parties=())):
+            assert "".join(_repr_pieces(record)) == repr(record)
+        one = attrs.evolve(fw, parties=fw.parties[:1], conventions=fw.conventions[:1])
+        assert "".join(_repr_pieces(one)) == repr(one)
 
 
 class TestManifest:

@@ -9,6 +9,7 @@ date without rendering it.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import operator
 import os
@@ -192,22 +193,23 @@ class Manifest:
         """The data's warnings (code, path, message), listed beside the documents.
 
         Each is encoded as it comes: a large framework's warnings are kept as the
-        manifest's text, not as thousands of dicts.
+        manifest's text in UTF-8, not as thousands of dicts.
         """
         listed = self._listed
-        pieces = []
+        text = io.BytesIO()
         same = True
-        for k, warning in enumerate(warnings):
+        count = 0
+        for count, warning in enumerate(warnings, 1):
             if listed is not None:
-                same = same and k < len(listed) and listed[k] == warning
-            pieces.append(_flat_object(warning, "    "))
-        text = _warnings_text(pieces)
+                same = same and count <= len(listed) and listed[count - 1] == warning
+            _add_warning(text, count, warning)
+        encoded = _close_warnings(text, count)
         if listed is None:
-            same = text == self._warnings
-        elif len(pieces) != len(listed):
+            same = encoded == self._warnings
+        elif count != len(listed):
             same = False
         self._listed = None
-        self._warnings = text
+        self._warnings = encoded
         if not same:
             self._dirty = True
 
@@ -272,8 +274,12 @@ class Manifest:
             yield (",\n" if first else "").encode() + ",\n".join(texts).encode("utf-8")
         version = json.dumps(__version__)
         yield f'\n  ],\n  "generator": "iscg-docs",\n  "version": {version}'.encode()
-        if self._warnings is None:
-            self._warnings = _warnings_text([_flat_object(w, "    ") for w in self._listed or ()])
+        if self._warnings is None:  # those the file listed, never replaced
+            text = io.BytesIO()
+            listed = self._listed or []
+            for count, warning in enumerate(listed, 1):
+                _add_warning(text, count, warning)
+            self._warnings = _close_warnings(text, len(listed))
             self._listed = None
         yield self._warnings
         yield b"\n}\n"
@@ -288,16 +294,22 @@ class Manifest:
         return self._encoded[name]
 
 
-def _warnings_text(pieces: list[str]) -> bytes:
-    """The warnings' member of the manifest's JSON from each warning's text.
+def _add_warning(text: io.BytesIO, count: int, warning: Any) -> None:
+    """Add the ``count``-th warning (from 1) to the warnings' member of the manifest.
 
-    Listed only when there are some, so a manifest without warnings keeps its bytes.
-    Each warning is encoded on its own, as ``json.dumps(indent=2)`` would lay it out, so
-    that the whole list's text is not made twice over (indented, then indented again).
+    The member is listed only when there are some, so a manifest without warnings keeps
+    its bytes. Each warning is encoded on its own, as ``json.dumps(indent=2)`` would lay
+    it out, and straight to UTF-8, so that the list's text is made once, not twice over.
     """
-    if not pieces:
-        return b""
-    return (',\n  "warnings": [\n' + ",\n".join(pieces) + "\n  ]").encode("utf-8")
+    start = ',\n  "warnings": [\n' if count == 1 else ",\n"
+    text.write((start + _flat_object(warning, "    ")).encode("utf-8"))
+
+
+def _close_warnings(text: io.BytesIO, count: int) -> bytes:
+    """The warnings' member of the manifest's JSON, ``count`` of them in ``text``."""
+    if count:
+        text.write(b"\n  ]")
+    return text.getvalue()
 
 
 def _flat_object(value: Any, indent: str) -> str:
@@ -402,10 +414,6 @@ def _plain(name: object) -> bool:
     )
 
 
-#: How many characters of a repr are encoded at a time to be hashed.
-_SLICE = 1 << 20
-
-
 def fingerprints(
     framework: Framework, selected: Iterable[int], draft: bool, template: str
 ) -> dict[int, str]:
@@ -426,12 +434,10 @@ def fingerprints(
         Each selected index's fingerprint, in hexadecimal.
     """
     shared = hashlib.sha256(b"(")
-    # The shared records' repr is as large as the framework's parties: hashed by slices,
-    # so that its UTF-8 copy does not double a large batch's peak of memory.
-    text = repr(attrs.evolve(framework, conventions=()))
-    for start in range(0, len(text), _SLICE):
-        shared.update(text[start : start + _SLICE].encode())
-    del text
+    # The shared records' repr is as large as the framework's parties (12 MB for 10 000
+    # conventions, twice that while repr builds it): hashed party by party instead.
+    for piece in _repr_pieces(attrs.evolve(framework, conventions=())):
+        shared.update(piece.encode())
     shared.update(b", ")
     tail = f", {draft!r}, {template!r}, {__version__!r})"
     found = {}
@@ -440,3 +446,26 @@ def fingerprints(
         h.update(f"{framework.conventions[i]!r}{tail}".encode())
         found[i] = h.hexdigest()
     return found
+
+
+def _repr_pieces(record: Any) -> Iterator[str]:
+    """``repr(record)``, an attrs record's, piece by piece: a tuple field item by item.
+
+    The pieces are those of the ``__repr__`` attrs writes: the class's name, then each
+    field shown, ``name=repr(value)`` (or the field's own repr function), a tuple's
+    ``repr`` being its items' joined.
+    """
+    yield type(record).__qualname__.rsplit(">.", 1)[-1] + "("
+    shown = [f for f in attrs.fields(type(record)) if f.repr is not False]
+    for k, field in enumerate(shown):
+        value = getattr(record, field.name)
+        yield (", " if k else "") + field.name + "="
+        if field.repr is not True:
+            yield field.repr(value)
+        elif type(value) is tuple and value:
+            for n, item in enumerate(value):
+                yield ("(" if n == 0 else ", ") + repr(item)
+            yield ",)" if len(value) == 1 else ")"
+        else:
+            yield repr(value)
+    yield ")"
