@@ -131,10 +131,11 @@ def write_all(
                 written = render_and_write(renderer, framework, i, draft, paths[i], verify)
                 produced.append(written[1])
                 commit(*written)
+                produced.clear()
             return
         _write_in_pool(renderer, framework, todo, (draft, verify), jobs, paths, commit, produced)
     except BaseException:
-        for tmp in produced:  # a committed one was renamed: nothing left to remove
+        for tmp in produced:  # one committed already was renamed: nothing left to remove
             discard(tmp)
         raise
 
@@ -178,19 +179,27 @@ def _write_in_pool(
     commit: Commit,
     produced: list[str],
 ) -> None:
-    """:func:`write_all` in ``jobs`` processes; every temporary made goes into ``produced``."""
+    """:func:`write_all` in ``jobs`` processes.
+
+    ``produced`` holds the temporaries handed back and not yet committed (once committed,
+    a temporary is its commit's to remove); if the run stops, it also gets those of the
+    tasks that finished meanwhile. A task's results are let go once committed: a large
+    batch does not keep every document's name and hash twice.
+    """
     with concurrent.futures.ProcessPoolExecutor(
         max_workers=jobs,
         initializer=_init_worker,
         initargs=(renderer, framework, options, paths),
     ) as pool:
-        futures = [pool.submit(_write_in_worker, task) for task in tasks(todo, jobs)]
+        futures = {pool.submit(_write_in_worker, task) for task in tasks(todo, jobs)}
         try:
             for future in concurrent.futures.as_completed(futures):
+                futures.discard(future)
                 results = future.result()
                 produced.extend(written[1] for written in results)
                 for written in results:
                     commit(*written)
+                produced.clear()
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             for future in futures:
