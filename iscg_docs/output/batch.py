@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,7 +45,7 @@ from iscg_docs.output.atomic import (
     write_atomic,
     write_temporary,
 )
-from iscg_docs.output.folder import check_entries
+from iscg_docs.output.folder import check_entries, refuse_changes
 from iscg_docs.output.manifest import (
     MANIFEST,
     Entry,
@@ -305,8 +304,7 @@ class _Run:
         foreign = []
         if pdf and not force:
             foreign = [n for i in self.selected if (n := self._foreign_pdf(self.names[i]))]
-        if conflicts or foreign:
-            raise OutputError(_refusal(conflicts, foreign), str(self.folder))
+        refuse_changes(self.folder, conflicts, foreign)
         return rendered, unchanged
 
     def keep(self, unchanged: dict[int, str], replaced: Iterable[int]) -> None:
@@ -330,33 +328,28 @@ class _Run:
         to the disk together, then their entries are journaled together and each is
         renamed (a journal that cannot be written leaves the group unrenamed; a kill
         before a rename leaves an entry the next run drops, its document being absent or
-        another); the folder is flushed after each group. If the run stops, even with an error, the temporaries
-        not renamed are removed and the manifest is brought up to date first, so that it
-        lists exactly the documents present; a kill leaves the journal for the next run.
+        another); the folder is flushed after each group. If the run stops, even with an
+        error, the temporaries not renamed are removed and the manifest is brought up to
+        date first, so that it lists exactly the documents present; a kill leaves the
+        journal for the next run.
         """
-        with sync_threads() as threads:
-            group = _Group(self, threads)
-            try:
-                for i, data in rendered.items():
-                    tmp = write_temporary(self.folder / self.names[i], data, durable=False)
-                    group.add(i, tmp, sha256(data), self.checked.get(i))
-                paths = {i: self.folder / self.names[i] for i in todo}
-                write_all(
-                    self.renderer,
-                    self.framework,
-                    todo,
-                    self.draft,
-                    jobs,
-                    paths,
-                    group.add,
-                    self.verify,
-                )
-                group.flush()
-            except BaseException:
-                group.abandon()
-                with suppress(OutputError):  # the journal stays for the next run to replay
-                    self.manifest.write()
-                raise
+        group = _Group(self)
+        try:
+            for i, data in rendered.items():
+                tmp = write_temporary(self.folder / self.names[i], data, durable=False)
+                group.add(i, tmp, sha256(data), self.checked.get(i))
+            paths = {i: self.folder / self.names[i] for i in todo}
+            write_all(
+                self.renderer, self.framework, todo, self.draft, jobs, paths, group.add, self.verify
+            )
+            group.flush()
+        except BaseException:
+            group.abandon()
+            with suppress(OutputError):  # the journal stays for the next run to replay
+                self.manifest.write()
+            raise
+        finally:
+            group.threads.shutdown()
         self.manifest.write()
 
     def commit(self, waiting: list[Written]) -> None:
@@ -395,8 +388,7 @@ class _Run:
             if file_sha256(self.folder / a.file) not in (None, sha256(a.data))
         ]
         foreign = [n for a in amendments if pdf and (n := self._foreign_pdf(a.file))]
-        if conflicts or foreign:
-            raise OutputError(_refusal(conflicts, foreign), str(self.folder))
+        refuse_changes(self.folder, conflicts, foreign)
 
     def write_amendments(self, amendments: Sequence[Amendment]) -> dict[int, list[Outcome]]:
         """Write the avenant documents that are missing or out of date, each then recorded.
@@ -468,12 +460,13 @@ class _Group:
     """Documents rendered to temporaries, waiting to be flushed together and renamed.
 
     A group is flushed when it holds :data:`GROUP_SIZE` documents or its first one has
-    waited :data:`GROUP_SECONDS`, and at the end.
+    waited :data:`GROUP_SECONDS`, and at the end, by threads kept for all the groups
+    (``threads``, to shut down at the end).
     """
 
-    def __init__(self, run: _Run, threads: ThreadPoolExecutor) -> None:
+    def __init__(self, run: _Run) -> None:
         self.run = run
-        self.threads = threads
+        self.threads = sync_threads()
         self.waiting: list[Written] = []
         self.since = 0.0
 
@@ -505,22 +498,6 @@ class _Group:
             elif file_sha256(self.run.folder / self.run.names[i]) == sha:
                 self.run.recorded(i, sha, checked)
         self.waiting.clear()
-
-
-def _refusal(conflicts: list[str], foreign: list[str]) -> str:
-    """Why a batch wrote nothing: documents that would change, PDFs that are not ours."""
-    found = []
-    if conflicts:
-        found.append("ces documents existent déjà avec un contenu différent : ")
-        found.append(", ".join(conflicts) + " ; ")
-    if foreign:
-        found.append("ces PDF existent déjà et ne sont pas ceux que ce dossier a reçus ")
-        found.append("d'une génération (le manifeste ne les connaît pas) : ")
-        found.append(", ".join(foreign) + " ; ")
-    return (
-        "".join(found) + "rien n'a été écrit. Relancez avec --force pour les remplacer, "
-        "ou choisissez un autre dossier."
-    )
 
 
 def _lint_custom(template: str | os.PathLike[str]) -> ConventionRenderer:
