@@ -151,6 +151,36 @@ class TestWorkers:
                 assert len(found) >= min(count, 4 * jobs)
                 assert sizes[-jobs:] == [1] * min(jobs, count)
 
+    def test_no_flushing_thread_when_workers_are_forked(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Replacements flushed before the workers start leave no thread running when
+        they are forked (a thread at fork can deadlock the child); the batch completes."""
+        import threading
+
+        from iscg_docs.output import batch, workers
+
+        make_large_input(tmp_path / "big.json", 6)
+        framework = load(tmp_path / "big.json")
+        out = tmp_path / "out"
+        generate(framework, out)
+        for name in ("BIG-0000.docx", "BIG-0001.docx"):
+            (out / name).unlink()
+        monkeypatch.setattr(batch, "GROUP_SIZE", 2)
+        seen = []
+        pool = workers._write_in_pool
+
+        def counting(*args: Any) -> None:
+            seen.append(threading.active_count())
+            pool(*args)
+
+        monkeypatch.setattr(workers, "_write_in_pool", counting)
+        before = threading.active_count()
+        report = generate(framework, out, draft=True, force=True, jobs=2)
+        assert seen == [before]
+        assert {o.status for o in report.outcomes} == {"written"}
+        assert len(read_manifest(out)) == 6
+
     @pytest.mark.skipif(
         multiprocessing.get_start_method() != "fork",
         reason="the failure is planted in this process and reaches workers only by fork",

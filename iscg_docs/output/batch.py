@@ -51,6 +51,7 @@ from iscg_docs.output.manifest import (
     Entry,
     Made,
     Manifest,
+    Stored,
     file_sha256,
     fingerprints,
     sha256,
@@ -59,6 +60,8 @@ from iscg_docs.output.pdf import convert_to_pdf
 from iscg_docs.output.workers import Checked, Written, check, write_all
 
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
     from iscg_docs.convention.render import ConventionRenderer
 
 __all__ = ["BatchReport", "Outcome", "generate", "write_convention"]
@@ -325,13 +328,11 @@ class _Run:
         """Write the replacements, then render and write ``todo``, each then recorded.
 
         Documents are renamed into place by groups: the group's temporaries are flushed
-        to the disk together, then their entries are journaled together and each is
-        renamed (a journal that cannot be written leaves the group unrenamed; a kill
-        before a rename leaves an entry the next run drops, its document being absent or
-        another); the folder is flushed after each group. If the run stops, even with an
-        error, the temporaries not renamed are removed and the manifest is brought up to
-        date first, so that it lists exactly the documents present; a kill leaves the
-        journal for the next run.
+        to the disk together, then their entries are journaled at once and each is
+        renamed (a journal that cannot be written leaves the group unrenamed); the folder
+        is flushed after each group. If the run stops, even with an error, the temporaries
+        not renamed are removed and the manifest is brought up to date first, so that it
+        lists exactly the documents present; a kill leaves the journal for the next run.
         """
         group = _Group(self)
         try:
@@ -339,6 +340,7 @@ class _Run:
                 tmp = write_temporary(self.folder / self.names[i], data, durable=False)
                 group.add(i, tmp, sha256(data), self.checked.get(i))
             paths = {i: self.folder / self.names[i] for i in todo}
+            group.release()  # no thread of this process runs when the workers are forked
             write_all(
                 self.renderer, self.framework, todo, self.draft, jobs, paths, group.add, self.verify
             )
@@ -349,7 +351,7 @@ class _Run:
                 self.manifest.write()
             raise
         finally:
-            group.threads.shutdown()
+            group.release()
         self.manifest.write()
 
     def commit(self, waiting: list[Written]) -> None:
@@ -365,9 +367,7 @@ class _Run:
             self.recorded(i, sha, checked, entry)
             del waiting[0]
 
-    def recorded(
-        self, i: int, sha: str, checked: Checked, entry: dict[str, Any] | Entry | None = None
-    ) -> None:
+    def recorded(self, i: int, sha: str, checked: Checked, entry: Stored | None = None) -> None:
         """Document ``i``, whose SHA-256 is ``sha``, is in place: record it (``entry``)."""
         self.manifest.record(self.names[i], self._entry(i, sha) if entry is None else entry)
         self._finished(i, "written", sha, checked)
@@ -441,7 +441,7 @@ class _Run:
         convention = self.framework.conventions[i]
         return self.renderer.render_convention(self.framework, convention, draft=self.draft)
 
-    def _entry(self, i: int, sha: str) -> dict[str, Any] | Entry:
+    def _entry(self, i: int, sha: str) -> Stored:
         """The manifest entry of document ``i``, whose SHA-256 is ``sha``."""
         entry = self.manifest.get(self.names[i])
         if entry and entry.get("fingerprint") == self.fingerprints[i] and entry["sha256"] == sha:
@@ -460,13 +460,13 @@ class _Group:
     """Documents rendered to temporaries, waiting to be flushed together and renamed.
 
     A group is flushed when it holds :data:`GROUP_SIZE` documents or its first one has
-    waited :data:`GROUP_SECONDS`, and at the end, by threads kept for all the groups
-    (``threads``, to shut down at the end).
+    waited :data:`GROUP_SECONDS`, and at the end, by threads kept from one group to the
+    next until :meth:`release`.
     """
 
     def __init__(self, run: _Run) -> None:
         self.run = run
-        self.threads = sync_threads()
+        self.threads: ThreadPoolExecutor | None = None
         self.waiting: list[Written] = []
         self.since = 0.0
 
@@ -482,9 +482,17 @@ class _Group:
         """Flush the waiting temporaries to the disk, rename each, flush the folder."""
         if not self.waiting:
             return
+        if self.threads is None:
+            self.threads = sync_threads()
         sync_files([waiting[1] for waiting in self.waiting], self.threads)
         self.run.commit(self.waiting)
         sync_folder(self.run.folder)
+
+    def release(self) -> None:
+        """End the flushing threads (new ones start if another group is flushed)."""
+        if self.threads is not None:
+            self.threads.shutdown()
+            self.threads = None
 
     def abandon(self) -> None:
         """Remove the temporaries not renamed; record one renamed when the run stopped.

@@ -32,6 +32,7 @@ __all__ = [
     "Entry",
     "Made",
     "Manifest",
+    "Stored",
     "file_sha256",
     "fingerprints",
     "read_manifest",
