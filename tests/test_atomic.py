@@ -14,6 +14,8 @@ from iscg_docs.output.atomic import (
     TEMP_SUFFIX,
     commit,
     remove_stale_temporaries,
+    sync_files,
+    sync_threads,
     write_atomic,
     write_temporary,
 )
@@ -28,6 +30,11 @@ class TestWriteAtomic:
         write_atomic(target, b"abc")
         assert target.read_bytes() == b"abc"
         assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
+
+    def test_pieces(self, tmp_path: Path) -> None:
+        """Content given in pieces is written whole, in order."""
+        write_atomic(tmp_path / "a.txt", (piece for piece in (b"ab", b"", b"cd")))
+        assert (tmp_path / "a.txt").read_bytes() == b"abcd"
 
     def test_missing_folder(self, tmp_path: Path) -> None:
         """A folder that does not exist is an OutputError naming it, in French."""
@@ -109,3 +116,37 @@ class TestStaleTemporaries:
         (tmp_path / "a.docx").write_bytes(b"doc")
         remove_stale_temporaries(tmp_path)
         assert [p.name for p in tmp_path.iterdir()] == ["a.docx"]
+
+
+class TestSyncFiles:
+    """sync_files: every file of a group flushed once, by threads kept between groups."""
+
+    @pytest.mark.parametrize("count", [1, 2, 7, 32, 33])
+    def test_each_file_flushed_once(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+    ) -> None:
+        """However many files and threads, each file is flushed exactly once."""
+        flushed: list[int] = []
+        real = os.fsync
+
+        def spy(fd: int) -> None:
+            flushed.append(os.fstat(fd).st_ino)
+            real(fd)
+
+        monkeypatch.setattr(os, "fsync", spy)
+        paths = []
+        for k in range(count):
+            (tmp_path / f"f{k}").write_bytes(b"x")
+            paths.append(str(tmp_path / f"f{k}"))
+        with sync_threads() as threads:
+            sync_files(paths, threads)
+            sync_files(paths[:1], threads)
+        sync_files(paths)
+        inodes = [os.stat(p).st_ino for p in paths]
+        assert sorted(flushed) == sorted([*inodes, inodes[0], *inodes])
+
+    def test_missing_file_is_an_output_error(self, tmp_path: Path) -> None:
+        """A file that cannot be flushed stops the group with the library's error."""
+        (tmp_path / "a").write_bytes(b"x")
+        with sync_threads() as threads, pytest.raises(OutputError):
+            sync_files([str(tmp_path / "a"), str(tmp_path / "gone")], threads)

@@ -25,7 +25,7 @@ from iscg_docs.inputs.loading import load
 from iscg_docs.model.records import Framework
 from iscg_docs.output.batch import generate, write_convention
 from iscg_docs.output.manifest import MANIFEST, read_manifest
-from iscg_docs.output.workers import tasks
+from iscg_docs.output.workers import TASK_SIZE, tasks
 from tests.helpers import run
 
 REFS = ["CD71-ISCG-2021-01", "CD71-ISCG-2021-02", "CD71-ISCG-2021-03"]
@@ -138,15 +138,48 @@ class TestWorkers:
     """``jobs`` > 1: workers render and write their documents; the parent renames them."""
 
     def test_tasks_cover_every_convention_once_in_order(self) -> None:
-        """Tasks hold every convention once, in order, a few at a time."""
-        for count in (1, 2, 3, 15, 16, 17, 40, 300, 1001):
+        """Tasks hold every convention once, in order, a few at a time, fewer at the end."""
+        for count in (1, 2, 3, 15, 16, 17, 40, 300, 1001, 3000):
             for jobs in (2, 3, 8):
                 found = tasks(list(range(count)), jobs)
                 assert [i for task in found for i in task] == list(range(count))
-                assert all(1 <= len(task) <= 8 for task in found)
-                # At least four tasks a process (when there are enough conventions), so
-                # that the processes finish close together.
+                sizes = [len(task) for task in found]
+                assert all(1 <= size <= TASK_SIZE for size in sizes)
+                assert sizes == sorted(sizes, reverse=True)
+                # At least four tasks a process (when there are enough conventions), and
+                # the last ones single, so that the processes finish close together.
                 assert len(found) >= min(count, 4 * jobs)
+                assert sizes[-jobs:] == [1] * min(jobs, count)
+
+    def test_no_flushing_thread_when_workers_are_forked(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Replacements flushed before the workers start leave no thread running when
+        they are forked (a thread at fork can deadlock the child); the batch completes."""
+        import threading
+
+        from iscg_docs.output import batch, workers
+
+        make_large_input(tmp_path / "big.json", 6)
+        framework = load(tmp_path / "big.json")
+        out = tmp_path / "out"
+        generate(framework, out)
+        for name in ("BIG-0000.docx", "BIG-0001.docx"):
+            (out / name).unlink()
+        monkeypatch.setattr(batch, "GROUP_SIZE", 2)
+        seen = []
+        pool = workers._write_in_pool
+
+        def counting(*args: Any) -> None:
+            seen.append(threading.active_count())
+            pool(*args)
+
+        monkeypatch.setattr(workers, "_write_in_pool", counting)
+        before = threading.active_count()
+        report = generate(framework, out, draft=True, force=True, jobs=2)
+        assert seen == [before]
+        assert {o.status for o in report.outcomes} == {"written"}
+        assert len(read_manifest(out)) == 6
 
     @pytest.mark.skipif(
         multiprocessing.get_start_method() != "fork",
@@ -461,3 +494,28 @@ def test_warnings_are_listed_in_the_manifest(example_path: Path, tmp_path: Path)
     assert listed[0]["code"] == "unknown-place"
     generate(load(example_path), tmp_path / "b")
     assert "warnings" not in json.loads((tmp_path / "b" / MANIFEST).read_text("utf-8"))
+
+
+def test_manifest_of_a_batch_is_jsons_own_layout(tmp_path: Path) -> None:
+    """The manifest of a batch rendered in two processes, with the data's warnings, is the
+    text ``json.dumps(indent=2, sort_keys=True)`` gives for its data, as it always was;
+    a rerun with the same warnings leaves it alone."""
+    big = tmp_path / "big.json"
+    make_large_input(big, 40)
+    data = json.loads(big.read_text("utf-8"))
+    data["conventions"][3]["posts"][0].update(commune="Hameau-Nouveau", hors_referentiel=True)
+    big.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    framework = load(big)
+    generate(framework, tmp_path / "out", jobs=2, input_sha256="ab" * 32)
+    manifest = tmp_path / "out" / MANIFEST
+    text = manifest.read_text("utf-8")
+    listed = json.loads(text)
+    assert text == json.dumps(listed, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert len(listed["documents"]) == 40
+    assert listed["warnings"][0]["path"] == "conventions[3].posts[0].commune"
+    before = manifest.stat()
+    generate(framework, tmp_path / "out", jobs=2, input_sha256="ab" * 32)
+    assert (manifest.stat().st_ino, manifest.stat().st_mtime_ns) == (
+        before.st_ino,
+        before.st_mtime_ns,
+    )

@@ -180,14 +180,14 @@ class TestLoadFile:
         example_data["conventions"][1]["posts"][0]["quotite"] = "beaucoup"
         path = tmp_path / "cadre.json"
         path.write_text(to_json(example_data), "utf-8")
-        parsed: list[str] = []
-        real = json.loads
+        parsed: list[Path] = []
+        real = loading._read_parsed
 
-        def counting(text: str, **kwargs: Any) -> Any:
-            parsed.append(text)
-            return real(text, **kwargs)
+        def counting(p: Path) -> Any:
+            parsed.append(p)
+            return real(p)
 
-        monkeypatch.setattr(json, "loads", counting)
+        monkeypatch.setattr(loading, "_read_parsed", counting)
         loaded = load_file(path, keep_going=True)
         assert len(parsed) == 1
         assert [(r.index, r.reference) for r in loaded.rejected] == [(1, "CD71-ISCG-2021-02")]

@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 
 from iscg_docs._version import __version__
 from iscg_docs.model.records import Framework
-from iscg_docs.output.manifest import MANIFEST, Manifest, fingerprints, read_manifest, sha256
+from iscg_docs.output.manifest import (
+    MANIFEST,
+    Entry,
+    Made,
+    Manifest,
+    _repr_pieces,
+    fingerprints,
+    read_manifest,
+    sha256,
+)
 from tests.strategies import frameworks
 
 
@@ -41,6 +50,52 @@ class TestFingerprints:
         indexes = range(len(fw.conventions))
         got = fingerprints(fw, indexes, draft, template)
         assert got == {i: reference_fingerprint(fw, i, draft, template) for i in indexes}
+
+
+class TestMade:
+    """A run's entries laid out from a template: the very text ``json`` would give."""
+
+    @settings(max_examples=60)
+    @given(
+        own=st.tuples(st.text(), st.text(), st.text(), st.text()),
+        fields=st.dictionaries(
+            st.text().filter(lambda k: k not in ("reference", "file", "sha256", "fingerprint")),
+            st.text() | st.none() | st.booleans() | st.integers(),
+            max_size=6,
+        ),
+    )
+    def test_line_and_text_are_jsons(self, own: tuple[str, str, str, str], fields: dict) -> None:
+        """Any text, quotes, ``%`` and accents included, in the entry or in the fields it
+        shares: its journal line and its manifest text are ``json.dumps``'."""
+        made = Made(fields)
+        entry = Entry(*own, made)
+        as_dict = {"reference": own[0], "file": own[1], "sha256": own[2], "fingerprint": own[3]}
+        assert entry.as_dict() == {**as_dict, **fields}
+        line = json.dumps(entry.as_dict(), ensure_ascii=False, sort_keys=True) + "\n"
+        assert made.line(entry) == line
+        text = json.dumps(entry.as_dict(), ensure_ascii=False, indent=2, sort_keys=True)
+        assert made.text(entry) == "\n".join("    " + part for part in text.split("\n"))
+
+    @pytest.mark.parametrize(
+        "fields", [{"a": [1]}, {"a": {"b": 1}}, {"sha256": "x"}], ids=["list", "object", "own"]
+    )
+    def test_refuses_what_it_cannot_lay_out(self, fields: dict) -> None:
+        """A nested value, or a field an entry has of its own, is refused."""
+        with pytest.raises(ValueError, match="flat fields"):
+            Made(fields)
+
+
+class TestReprPieces:
+    """A record's repr made piece by piece, for hashing, is its repr."""
+
+    @settings(max_examples=25)
+    @given(fw=frameworks())
+    def test_generated(self, fw: Framework) -> None:
+        """Any framework, with its conventions or none, one party or several."""
+        for record in (fw, attrs.evolve(fw, conventions=()), attrs.evolve(fw, parties=())):
+            assert "".join(_repr_pieces(record)) == repr(record)
+        one = attrs.evolve(fw, parties=fw.parties[:1], conventions=fw.conventions[:1])
+        assert "".join(_repr_pieces(one)) == repr(one)
 
 
 class TestManifest:
@@ -72,8 +127,8 @@ class TestManifest:
         self, tmp_path_factory: pytest.TempPathFactory, warnings: list, reference: str
     ) -> None:
         """The manifest, laid out piece by piece and entry by entry, is the text
-        ``json.dumps(indent=2, sort_keys=True)`` gives for its data (save line
-        separators, which json leaves in strings and the layout does not break)."""
+        ``json.dumps(indent=2, sort_keys=True)`` gives for its data, line separators
+        (which json leaves in strings) included."""
         folder = tmp_path_factory.mktemp("manifest")
         (folder / "a.docx").write_bytes(b"doc")
         manifest = Manifest(folder)
@@ -83,8 +138,48 @@ class TestManifest:
         text = (folder / MANIFEST).read_text("utf-8")
         data = json.loads(text)
         assert data.get("warnings", []) == warnings
-        if not any(c in text for c in "\x85\u2028\u2029"):
-            assert text == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        assert text == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+    @settings(max_examples=20, deadline=None)
+    @given(reference=st.text(max_size=12), warnings=st.integers(0, 3))
+    def test_entries_of_a_run_laid_out_as_json(
+        self, tmp_path_factory: pytest.TempPathFactory, reference: str, warnings: int
+    ) -> None:
+        """Entries of a run (:class:`Entry`) beside entries read whole: the manifest is
+        still json's own layout, and each one reads back as its dict."""
+        folder = tmp_path_factory.mktemp("manifest")
+        made = Made({"input_sha256": None, "template": "m%s.docx", "draft": True})
+        manifest = Manifest(folder)
+        for name in ("a.docx", "b.docx"):
+            (folder / name).write_bytes(name.encode())
+        manifest["b.docx"] = Entry(reference, "b.docx", sha256(b"b.docx"), "f" * 64, made)
+        manifest["a.docx"] = {"file": "a.docx", "sha256": sha256(b"a.docx"), "pdf": None}
+        manifest.set_warnings({"code": "c", "message": f"m{k}"} for k in range(warnings))
+        manifest.write()
+        text = (folder / MANIFEST).read_text("utf-8")
+        data = json.loads(text)
+        assert text == json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        assert data["documents"][1] == manifest["b.docx"] == manifest.get("b.docx")
+        assert data["documents"][1]["reference"] == reference
+        assert read_manifest(folder) == {d["file"]: d for d in data["documents"]}
+
+    def test_same_warnings_write_nothing(self, tmp_path: Path) -> None:
+        """Warnings equal to those listed leave an up-to-date manifest alone; others do not."""
+        (tmp_path / "a.docx").write_bytes(b"doc")
+        listed = [{"code": "c", "path": "p", "message": "« é »"}]
+        manifest = Manifest(tmp_path)
+        manifest["a.docx"] = {"file": "a.docx", "sha256": sha256(b"doc")}
+        manifest.set_warnings(iter(listed))
+        manifest.write()
+        before = (tmp_path / MANIFEST).stat().st_ino
+        again = Manifest(tmp_path)
+        again.set_warnings(dict(w) for w in listed)
+        again.write()
+        assert (tmp_path / MANIFEST).stat().st_ino == before
+        again.set_warnings(dict(w) for w in listed)
+        again.set_warnings([])
+        again.write()
+        assert "warnings" not in json.loads((tmp_path / MANIFEST).read_text("utf-8"))
 
     def test_changed_or_missing_document_dropped(self, tmp_path: Path) -> None:
         """An entry whose document changed or is gone is not kept."""

@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import re
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +16,9 @@ from attrs import define, frozen
 from iscg_docs._files import MEGABYTE, Refused, read_regular
 from iscg_docs._forks import forked_map
 from iscg_docs.errors import InputError, Problem, ValidationError, os_reason
-from iscg_docs.inputs.structure import structure
-from iscg_docs.model.records import Framework
+from iscg_docs.inputs.structure import Shared, structure, structure_at
+from iscg_docs.inputs.tables import Unsplit, json_tables, tables
+from iscg_docs.model.records import Convention, Framework, Party
 from iscg_docs.model.rules import review
 
 if TYPE_CHECKING:
@@ -175,7 +177,7 @@ def _check_shape(data: dict[str, Any], p: Path) -> None:
             if depth > MAX_DEPTH:
                 raise InputError(_DEPTH_MESSAGE, str(p))
             items = value.values() if isinstance(value, dict) else value
-            stack.extend((item, depth + 1) for item in items)
+            stack.extend(zip(items, repeat(depth + 1)))
         elif isinstance(value, int) and value.bit_length() > _MAX_BITS:
             raise InputError(_digits_message(None), str(p))
 
@@ -315,7 +317,7 @@ def load_file(path: str | os.PathLike[str], *, keep_going: bool = False, jobs: i
         framework, warnings = _build(p, parsed, frozenset(), keep=keep_going, jobs=jobs)
         return Loaded(framework, (), sha256, warnings)
     except ValidationError as e:
-        rejected = _rejected(e, parsed.data) if keep_going else None
+        rejected = _rejected(e, parsed) if keep_going else None
         if rejected is None:
             raise
     dropped = frozenset(r.index for r in rejected)
@@ -323,7 +325,7 @@ def load_file(path: str | os.PathLike[str], *, keep_going: bool = False, jobs: i
     return Loaded(framework, rejected, sha256, warnings)
 
 
-def _rejected(error: ValidationError, data: dict[str, Any]) -> tuple[Rejected, ...] | None:
+def _rejected(error: ValidationError, parsed: _Parsed) -> tuple[Rejected, ...] | None:
     """The conventions ``error`` finds invalid, or None if it holds a shared problem."""
     groups: dict[int, list[Problem]] = {}
     for problem in error.problems:
@@ -331,9 +333,8 @@ def _rejected(error: ValidationError, data: dict[str, Any]) -> tuple[Rejected, .
         if index is None:
             return None
         groups.setdefault(index, []).append(problem)
-    conventions = data.get("conventions")
     return tuple(
-        Rejected(i, _reference(conventions, i), tuple(found)) for i, found in sorted(groups.items())
+        Rejected(i, _reference(parsed, i), tuple(found)) for i, found in sorted(groups.items())
     )
 
 
@@ -346,9 +347,11 @@ def convention_index(path: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _reference(conventions: object, index: int) -> str | None:
+def _reference(parsed: _Parsed, index: int) -> str | None:
+    if parsed.references is not None:
+        return parsed.references[index] if index < len(parsed.references) else None
     try:
-        reference = conventions[index]["reference"]  # type: ignore[index]
+        reference = parsed.data["conventions"][index]["reference"]
     except (IndexError, KeyError, TypeError):
         return None
     return reference if isinstance(reference, str) else None
@@ -360,18 +363,22 @@ class _Parsed:
 
     ``data`` is emptied once the records are built from it, unless it is kept to name
     the conventions set aside (``keep_going``): the tree of a large file takes several
-    times the memory of its records.
+    times the memory of its records. A TOML or JSON file read a table at a time (see
+    :func:`_by_tables`) has its parties and conventions already built in ``data``, and
+    the references of its conventions in ``references``, to name those set aside.
     """
 
     data: dict[str, Any]
     workbook: WorkbookReading | None
+    references: list[str | None] | None = None
 
 
 def _read_parsed(p: Path) -> tuple[_Parsed, str]:
     """The plain data of the file ``p`` and the SHA-256 of its bytes.
 
-    A text file's bytes are let go once decoded, before its tree is built: the memory
-    of a large batch peaks while its input is parsed.
+    A text file's bytes are let go once decoded, before its tree is built; a TOML or JSON
+    file is read a table at a time when it can be: the memory of a large batch peaks
+    while its input is parsed.
     """
     content = read_file(p)
     sha256 = hashlib.sha256(content).hexdigest()
@@ -379,7 +386,57 @@ def _read_parsed(p: Path) -> tuple[_Parsed, str]:
         return _parse(p, content), sha256
     text = _decode(p, content)
     del content
+    if (parsed := _by_tables(p, text)) is not None:
+        return parsed, sha256
     return _Parsed(_parse_decoded(p, text), None), sha256
+
+
+#: The top-level arrays of tables a file is read by, and the record of each table.
+_TABLES: dict[str, type] = {"parties": Party, "conventions": Convention}
+
+#: A text whose tables hold more problems is parsed whole: its problems, not its records,
+#: would then take the memory, and a syntax error further on is found before they are.
+_MOST_PROBLEMS = 1000
+
+#: A JSON text's values are read as :func:`_parse_decoded` reads the whole text.
+_JSON = json.JSONDecoder(parse_float=_refuse_json_float, parse_int=_json_int)
+
+
+def _by_tables(p: Path, text: str) -> _Parsed | None:
+    """The data of a TOML or JSON text read a table at a time, each party and convention
+    built as soon as its table is read; None when the text must be parsed whole (a
+    doubt, a malformed part, or more than :data:`_MOST_PROBLEMS` problems).
+
+    The data is the whole text's, with each table of ``parties`` and ``conventions``
+    replaced by its record (a :class:`~iscg_docs.inputs.structure.Built`): built from
+    it, the framework and every problem, in its order, are those of the whole text.
+    """
+    data: dict[str, Any] = {}
+    references: list[str | None] = []
+    shared = Shared()
+    found = 0
+    keys = tuple(_TABLES)
+    parts = tables(text, keys) if p.suffix.lower() == ".toml" else json_tables(text, keys, _JSON)
+    try:
+        for key, part in parts:
+            _check_shape(part, p)
+            if key is None:
+                data.update(part)
+                continue
+            (table,) = part[key]
+            del part  # each tree goes before the next is parsed
+            built = data.setdefault(key, [])
+            if key == "conventions":
+                reference = table.get("reference") if isinstance(table, dict) else None
+                references.append(reference if isinstance(reference, str) else None)
+            built.append(structure_at(_TABLES[key], table, (key, len(built)), shared))
+            del table
+            found += len(built[-1].problems)
+            if found > _MOST_PROBLEMS:
+                return None
+    except (Unsplit, InputError, _TooManyDigits):
+        return None  # the whole text gives the data, or the error with its line
+    return _Parsed(data, None, references)
 
 
 def _parse(path: Path, content: bytes) -> _Parsed:

@@ -41,15 +41,27 @@ from iscg_docs.output.atomic import (
     remove_stale_temporaries,
     sync_files,
     sync_folder,
+    sync_threads,
     write_atomic,
     write_temporary,
 )
-from iscg_docs.output.folder import check_entries
-from iscg_docs.output.manifest import MANIFEST, Manifest, file_sha256, fingerprints, sha256
+from iscg_docs.output.folder import check_entries, refuse_changes
+from iscg_docs.output.manifest import (
+    MANIFEST,
+    Entry,
+    Made,
+    Manifest,
+    Stored,
+    file_sha256,
+    fingerprints,
+    sha256,
+)
 from iscg_docs.output.pdf import convert_to_pdf
-from iscg_docs.output.workers import Checked, check, write_all
+from iscg_docs.output.workers import Checked, Written, check, write_all
 
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
     from iscg_docs.convention.render import ConventionRenderer
 
 __all__ = ["BatchReport", "Outcome", "generate", "write_convention"]
@@ -177,8 +189,7 @@ def generate(
         progress: called with (done, total) as documents are finished.
         verify: read back each document written, in the process that wrote it, and
             keep what was found in its outcome (:func:`~iscg_docs.convention.verify.verify_document`).
-        warnings: the framework's warnings for the manifest, if the caller has them
-            (:attr:`~iscg_docs.inputs.loading.Loaded.warnings`); else computed here.
+        warnings: the framework's warnings for the manifest; None: computed here.
 
     Returns:
         What happened to each document.
@@ -204,11 +215,9 @@ def generate(
         remove_stale_temporaries(folder)
         run = _Run(framework, folder, names, renderer, selected, draft, input_sha256, progress)
         run.verify = verify
+        found = rules.warnings(framework) if warnings is None else warnings
         run.manifest.set_warnings(
-            [
-                {"code": w.code, "path": w.path, "message": w.message}
-                for w in (rules.warnings(framework) if warnings is None else warnings)
-            ]
+            {"code": w.code, "path": w.path, "message": w.message} for w in found
         )
         rendered, unchanged = run.survey(force=force, pdf=pdf)
         amendments = render_amendments(framework, selected, renderer, draft=draft)
@@ -255,6 +264,7 @@ class _Run:
             "version": __version__,
             "draft": draft,
         }
+        self.made = Made(self.made_from)
         self.outcomes: dict[int, Outcome] = {}
         #: Whether each document written is read back (in the process that wrote it).
         self.verify = False
@@ -300,8 +310,7 @@ class _Run:
         foreign = []
         if pdf and not force:
             foreign = [n for i in self.selected if (n := self._foreign_pdf(self.names[i]))]
-        if conflicts or foreign:
-            raise OutputError(_refusal(conflicts, foreign), str(self.folder))
+        refuse_changes(self.folder, conflicts, foreign)
         return rendered, unchanged
 
     def keep(self, unchanged: dict[int, str], replaced: Iterable[int]) -> None:
@@ -322,9 +331,9 @@ class _Run:
         """Write the replacements, then render and write ``todo``, each then recorded.
 
         Documents are renamed into place by groups: the group's temporaries are flushed
-        to the disk together, then each one's entry is journaled and it is renamed (a
-        journal that cannot be written leaves the document unrenamed); the folder is
-        flushed after each group. If the run stops, even with an error, the temporaries
+        to the disk together, then their entries are journaled at once and each is
+        renamed (a journal that cannot be written leaves the group unrenamed); the folder
+        is flushed after each group. If the run stops, even with an error, the temporaries
         not renamed are removed and the manifest is brought up to date first, so that it
         lists exactly the documents present; a kill leaves the journal for the next run.
         """
@@ -334,6 +343,7 @@ class _Run:
                 tmp = write_temporary(self.folder / self.names[i], data, durable=False)
                 group.add(i, tmp, sha256(data), self.checked.get(i))
             paths = {i: self.folder / self.names[i] for i in todo}
+            group.release()  # no thread of this process runs when the workers are forked
             write_all(
                 self.renderer, self.framework, todo, self.draft, jobs, paths, group.add, self.verify
             )
@@ -343,18 +353,26 @@ class _Run:
             with suppress(OutputError):  # the journal stays for the next run to replay
                 self.manifest.write()
             raise
+        finally:
+            group.release()
         self.manifest.write()
 
-    def commit(self, i: int, tmp: str, sha: str, checked: Checked) -> None:
-        """Rename document ``i``'s complete temporary into place, journaled first."""
-        entry = self._entry(i, sha)
-        self.manifest.announce(entry)
-        commit(tmp, self.folder / self.names[i])
-        self.recorded(i, sha, checked)
+    def commit(self, waiting: list[Written]) -> None:
+        """Rename the complete temporaries ``waiting`` into place, all journaled first.
 
-    def recorded(self, i: int, sha: str, checked: Checked) -> None:
-        """Document ``i``, whose SHA-256 is ``sha``, is in place: record it."""
-        self.manifest.record(self.names[i], self._entry(i, sha))
+        Each document leaves ``waiting`` once renamed and recorded.
+        """
+        entries = [self._entry(i, sha) for i, _, sha, _ in waiting]
+        self.manifest.announce(entries)
+        for entry in entries:
+            i, tmp, sha, checked = waiting[0]
+            commit(tmp, self.folder / self.names[i])
+            self.recorded(i, sha, checked, entry)
+            del waiting[0]
+
+    def recorded(self, i: int, sha: str, checked: Checked, entry: Stored | None = None) -> None:
+        """Document ``i``, whose SHA-256 is ``sha``, is in place: record it (``entry``)."""
+        self.manifest.record(self.names[i], self._entry(i, sha) if entry is None else entry)
         self._finished(i, "written", sha, checked)
 
     def survey_amendments(self, amendments: Sequence[Amendment], *, force: bool, pdf: bool) -> None:
@@ -373,8 +391,7 @@ class _Run:
             if file_sha256(self.folder / a.file) not in (None, sha256(a.data))
         ]
         foreign = [n for a in amendments if pdf and (n := self._foreign_pdf(a.file))]
-        if conflicts or foreign:
-            raise OutputError(_refusal(conflicts, foreign), str(self.folder))
+        refuse_changes(self.folder, conflicts, foreign)
 
     def write_amendments(self, amendments: Sequence[Amendment]) -> dict[int, list[Outcome]]:
         """Write the avenant documents that are missing or out of date, each then recorded.
@@ -398,7 +415,7 @@ class _Run:
             checked = None
             if status == "written":  # journaled first; an old entry goes before the rename
                 self.manifest.forget([a.file])
-                self.manifest.announce(entry)
+                self.manifest.announce([entry])
                 write_atomic(self.folder / a.file, a.data)
                 checked = check((self.folder / a.file).read_bytes()) if self.verify else None
             self.manifest.record(a.file, entry)
@@ -427,18 +444,13 @@ class _Run:
         convention = self.framework.conventions[i]
         return self.renderer.render_convention(self.framework, convention, draft=self.draft)
 
-    def _entry(self, i: int, sha: str) -> dict[str, Any]:
+    def _entry(self, i: int, sha: str) -> Stored:
         """The manifest entry of document ``i``, whose SHA-256 is ``sha``."""
         entry = self.manifest.get(self.names[i])
         if entry and entry.get("fingerprint") == self.fingerprints[i] and entry["sha256"] == sha:
             return entry
-        return {
-            "reference": self.framework.conventions[i].reference,
-            "file": self.names[i],
-            "sha256": sha,
-            "fingerprint": self.fingerprints[i],
-            **self.made_from,
-        }
+        reference = self.framework.conventions[i].reference
+        return Entry(reference, self.names[i], sha, self.fingerprints[i], self.made)
 
     def _finished(self, i: int, status: str, sha: str, checked: Checked = None) -> None:
         reference = self.framework.conventions[i].reference
@@ -451,12 +463,14 @@ class _Group:
     """Documents rendered to temporaries, waiting to be flushed together and renamed.
 
     A group is flushed when it holds :data:`GROUP_SIZE` documents or its first one has
-    waited :data:`GROUP_SECONDS`, and at the end.
+    waited :data:`GROUP_SECONDS`, and at the end, by threads kept from one group to the
+    next until :meth:`release`.
     """
 
     def __init__(self, run: _Run) -> None:
         self.run = run
-        self.waiting: list[tuple[int, str, str, Checked]] = []
+        self.threads: ThreadPoolExecutor | None = None
+        self.waiting: list[Written] = []
         self.since = 0.0
 
     def add(self, i: int, tmp: str, sha: str, checked: Checked) -> None:
@@ -471,11 +485,17 @@ class _Group:
         """Flush the waiting temporaries to the disk, rename each, flush the folder."""
         if not self.waiting:
             return
-        sync_files([waiting[1] for waiting in self.waiting])
-        while self.waiting:
-            self.run.commit(*self.waiting[0])
-            del self.waiting[0]
+        if self.threads is None:
+            self.threads = sync_threads()
+        sync_files([waiting[1] for waiting in self.waiting], self.threads)
+        self.run.commit(self.waiting)
         sync_folder(self.run.folder)
+
+    def release(self) -> None:
+        """End the flushing threads (new ones start if another group is flushed)."""
+        if self.threads is not None:
+            self.threads.shutdown()
+            self.threads = None
 
     def abandon(self) -> None:
         """Remove the temporaries not renamed; record one renamed when the run stopped.
@@ -489,22 +509,6 @@ class _Group:
             elif file_sha256(self.run.folder / self.run.names[i]) == sha:
                 self.run.recorded(i, sha, checked)
         self.waiting.clear()
-
-
-def _refusal(conflicts: list[str], foreign: list[str]) -> str:
-    """Why a batch wrote nothing: documents that would change, PDFs that are not ours."""
-    found = []
-    if conflicts:
-        found.append("ces documents existent déjà avec un contenu différent : ")
-        found.append(", ".join(conflicts) + " ; ")
-    if foreign:
-        found.append("ces PDF existent déjà et ne sont pas ceux que ce dossier a reçus ")
-        found.append("d'une génération (le manifeste ne les connaît pas) : ")
-        found.append(", ".join(foreign) + " ; ")
-    return (
-        "".join(found) + "rien n'a été écrit. Relancez avec --force pour les remplacer, "
-        "ou choisissez un autre dossier."
-    )
 
 
 def _lint_custom(template: str | os.PathLike[str]) -> ConventionRenderer:

@@ -1,4 +1,4 @@
-"""The output folder's entries a run will read and replace, examined before it starts."""
+"""The output folder examined before a run starts: entries in the way, documents to change."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from iscg_docs.errors import OutputError, os_reason
 
-__all__ = ["check_entries"]
+__all__ = ["check_entries", "refuse_changes"]
 
 
 def check_entries(folder: Path, names: Iterable[str]) -> None:
@@ -36,6 +36,34 @@ def check_entries(folder: Path, names: Iterable[str]) -> None:
             f"{'les' if len(found) > 1 else 'la'} ou choisissez un autre dossier.",
             str(folder),
         )
+
+
+def refuse_changes(folder: Path, conflicts: list[str], foreign: list[str]) -> None:
+    """Refuse to start if documents of ``folder`` would change or its PDFs are not ours.
+
+    Args:
+        folder: the output folder.
+        conflicts: the documents present whose content would change.
+        foreign: the PDFs present that the manifest did not record (a signed scan).
+
+    Raises:
+        OutputError: naming each, saying that nothing was written and how to go on.
+    """
+    if not conflicts and not foreign:
+        return
+    found = []
+    if conflicts:
+        found.append("ces documents existent déjà avec un contenu différent : ")
+        found.append(", ".join(conflicts) + " ; ")
+    if foreign:
+        found.append("ces PDF existent déjà et ne sont pas ceux que ce dossier a reçus ")
+        found.append("d'une génération (le manifeste ne les connaît pas) : ")
+        found.append(", ".join(foreign) + " ; ")
+    raise OutputError(
+        "".join(found) + "rien n'a été écrit. Relancez avec --force pour les remplacer, "
+        "ou choisissez un autre dossier.",
+        str(folder),
+    )
 
 
 def _in_the_way(path: Path) -> str | None:
