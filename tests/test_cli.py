@@ -138,18 +138,6 @@ class TestCheck:
         )
         assert "134 657,60 €" in result.out
 
-    def test_jobs(
-        self, example_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        """With --jobs 2, check prints the same summary and warnings."""
-        from iscg_docs.inputs import loading
-
-        edited = edited_example(example_path, tmp_path, 'commune = "Blanzy"', _BLANZY_NOUVEAU)
-        monkeypatch.setattr(loading, "FORKED_FROM", 1)
-        serial = invoke("check", str(edited))
-        assert "Avertissement" in serial.err
-        assert invoke("check", str(edited), "--jobs", "2") == serial
-
     def test_split_99_99(self, example_path: Path, tmp_path: Path) -> None:
         """A split adding to 99,99 % exits 1 naming that split's path, on standard error."""
         bad = edited_example(example_path, tmp_path, 'percent = "17.5"', 'percent = "17.49"')

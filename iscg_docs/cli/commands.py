@@ -43,7 +43,7 @@ def check(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     from iscg_docs.cli.summary import summarize
     from iscg_docs.inputs.loading import load_file
 
-    loaded = load_file(args.file, jobs=args.jobs)
+    loaded = load_file(args.file)
     out.write(summarize(loaded.framework))
     print_warnings(loaded.warnings, err)
     return ExitCode.OK

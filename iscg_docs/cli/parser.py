@@ -108,18 +108,7 @@ def _add_check(sub: _SubParsers[_Parser]) -> None:
         description="Vérifie le fichier et affiche, par convention, parties, postes et financement.",
     )
     check.add_argument("file", metavar="FICHIER", help=_DATA_FILE)
-    _add_jobs(check)
     check.set_defaults(func=commands.check)
-
-
-def _add_jobs(command: _Parser) -> None:
-    command.add_argument(
-        "--jobs",
-        type=_bounded(MAX_JOBS),
-        default=1,
-        metavar="N",
-        help="nombre de processus (1 par défaut)",
-    )
 
 
 def _add_generate(sub: _SubParsers[_Parser]) -> None:
@@ -159,7 +148,13 @@ def _add_generate(sub: _SubParsers[_Parser]) -> None:
         help="produire les conventions valides même si d'autres sont invalides (sortie 1)",
     )
     gen.add_argument("--pdf", action="store_true", help="produire aussi un PDF (LibreOffice)")
-    _add_jobs(gen)
+    gen.add_argument(
+        "--jobs",
+        type=_bounded(MAX_JOBS),
+        default=1,
+        metavar="N",
+        help="nombre de processus (1 par défaut)",
+    )
     gen.add_argument("--quiet", action="store_true", help="pas de barre de progression")
     gen.add_argument(
         "--no-verify",
