@@ -204,43 +204,6 @@ class TestLoadFile:
         assert [w.code for w in loaded.warnings] == ["unknown-place"]
         assert list(loaded.warnings) == warnings(loaded.framework)
 
-    @pytest.mark.parametrize("keep_going", [False, True], ids=["stop", "keep-going"])
-    def test_jobs_change_nothing(
-        self,
-        example_data: dict[str, Any],
-        tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch,
-        keep_going: bool,
-    ) -> None:
-        """Checked in two processes, a file gives the same framework, conventions set
-        aside, warnings and problems, in the same order."""
-        post = example_data["conventions"][0]["posts"][0]
-        post["commune"], post["hors_referentiel"] = "Hameau-Nouveau", True
-        example_data["conventions"][1]["posts"][0]["employer"] = "personne"
-        example_data["conventions"][2]["reference"] = "CON"
-        path = tmp_path / "cadre.json"
-        path.write_text(to_json(example_data), "utf-8")
-        forked: list[int] = []
-        real = loading.forked_map
-
-        def recording(jobs: int) -> Any:
-            forked.append(jobs)
-            return real(jobs)
-
-        monkeypatch.setattr(loading, "FORKED_FROM", 1)
-        monkeypatch.setattr(loading, "forked_map", recording)
-
-        def outcome(jobs: int) -> Any:
-            try:
-                return load_file(path, keep_going=keep_going, jobs=jobs)
-            except ValidationError as e:
-                return e.problems
-
-        serial = outcome(1)
-        assert not forked
-        assert outcome(2) == serial
-        assert set(forked) == {2}
-
     def test_without_keep_going_raises(self, example_data: dict[str, Any], tmp_path: Path) -> None:
         """Without keep_going, a bad convention stops everything, as load does."""
         example_data["conventions"][1]["posts"][0]["quotite"] = "beaucoup"

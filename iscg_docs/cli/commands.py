@@ -60,7 +60,7 @@ def generate(args: argparse.Namespace, out: TextIO, err: TextIO) -> ExitCode:
     """Write the documents; with ``--keep-going``, the valid conventions and a list of the rest."""
     from iscg_docs.inputs.loading import load_file
 
-    loaded = load_file(args.file, keep_going=args.keep_going, jobs=args.jobs)
+    loaded = load_file(args.file, keep_going=args.keep_going)
     rejected = loaded.rejected
     print_warnings(loaded.warnings, err)
     only = _wanted(args.only, rejected)

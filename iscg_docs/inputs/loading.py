@@ -14,7 +14,6 @@ import tomli
 from attrs import define, frozen
 
 from iscg_docs._files import MEGABYTE, Refused, read_regular
-from iscg_docs._forks import forked_map
 from iscg_docs.errors import InputError, Problem, ValidationError, os_reason
 from iscg_docs.inputs.structure import Shared, structure, structure_at
 from iscg_docs.inputs.tables import Unsplit, json_tables, tables
@@ -49,12 +48,6 @@ INPUT_LIMIT = 20 * MEGABYTE
 MAX_DEPTH = 32
 #: The most digits an integer of a TOML or JSON file may have.
 MAX_DIGITS = 100
-#: The fewest conventions whose checks run in ``jobs`` processes: more than a file within
-#: :data:`INPUT_LIMIT` holds. Measured at 3 000 and 10 000 conventions, forking saves
-#: nothing: most of the checks' cost is building the Code officiel géographique's
-#: indexes and looking up each distinct name, which a child's share cannot spare the
-#: parent, and the render workers forked later then look up again what a child had.
-FORKED_FROM = 20_000
 
 
 def read_file(path: str | os.PathLike[str]) -> bytes:
@@ -220,17 +213,12 @@ def load_data(data: dict[str, Any], *, source: str | None = None) -> Framework:
     return _validated(structure(Framework, data, source=source), source)[0]
 
 
-def _validated(
-    framework: Framework, source: str | None, jobs: int = 1
-) -> tuple[Framework, tuple[Problem, ...]]:
+def _validated(framework: Framework, source: str | None) -> tuple[Framework, tuple[Problem, ...]]:
     """``framework`` and its warnings, if the cross-record rules find no problem in it.
 
-    With ``jobs`` over 1 and at least :data:`FORKED_FROM` conventions, the checks of
-    its parties and conventions run in that many processes (see
-    :func:`~iscg_docs.model.rules.review`).
+    The errors and the warnings are found in one pass (:func:`~iscg_docs.model.rules.review`).
     """
-    forked = jobs > 1 and len(framework.conventions) >= FORKED_FROM
-    found = review(framework, map=forked_map(jobs) if forked else map)
+    found = review(framework)
     if found.problems:
         raise ValidationError.of(found.problems, source)
     return framework, found.warnings
@@ -300,14 +288,12 @@ class Loaded:
     warnings: tuple[Problem, ...] = ()
 
 
-def load_file(path: str | os.PathLike[str], *, keep_going: bool = False, jobs: int = 1) -> Loaded:
+def load_file(path: str | os.PathLike[str], *, keep_going: bool = False) -> Loaded:
     """Read a file once, parse it once, and build its framework, as :func:`load` does.
 
     Args:
         path: a ``.toml``, ``.json`` or ``.xlsx`` file.
         keep_going: set aside the invalid conventions, as :func:`load_each` does.
-        jobs: check the parties and conventions in that many processes (the problems
-            and warnings are the same, in the same order).
 
     Raises:
         InputError: the file cannot be read or parsed.
@@ -317,14 +303,14 @@ def load_file(path: str | os.PathLike[str], *, keep_going: bool = False, jobs: i
     p = Path(path)
     parsed, sha256 = _read_parsed(p)
     try:
-        framework, warnings = _build(p, parsed, frozenset(), keep=keep_going, jobs=jobs)
+        framework, warnings = _build(p, parsed, frozenset(), keep=keep_going)
         return Loaded(framework, (), sha256, warnings)
     except ValidationError as e:
         rejected = _rejected(e, parsed) if keep_going else None
         if rejected is None:
             raise
     dropped = frozenset(r.index for r in rejected)
-    framework, warnings = _build(p, parsed, dropped, jobs=jobs)
+    framework, warnings = _build(p, parsed, dropped)
     return Loaded(framework, rejected, sha256, warnings)
 
 
@@ -462,7 +448,7 @@ def _without(data: dict[str, Any], drop: frozenset[int]) -> dict[str, Any]:
 
 
 def _build(
-    path: Path, parsed: _Parsed, drop: frozenset[int], *, keep: bool = True, jobs: int = 1
+    path: Path, parsed: _Parsed, drop: frozenset[int], *, keep: bool = True
 ) -> tuple[Framework, tuple[Problem, ...]]:
     """The framework of ``parsed`` without the conventions in ``drop``, and its warnings.
 
@@ -476,13 +462,13 @@ def _build(
             parsed.data = {}
         framework = structure(Framework, data, source=str(path))
         del data
-        return _validated(framework, str(path), jobs)
+        return _validated(framework, str(path))
     from iscg_docs.inputs.workbook.reader import locate
 
     own = [p for p in reading.problems if convention_index(p.path) not in drop]
     try:
         framework = structure(Framework, data, source=str(path))
-        valid = _validated(framework, str(path), jobs)
+        valid = _validated(framework, str(path))
     except ValidationError as e:
         # A refused cell is left out of the data, so the records would report it missing
         # as well: keep the workbook's own, more precise, message.
