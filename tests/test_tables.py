@@ -318,11 +318,9 @@ _TRICKY = (
 _EXAMPLE_LINES = EXAMPLE.splitlines()
 
 
-@st.composite
-def mutated(draw: st.DrawFn) -> str:
-    """The example with a few lines deleted, doubled, or tricky lines inserted."""
-    lines = list(_EXAMPLE_LINES)
-    for _ in range(draw(st.integers(1, 4))):
+def _mutate(draw: st.DrawFn, lines: list[str], tricky: tuple[str, ...], most: int) -> str:
+    """``lines`` with up to ``most`` of them deleted, doubled, or ``tricky`` ones inserted."""
+    for _ in range(draw(st.integers(1, most))):
         at = draw(st.integers(0, len(lines) - 1))
         action = draw(st.sampled_from(("delete", "double", "insert")))
         if action == "delete":
@@ -330,8 +328,14 @@ def mutated(draw: st.DrawFn) -> str:
         elif action == "double":
             lines.insert(at, lines[at])
         else:
-            lines.insert(at, draw(st.sampled_from(_TRICKY)))
-    return "\n".join(lines) + "\n"
+            lines.insert(at, draw(st.sampled_from(tricky)))
+    return "\n".join(lines)
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> str:
+    """The example with a few lines deleted, doubled, or tricky lines inserted."""
+    return _mutate(draw, list(_EXAMPLE_LINES), _TRICKY, 4) + "\n"
 
 
 _JSON_TRICKY = (
@@ -352,17 +356,7 @@ _JSON_LINES = _JSON.splitlines()
 @st.composite
 def mutated_json(draw: st.DrawFn) -> str:
     """The example as JSON, with a few lines deleted, doubled, or tricky lines inserted."""
-    lines = list(_JSON_LINES)
-    for _ in range(draw(st.integers(1, 3))):
-        at = draw(st.integers(0, len(lines) - 1))
-        action = draw(st.sampled_from(("delete", "double", "insert")))
-        if action == "delete":
-            del lines[at]
-        elif action == "double":
-            lines.insert(at, lines[at])
-        else:
-            lines.insert(at, draw(st.sampled_from(_JSON_TRICKY)))
-    return "\n".join(lines)
+    return _mutate(draw, list(_JSON_LINES), _JSON_TRICKY, 3)
 
 
 class TestMutations:
