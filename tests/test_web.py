@@ -13,7 +13,9 @@ import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 
 pytest.importorskip("starlette", reason="the web extra is not installed")
@@ -170,7 +172,12 @@ class TestCheck:
             "l'avenant n° 1 modifie l'année 1, déjà achevée.",
             severity=Severity.WARNING,
         )
-        monkeypatch.setattr(web_work, "warnings", lambda framework: [found])
+        real = web_work.load_file
+
+        def with_warning(path: Path, **options: Any) -> Any:
+            return attrs.evolve(real(path, **options), warnings=(found,))
+
+        monkeypatch.setattr(web_work, "load_file", with_warning)
         r = upload(client, "/verification", "s.xlsx", workbook)
         text = text_of(r.text)
         assert "Avertissements" in text

@@ -9,7 +9,6 @@ The page adds no rule of its own; the texts are those of ``iscg-docs check`` and
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import re
@@ -25,9 +24,8 @@ from pathlib import Path
 from attrs import frozen
 
 from iscg_docs.errors import InputError, IscgError, Problem, ValidationError
-from iscg_docs.inputs.loading import convention_index, load_each
+from iscg_docs.inputs.loading import convention_index, load_file
 from iscg_docs.model.records import Framework
-from iscg_docs.model.rules import warnings
 from iscg_docs.output.atomic import write_atomic
 from iscg_docs.output.batch import generate
 
@@ -154,13 +152,14 @@ def examine(client_name: str | None, content: bytes) -> Examination:
     name = safe_name(client_name)
     with _workspace(name, content) as path:
         try:
-            framework, rejected = load_each(path)
+            loaded = load_file(path, keep_going=True)
         except InputError as e:
             return Examination(name, error=_hide(str(e), path))
         except ValidationError as e:
             return Examination(
                 name, invalid=_hide(e.message, path), errors=_grouped(e.problems, {})
             )
+    framework, rejected = loaded.framework, loaded.rejected
     errors = tuple(Group(_title(r.index, r.reference), r.problems) for r in rejected)
     references = {i: c.reference for i, c in enumerate(framework.conventions)}
     invalid = f"Données invalides dans {name}" if rejected else None
@@ -168,7 +167,7 @@ def examine(client_name: str | None, content: bytes) -> Examination:
         name,
         invalid=invalid,
         errors=errors,
-        warnings=_grouped(warnings(framework), references),
+        warnings=_grouped(loaded.warnings, references),
         framework=framework,
     )
 
@@ -212,7 +211,8 @@ def produce(
     name = safe_name(client_name)
     with _workspace(name, content) as path:
         try:
-            framework, _ = load_each(path)
+            loaded = load_file(path, keep_going=True)
+            framework = loaded.framework
             known = {c.reference for c in framework.conventions}
             unknown = [r for r in only or () if r not in known]
             if unknown:
@@ -228,7 +228,8 @@ def produce(
                     draft=draft,
                     pdf=pdf,
                     only=list(only) if only else None,
-                    input_sha256=hashlib.sha256(content).hexdigest(),
+                    input_sha256=loaded.sha256,
+                    warnings=loaded.warnings,
                 )
         except ValidationError as e:
             raise ValidationError(_hide(e.message, path), e.problems) from None
