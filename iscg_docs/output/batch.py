@@ -30,7 +30,7 @@ import attrs
 from attrs import frozen
 
 from iscg_docs._version import __version__
-from iscg_docs.errors import InputError, LintError, OutputError, Problem, os_reason
+from iscg_docs.errors import InputError, LintError, OutputError, Problem
 from iscg_docs.model import rules
 from iscg_docs.model.records import Convention, Framework
 from iscg_docs.output.amendments import Amendment, render_amendments
@@ -45,7 +45,7 @@ from iscg_docs.output.atomic import (
     write_atomic,
     write_temporary,
 )
-from iscg_docs.output.folder import check_entries, refuse_changes
+from iscg_docs.output.folder import check_entries, output_folder, refuse_changes
 from iscg_docs.output.manifest import (
     MANIFEST,
     Entry,
@@ -210,7 +210,7 @@ def generate(
     names = _file_names(framework, selected, file_stem)
     pdfs = [Path(n).with_suffix(".pdf").name for n in names.values()] if pdf else []
     check_entries(Path(out_dir), [MANIFEST, *names.values(), *pdfs])
-    folder = _output_folder(Path(out_dir))
+    folder = output_folder(Path(out_dir))
     with lock_folder(folder):
         remove_stale_temporaries(folder)
         run = _Run(framework, folder, names, renderer, selected, draft, input_sha256, progress)
@@ -562,17 +562,6 @@ def _file_names(
             + ". Donnez-leur des références distinctes."
         )
     return names
-
-
-def _output_folder(folder: Path) -> Path:
-    """``folder``, created if needed."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise OutputError(
-            f"dossier de sortie impossible à créer ({os_reason(e)}).", str(folder)
-        ) from None
-    return folder
 
 
 def _pdfs(folder: Path, outcomes: tuple[Outcome, ...], manifest: Manifest) -> tuple[Outcome, ...]:

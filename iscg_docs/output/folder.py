@@ -1,4 +1,4 @@
-"""The output folder examined before a run starts: entries in the way, documents to change."""
+"""The output folder before a run starts: created, entries in the way, documents to change."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 from iscg_docs.errors import OutputError, os_reason
 
-__all__ = ["check_entries", "refuse_changes"]
+__all__ = ["check_entries", "output_folder", "refuse_changes"]
 
 
 def check_entries(folder: Path, names: Iterable[str]) -> None:
@@ -83,3 +83,14 @@ def _in_the_way(path: Path) -> str | None:
     except OSError as e:
         return f"lecture impossible : {os_reason(e)}"
     return None
+
+
+def output_folder(folder: Path) -> Path:
+    """``folder``, created if needed."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise OutputError(
+            f"dossier de sortie impossible à créer ({os_reason(e)}).", str(folder)
+        ) from None
+    return folder
