@@ -14,9 +14,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from iscg_docs._forks import cores, start_child
 from iscg_docs.model.records import Framework
 from iscg_docs.output.atomic import discard, write_temporary
+from iscg_docs.output.forks import cores, start_child
 from iscg_docs.output.manifest import sha256
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Tests for iscg_docs._forks: a forked child's setup."""
+"""Tests for iscg_docs.output.forks: a forked child's setup."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import multiprocessing
 import os
 import signal
 
-from iscg_docs._forks import cores, start_child
+from iscg_docs.output.forks import cores, start_child
 
 
 def _child(queue: multiprocessing.Queue[object]) -> None:
